@@ -1,0 +1,137 @@
+"""The public Python API: ``Observatory().egdi("KAZ")`` and friends. The CLI is a shell over it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from . import settings
+from .analysis import egov
+from .errors import InputError
+from .geo.countries import Lang
+from .sources import REGISTRY
+from .sources.base import ParsedFile, RawFile
+from .store import IngestResult, Store
+
+#: Called with (done, total, description) while files are parsed.
+Progress = Callable[[int, int, str], None]
+
+
+def _table(rows: list[dict[str, Any]]) -> pa.Table:
+    return pa.Table.from_pylist(rows)
+
+
+class Observatory:
+    """Entry point to infosoc's data: ingest official sources and query what the store holds.
+
+    ``home`` (or ``$INFOSOC_HOME``) is where the store and the download cache live;
+    ``mirror`` (or ``$INFOSOC_MIRROR``) is a local folder laid out like the shared data folder,
+    read instead of the network. Query methods return :class:`pyarrow.Table` objects
+    (``.to_pandas()`` and ``.to_pylist()`` convert them).
+    """
+
+    def __init__(self, home: Path | str | None = None, mirror: Path | str | None = None) -> None:
+        self.home = settings.home_dir(home)
+        self._mirror = mirror
+
+    @property
+    def store_path(self) -> Path:
+        return settings.store_path(self.home)
+
+    @contextmanager
+    def _store(self, *, read_only: bool = True) -> Iterator[Store]:
+        store = Store(self.store_path, read_only=read_only)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    # ingest -------------------------------------------------------------------------------
+    def _raw_files(
+        self, source: str, mirror: Path | None, editions: list[int] | None, refresh: bool,
+    ) -> list[RawFile]:
+        module = REGISTRY[source]
+        if mirror is not None:
+            files: list[RawFile] = module.read_mirror(mirror)
+            if editions:
+                wanted = {str(e) for e in editions}
+                files = [f for f in files if any(w in f.path.name for w in wanted)]
+            return files
+        fetched: list[RawFile] = module.fetch(
+            settings.cache_dir(self.home), editions, refresh=refresh
+        )
+        return fetched
+
+    def ingest(
+        self, source: str = "all", *, mirror: Path | str | None = None,
+        editions: list[int] | None = None, refresh: bool = False,
+        progress: Progress | None = None,
+    ) -> list[IngestResult]:
+        """Ingest one source (or ``"all"``) in a single transaction: every file or none.
+
+        With a mirror folder (argument, constructor or ``$INFOSOC_MIRROR``) files are read
+        from it; otherwise they are downloaded into the cache. ``"all"`` needs a mirror.
+        """
+        folder = settings.mirror_dir(mirror if mirror is not None else self._mirror)
+        if source == "all":
+            if folder is None:
+                raise InputError("'ingest all' reads a local folder: give --from DIR")
+            names = list(REGISTRY)
+        elif source in REGISTRY:
+            names = [source]
+        else:
+            raise InputError(f"unknown source '{source}'; known: {', '.join(REGISTRY)}")
+        raws = [(n, f) for n in names for f in self._raw_files(n, folder, editions, refresh)]
+        if not raws:
+            where = folder if folder is not None else "the download"
+            raise InputError(f"no files of {', '.join(names)} found in {where}")
+        parsed: list[ParsedFile] = []
+        for done, (name, raw) in enumerate(raws, start=1):
+            parsed.append(REGISTRY[name].parse(raw))
+            if progress:
+                progress(done, len(raws), raw.path.name)
+        with self._store(read_only=False) as store:
+            return store.ingest(parsed)
+
+    # queries ------------------------------------------------------------------------------
+    def sources(self) -> pa.Table:
+        """Every source version in the store, with its full provenance."""
+        with self._store() as store:
+            return _table(store.sources())
+
+    def _panel(self) -> egov.Panel:
+        with self._store() as store:
+            return egov.load_panel(store)
+
+    def egdi(self, country: str, *, lang: Lang = "en") -> pa.Table:
+        """Every E-Government Survey edition for one country, with level, class and changes."""
+        return _table(egov.history(self._panel(), country, lang))
+
+    def rank(
+        self, year: int | None = None, *, region: str | None = None, top: int | None = None,
+        around: str | None = None, window: int = 5, lang: Lang = "en",
+    ) -> pa.Table:
+        """An edition's EGDI ranking (latest by default), by region, top N or around a country."""
+        return _table(egov.ranking(self._panel(), year, region=region, top=top, around=around,
+                                   window=window, lang=lang))
+
+    def compare(self, countries: Iterable[str], indicator: str = "egdi") -> pa.Table:
+        """One indicator (egdi, osi, tii, hci, epi or rank) for several countries by edition."""
+        return _table(egov.compare(self._panel(), list(countries), indicator))
+
+    def egdi_check(self, year: int | None = None) -> pa.Table:
+        """Per edition: EGDI against mean(OSI, TII, HCI), and recomputed against published ranks."""
+        return _table(egov.check_editions(self._panel(), year))
+
+    def article(self) -> list[dict[str, Any]]:
+        """The review article's claims, each with the value computed from the store and a verdict.
+
+        A list of dicts rather than a table, because claimed values mix numbers and labels.
+        """
+        from .analysis import article
+
+        return article.evaluate(self._panel())

@@ -1,0 +1,45 @@
+"""Where infosoc keeps its store and cache, and where it reads a local mirror from."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import InputError
+
+HOME_ENV = "INFOSOC_HOME"
+MIRROR_ENV = "INFOSOC_MIRROR"
+STORE_FILE = "infosoc.duckdb"
+
+
+def home_dir(home: Path | str | None = None) -> Path:
+    """The infosoc home: ``home`` if given, else ``$INFOSOC_HOME``, else the user data directory."""
+    if home is not None:
+        return Path(home).expanduser()
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("infosoc", appauthor=False))
+
+
+def store_path(home: Path | str | None = None) -> Path:
+    """Path of the DuckDB store file inside the home."""
+    return home_dir(home) / STORE_FILE
+
+
+def cache_dir(home: Path | str | None = None) -> Path:
+    """Folder where downloads from official sources are cached."""
+    return home_dir(home) / "cache"
+
+
+def mirror_dir(mirror: Path | str | None = None) -> Path | None:
+    """A local folder laid out like the shared data folder: ``mirror``, else ``$INFOSOC_MIRROR``."""
+    chosen = mirror if mirror is not None else os.environ.get(MIRROR_ENV) or None
+    if chosen is None:
+        return None
+    path = Path(chosen).expanduser()
+    if not path.is_dir():
+        raise InputError("is not a folder", file=str(path))
+    return path

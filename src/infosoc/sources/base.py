@@ -1,0 +1,109 @@
+"""What every source module produces: observations plus the provenance of the file they came from."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One value in tidy form. ``value`` is None when the source has no value (never 0)."""
+
+    entity: str
+    indicator: str
+    period: str
+    value: float | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a file came from: enough to cite it and to fetch the same bytes again."""
+
+    source: str
+    edition: str
+    publisher: str
+    title: str
+    url: str
+    file_name: str
+    licence: str
+    retrieved_at: datetime
+    retrieved_from: str
+    sha256: str
+    size_bytes: int
+
+
+@dataclass
+class ParsedFile:
+    """A parsed source file: its provenance and its observations."""
+
+    provenance: Provenance
+    observations: list[Observation] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """The bytes of a source file, and when and where they were retrieved."""
+
+    path: Path
+    data: bytes
+    retrieved_at: datetime
+    retrieved_from: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def load_meta(module_file: str) -> dict[str, Any]:
+    """Read the ``<module>.meta.toml`` that sits beside a source module."""
+    name = Path(module_file).stem + ".meta.toml"
+    text = resources.files("infosoc.sources").joinpath(name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def read_local(path: Path, retrieved_at: datetime | None = None) -> RawFile:
+    """Read a local file; its retrieval time is taken from the file's modification time."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", file=str(path)) from exc
+    when = retrieved_at or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    return RawFile(path=path, data=data, retrieved_at=when, retrieved_from=str(path.resolve()))
+
+
+def csv_rows(raw: RawFile) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line number, fields) of a CSV file, or an InputError naming what is wrong.
+
+    Handles a UTF-8 byte-order mark and CRLF line ends; refuses binary files and files
+    that are empty or hold only blank lines.
+    """
+    name = raw.path.name
+    if b"\x00" in raw.data[:4096]:
+        raise InputError("is not a CSV file (it holds binary data)", file=name, row=1)
+    try:
+        text = raw.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.data[: exc.start].count(b"\n") + 1
+        raise InputError("is not a UTF-8 CSV file", file=name, row=line) from exc
+    if not text.strip():
+        raise InputError("the file is empty", file=name, row=1)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        raise InputError(f"is not a valid CSV file ({exc})", file=name) from exc
+    numbered = [(i + 1, rec) for i, rec in enumerate(records) if any(f.strip() for f in rec)]
+    header_line, header = numbered[0]
+    if header_line != 1 or len(header) < 2:
+        raise InputError("is not a CSV file (no header line with columns)", file=name, row=1)
+    return [h.strip() for h in header], numbered[1:]

@@ -1,0 +1,193 @@
+"""UN E-Government Survey: the EGOVKB Data Center's ``EGOV_DATA_<year>.csv`` exports.
+
+Quirks handled here (see docs/sources/un-egov.md): an optional UTF-8 byte-order mark, country
+names with trailing spaces and no ISO code, and states that were not yet members in an edition
+published with a blank rank and zeros, which are stored as missing, never as 0.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from ..errors import InputError, SourceError
+from ..geo.countries import resolve_many
+from .base import Observation, ParsedFile, Provenance, RawFile, csv_rows, load_meta, read_local
+from .fetch import download
+
+META = load_meta(__file__)
+NAME: str = META["name"]
+FILE_PATTERN = re.compile(META["file_pattern"])
+INDEX_INDICATORS = ("egov.egdi", "egov.osi", "egov.tii", "egov.hci", "egov.epi")
+RANK = "egov.rank"
+NOT_ASSESSED = "not assessed in this edition: no rank, values published as 0"
+URL_ENV = "INFOSOC_UN_EGOV_URL"
+KNOWN_ANOMALIES: dict[tuple[int, str, str, float], str] = {
+    (a["edition"], a["iso3"], a["indicator"], float(a["value"])): a["note"]
+    for a in META.get("known_anomalies", [])
+}
+
+
+def find_files(mirror: Path) -> list[Path]:
+    """Every ``EGOV_DATA_<year>.csv`` in a mirror folder (or its ``egov/`` sub-folder), by year."""
+    folder = mirror / META["mirror_folder"]
+    if not folder.is_dir():
+        folder = mirror
+    found = [p for p in folder.iterdir() if p.is_file() and FILE_PATTERN.fullmatch(p.name)]
+    return sorted(found, key=lambda p: p.name)
+
+
+def download_url(year: int) -> str:
+    """The URL an edition is downloaded from (``$INFOSOC_UN_EGOV_URL`` overrides the template)."""
+    template = os.environ.get(URL_ENV) or META["download_url"]
+    return str(template).format(year=year)
+
+
+def fetch(
+    cache: Path, editions: list[int] | None = None, *, client: httpx.Client | None = None,
+    refresh: bool = False,
+) -> list[RawFile]:
+    """Download editions into the cache (or reuse cached copies)."""
+    years = editions or list(META["editions"])
+    files = []
+    for year in years:
+        target = cache / NAME / f"EGOV_DATA_{year}.csv"
+        try:
+            files.append(download(download_url(year), target, client=client, refresh=refresh))
+        except SourceError as exc:
+            raise SourceError(f"UN E-Government Survey {year}: {exc}") from exc
+    return files
+
+
+def read_mirror(mirror: Path) -> list[RawFile]:
+    """The raw files of every edition found in a local mirror folder."""
+    return [read_local(p) for p in find_files(mirror)]
+
+
+def _number(text: str, *, file: str, row: int, column: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"'{text}' is not a number", file=file, row=row, column=column) from None
+    if not math.isfinite(value):
+        raise InputError(f"'{text}' is not a finite number", file=file, row=row, column=column)
+    return value
+
+
+def _rank(text: str, *, file: str, row: int, column: str) -> float | None:
+    value = _number(text, file=file, row=row, column=column)
+    if value is not None and (value < 1 or value != int(value)):
+        raise InputError(f"rank '{text.strip()}' is not a whole number from 1 up", file=file,
+                         row=row, column=column)
+    return value
+
+
+def _checked_header(header: list[str], file: str) -> dict[str, int]:
+    positions = {name: i for i, name in enumerate(header)}
+    missing = [col for col in META["columns"] if col not in positions]
+    if missing:
+        raise InputError(
+            f"missing column{'s' if len(missing) > 1 else ''} "
+            + ", ".join(f"'{m}'" for m in missing),
+            file=file, row=1, column=missing[0],
+        )
+    return {META["columns"][col]: positions[col] for col in META["columns"]}
+
+
+def _records(raw: RawFile) -> Iterator[tuple[int, dict[str, str]]]:
+    file = raw.path.name
+    header, rows = csv_rows(raw)
+    if not rows:
+        raise InputError("the file has a header but no data rows", file=file, row=2)
+    at = _checked_header(header, file)
+    for line, fields in rows:
+        if len(fields) != len(header):
+            raise InputError(
+                f"row has {len(fields)} fields, the header has {len(header)}", file=file, row=line,
+                column=header[min(len(fields), len(header) - 1)],
+            )
+        yield line, {key: fields[i] for key, i in at.items()}
+
+
+def parse(raw: RawFile) -> ParsedFile:
+    """Parse one export into observations; any fault is an InputError naming file, row, column."""
+    file = raw.path.name
+    columns = {v: k for k, v in META["columns"].items()}
+    records = list(_records(raw))
+    name_match = FILE_PATTERN.fullmatch(file)
+    edition: int | None = int(name_match.group(1)) if name_match else None
+    rows_of: dict[str, int] = {}
+    for line, rec in records:
+        year_text = rec["year"].strip()
+        if not re.fullmatch(r"\d{4}", year_text):
+            raise InputError(f"'{year_text}' is not a survey year", file=file, row=line,
+                             column=columns["year"])
+        if edition is None:
+            edition = int(year_text)
+        if int(year_text) != edition:
+            raise InputError(f"survey year {year_text} differs from the file's edition {edition}",
+                             file=file, row=line, column=columns["year"])
+        name = rec["country"].strip()
+        if not name:
+            raise InputError("country name is empty", file=file, row=line, column=columns["country"])
+        rows_of.setdefault(name, line)
+    iso3_of = resolve_many(rows_of, file=file, column=columns["country"], rows=rows_of)
+
+    assert edition is not None
+    period = str(edition)
+    seen: dict[str, int] = {}
+    observations: list[Observation] = []
+    for line, rec in records:
+        name = rec["country"].strip()
+        iso3 = iso3_of[name]
+        if iso3 in seen:
+            raise InputError(
+                f"{name} ({iso3}) appears twice in edition {edition} (rows {seen[iso3]} and {line})",
+                file=file, row=line, column=columns["country"],
+            )
+        seen[iso3] = line
+        values: dict[str, float | None] = {}
+        notes: dict[str, str | None] = {}
+        for indicator in INDEX_INDICATORS:
+            column = columns[indicator]
+            value = _number(rec[indicator], file=file, row=line, column=column)
+            notes[indicator] = None
+            if value is not None and not 0.0 <= value <= 1.0:
+                known = KNOWN_ANOMALIES.get((edition, iso3, indicator, value))
+                if known is None:
+                    raise InputError(f"index value {value} is outside [0, 1]", file=file,
+                                     row=line, column=column)
+                notes[indicator] = known
+            values[indicator] = value
+        rank = _rank(rec[RANK], file=file, row=line, column=columns[RANK])
+        if rank is None and all(v in (None, 0.0) for v in values.values()):
+            values = dict.fromkeys(values)
+            notes = dict.fromkeys(notes, NOT_ASSESSED)
+        for indicator, value in values.items():
+            observations.append(Observation(iso3, indicator, period, value, notes[indicator]))
+        observations.append(
+            Observation(iso3, RANK, period, rank, NOT_ASSESSED if rank is None else None)
+        )
+
+    provenance = Provenance(
+        source=NAME,
+        edition=period,
+        publisher=META["publisher"],
+        title=f"{META['title']}, {edition}",
+        url=download_url(edition) if raw.retrieved_from.startswith("http") else META["landing_url"],
+        file_name=file,
+        licence=META["licence"].format(year=edition),
+        retrieved_at=raw.retrieved_at,
+        retrieved_from=raw.retrieved_from,
+        sha256=raw.sha256,
+        size_bytes=len(raw.data),
+    )
+    return ParsedFile(provenance=provenance, observations=observations)

@@ -1,0 +1,205 @@
+"""The DuckDB store: observations in tidy form, sources with full provenance, and entities.
+
+Each ingest is one transaction. A file whose bytes are already the current version of its
+(source, edition) changes nothing; a file with other bytes becomes a new version of that
+edition, and the older version stays in the store, visible in ``sources``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from .errors import StoreError
+from .geo.countries import all_countries
+from .sources.base import ParsedFile
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS sources (
+    source_id INTEGER PRIMARY KEY,
+    source VARCHAR NOT NULL,
+    edition VARCHAR NOT NULL,
+    version INTEGER NOT NULL,
+    publisher VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    url VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    licence VARCHAR NOT NULL,
+    retrieved_at TIMESTAMPTZ NOT NULL,
+    retrieved_from VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    ingested_at TIMESTAMPTZ NOT NULL,
+    observations INTEGER NOT NULL,
+    UNIQUE (source, edition, version)
+);
+CREATE TABLE IF NOT EXISTS entities (
+    iso3 VARCHAR PRIMARY KEY,
+    iso2 VARCHAR, m49 VARCHAR,
+    name_en VARCHAR, name_ru VARCHAR, name_kk VARCHAR,
+    region VARCHAR, subregion VARCHAR, intermediate_region VARCHAR,
+    un_member BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS observations (
+    entity VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL,
+    period VARCHAR NOT NULL,
+    value DOUBLE,
+    note VARCHAR,
+    source_id INTEGER NOT NULL
+);
+CREATE OR REPLACE VIEW current_sources AS
+    SELECT * FROM sources
+    QUALIFY version = max(version) OVER (PARTITION BY source, edition);
+CREATE OR REPLACE VIEW current_observations AS
+    SELECT o.* FROM observations o JOIN current_sources s USING (source_id);
+"""
+
+_OBS_SCHEMA = pa.schema([
+    ("entity", pa.string()), ("indicator", pa.string()), ("period", pa.string()),
+    ("value", pa.float64()), ("note", pa.string()), ("source_id", pa.int32()),
+])
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What one file did to the store: ``added``, ``new version`` or ``unchanged``."""
+
+    source: str
+    edition: str
+    file_name: str
+    status: str
+    version: int
+    observations: int
+
+
+class Store:
+    """An infosoc store in one DuckDB file. Use as a context manager."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = path
+        if read_only and not path.exists():
+            raise StoreError(
+                f"no store at {path}: run 'infosoc ingest all --from DIR' or "
+                "'infosoc ingest un-egov' first"
+            )
+        try:
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self.con = duckdb.connect(str(path), read_only=read_only)
+        except (duckdb.Error, OSError) as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+        if not read_only:
+            self._create()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def _create(self) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute(_SCHEMA)
+            self.con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
+            )
+            if self.con.execute("SELECT count(*) FROM entities").fetchall()[0][0] == 0:
+                rows = [
+                    (c.iso3, c.iso2, c.m49, c.name_en, c.name_ru, c.name_kk, c.region,
+                     c.subregion, c.intermediate_region, c.un_member)
+                    for c in all_countries()
+                ]
+                self.con.executemany(
+                    "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+                )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def ingest(self, files: Sequence[ParsedFile]) -> list[IngestResult]:
+        """Write parsed files in one transaction: all of them or, on any failure, none."""
+        results: list[IngestResult] = []
+        now = datetime.now(UTC)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for parsed in files:
+                results.append(self._ingest_one(parsed, now))
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return results
+
+    def _ingest_one(self, parsed: ParsedFile, now: datetime) -> IngestResult:
+        p = parsed.provenance
+        current = self.con.execute(
+            "SELECT version, sha256, observations FROM current_sources "
+            "WHERE source = ? AND edition = ?",
+            [p.source, p.edition],
+        ).fetchall()
+        if current and current[0][1] == p.sha256:
+            version, _, count = current[0]
+            return IngestResult(p.source, p.edition, p.file_name, "unchanged", version, count)
+        version = current[0][0] + 1 if current else 1
+        source_id = self.con.execute(
+            "SELECT coalesce(max(source_id), 0) + 1 FROM sources"
+        ).fetchall()[0][0]
+        self.con.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [source_id, p.source, p.edition, version, p.publisher, p.title, p.url, p.file_name,
+             p.licence, p.retrieved_at, p.retrieved_from, p.sha256, p.size_bytes, now,
+             len(parsed.observations)],
+        )
+        obs = parsed.observations
+        table = pa.table(
+            [
+                [o.entity for o in obs], [o.indicator for o in obs], [o.period for o in obs],
+                [o.value for o in obs], [o.note for o in obs], [source_id] * len(obs),
+            ],
+            schema=_OBS_SCHEMA,
+        )
+        self.con.register("_incoming", table)
+        try:
+            self.con.execute("INSERT INTO observations SELECT * FROM _incoming")
+        finally:
+            self.con.unregister("_incoming")
+        status = "new version" if current else "added"
+        return IngestResult(p.source, p.edition, p.file_name, status, version, len(obs))
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        """Run SQL against the store and return an Arrow table."""
+        return self.con.execute(sql, list(params or [])).to_arrow_table()
+
+    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """Run SQL and return rows as dictionaries."""
+        cursor = self.con.execute(sql, list(params or []))
+        names = [d[0] for d in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Every source version the store holds, newest edition first, with its provenance."""
+        return self.rows(
+            """
+            SELECT s.source, s.edition, s.version,
+                   s.version = max(s.version) OVER (PARTITION BY s.source, s.edition) AS current,
+                   s.observations, s.publisher, s.title, s.file_name, s.url, s.retrieved_from,
+                   s.licence, s.retrieved_at, s.ingested_at, s.sha256, s.size_bytes
+            FROM sources s ORDER BY s.source, s.edition DESC, s.version DESC
+            """
+        )
