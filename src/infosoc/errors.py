@@ -45,9 +45,10 @@ class UnresolvedCountriesError(InputError):
         self.unresolved = unresolved
         parts = []
         for name, hints in unresolved.items():
-            row = f" (row {rows[name]})" if rows and name in rows else ""
-            hint = f"; did you mean {' or '.join(hints)}?" if hints else ""
-            parts.append(f"'{name}'{row}{hint}")
+            details = [f"row {rows[name]}"] if rows and name in rows else []
+            if hints:
+                details.append(f"did you mean {' or '.join(hints)}?")
+            parts.append(f"'{name}'" + (f" ({'; '.join(details)})" if details else ""))
         noun = "country name" if len(unresolved) == 1 else "country names"
         message = f"{len(unresolved)} unknown {noun}: " + ", ".join(parts)
         super().__init__(message, file=file, column=column)
