@@ -112,7 +112,8 @@ BAD_INPUTS: dict[str, tuple[bytes, int | None, str | None, str]] = {
     "wrong survey year": (
         csv_bytes(GOOD[0], "2023,Uzbekistan,69,0.7,0.6,0.7,0.7,0.7"), 3, "Survey Year",
         "differs"),
-    "unbalanced quote": (csv_bytes('2024,"Kazakhstan,24,0.9,0.8,0.9,0.9,0.8'), None, None, "CSV"),
+    "unbalanced quote": (csv_bytes(GOOD[0], "2024,\"Uzbekistan,69,0.7,0.6,0.7,0.7,0.7"), 3, None,
+                         "CSV"),
 }
 
 

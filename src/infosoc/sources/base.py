@@ -85,6 +85,8 @@ def read_local(path: Path, retrieved_at: datetime | None = None) -> RawFile:
 def csv_rows(raw: RawFile) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line number, fields) of a CSV file, or an InputError naming what is wrong.
 
+    Line numbers are the file's own (the header is line 1), so a user can go straight to them.
+
     Handles a UTF-8 byte-order mark and CRLF line ends; refuses binary files and files
     that are empty or hold only blank lines.
     """
@@ -98,12 +100,16 @@ def csv_rows(raw: RawFile) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise InputError("is not a UTF-8 CSV file", file=name, row=line) from exc
     if not text.strip():
         raise InputError("the file is empty", file=name, row=1)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    numbered: list[tuple[int, list[str]]] = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        for record in reader:
+            if any(f.strip() for f in record):
+                numbered.append((reader.line_num, record))
     except csv.Error as exc:
-        raise InputError(f"is not a valid CSV file ({exc})", file=name) from exc
-    numbered = [(i + 1, rec) for i, rec in enumerate(records) if any(f.strip() for f in rec)]
-    header_line, header = numbered[0]
-    if header_line != 1 or len(header) < 2:
+        row = numbered[-1][0] + 1 if numbered else 1
+        raise InputError(f"is not a valid CSV file ({exc})", file=name, row=row) from exc
+    header = numbered[0][1]
+    if len(header) < 2:
         raise InputError("is not a CSV file (no header line with columns)", file=name, row=1)
     return [h.strip() for h in header], numbered[1:]
