@@ -1,0 +1,117 @@
+"""The store: idempotent re-ingest, versions for changed files, all-or-nothing writes, provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from infosoc import Observatory, StoreError
+from infosoc.store import Store
+
+from .conftest import Cli, store_snapshot
+
+
+def test_reingesting_the_same_files_changes_nothing(mirror: Callable[..., Path], tmp_path: Path) -> None:
+    root = mirror((2020, 2022))
+    obs = Observatory(home=tmp_path / "home")
+    first = obs.ingest("all", mirror=root)
+    assert [r.status for r in first] == ["added", "added"]
+    before = store_snapshot(obs.home)
+    again = obs.ingest("all", mirror=root)
+    assert [r.status for r in again] == ["unchanged", "unchanged"]
+    assert store_snapshot(obs.home) == before
+
+
+def test_a_changed_file_becomes_a_new_version_and_the_old_one_stays(
+    mirror: Callable[..., Path], tmp_path: Path,
+) -> None:
+    root = mirror((2022,))
+    obs = Observatory(home=tmp_path / "home")
+    obs.ingest("all", mirror=root)
+    path = root / "egov" / "EGOV_DATA_2022.csv"
+    text = path.read_text(encoding="utf-8")
+    assert '2022,"Kazakhstan ",28,0.86280' in text
+    path.write_text(text.replace('2022,"Kazakhstan ",28,0.86280', '2022,"Kazakhstan ",28,0.86290'),
+                    encoding="utf-8")
+
+    result = obs.ingest("all", mirror=root)
+
+    assert [(r.status, r.version) for r in result] == [("new version", 2)]
+    assert obs.egdi("KAZ").to_pylist()[-1]["egdi"] == 0.8629
+    versions = [(r["edition"], r["version"], r["current"]) for r in obs.sources().to_pylist()]
+    assert versions == [("2022", 2, True), ("2022", 1, False)]
+    with Store(obs.store_path, read_only=True) as store:
+        old = store.rows("SELECT value FROM observations o JOIN sources s USING (source_id) "
+                         "WHERE s.version = 1 AND entity = 'KAZ' AND indicator = 'egov.egdi'")
+    assert old == [{"value": 0.8628}]
+
+
+def test_a_failed_ingest_leaves_the_store_exactly_as_it_was(
+    mirror: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = mirror((2020,))
+    obs = Observatory(home=tmp_path / "home")
+    obs.ingest("all", mirror=root)
+    before = store_snapshot(obs.home)
+    mirror((2020, 2022))
+    real = Store._ingest_one
+    calls = []
+
+    def fail_on_second(self: Store, parsed, now):  # type: ignore[no-untyped-def]
+        calls.append(parsed.provenance.edition)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(self, parsed, now)
+
+    (root / "egov" / "EGOV_DATA_2020.csv").write_text(
+        (root / "egov" / "EGOV_DATA_2020.csv").read_text(encoding="utf-8").replace("0.83750", "0.83760"),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(Store, "_ingest_one", fail_on_second)
+    with pytest.raises(OSError):
+        obs.ingest("all", mirror=root)
+    assert calls == ["2020", "2022"]
+    assert store_snapshot(obs.home) == before
+
+
+def test_sources_lists_full_provenance(ingested_home: Path, cli: Cli, egov_dir: Path) -> None:
+    rows = Observatory(home=ingested_home).sources().to_pylist()
+    assert len(rows) == 11
+    kaz = next(r for r in rows if r["edition"] == "2020")
+    assert kaz["publisher"].startswith("UN DESA")
+    assert kaz["file_name"] == "EGOV_DATA_2020.csv"
+    assert kaz["retrieved_from"] == str((egov_dir / "EGOV_DATA_2020.csv").resolve())
+    assert kaz["url"].startswith("https://publicadministration.un.org/egovkb")
+    assert "Cite" in kaz["licence"]
+    assert len(kaz["sha256"]) == 64 and kaz["retrieved_at"] is not None
+    assert kaz["observations"] == 193 * 6
+
+    result = cli("sources", "--home", ingested_home, "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stdout.count("\nun-egov,") == 11
+
+
+def test_querying_an_empty_home_says_what_to_do(tmp_path: Path, cli: Cli) -> None:
+    with pytest.raises(StoreError):
+        Observatory(home=tmp_path).egdi("KAZ")
+    result = cli("egdi", "KAZ", "--home", tmp_path)
+    assert result.exit_code == 2
+    assert "infosoc ingest" in result.stderr
+
+
+def test_home_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, ingested_home: Path,
+                                         cli: Cli) -> None:
+    monkeypatch.setenv("INFOSOC_HOME", str(ingested_home))
+    assert Observatory().store_path == ingested_home / "infosoc.duckdb"
+    result = cli("egdi", "KAZ", "--format", "json")
+    assert result.exit_code == 0
+
+
+def test_mirror_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, shared_data: Path,
+                                           tmp_path: Path, cli: Cli) -> None:
+    monkeypatch.setenv("INFOSOC_MIRROR", str(shared_data))
+    result = cli("ingest", "un-egov", "--home", tmp_path, "--edition", "2020", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == ["un-egov,2020,EGOV_DATA_2020.csv,added,1,1158"]
