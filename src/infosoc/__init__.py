@@ -12,9 +12,19 @@ from .errors import (
     StoreError,
     UnresolvedCountriesError,
 )
-from .observatory import Observatory
-
 __version__ = "0.1.0"
+
+
+
+def __getattr__(name: str) -> object:
+    # Observatory pulls in DuckDB and Arrow; load it on first use so that `infosoc --help`
+    # and error paths start fast.
+    if name == "Observatory":
+        from .observatory import Observatory
+
+        return Observatory
+    raise AttributeError(f"module 'infosoc' has no attribute {name!r}")
+
 
 __all__ = [
     "InfosocError", "InputError", "NotFoundError", "Observatory", "SourceError", "StoreError",

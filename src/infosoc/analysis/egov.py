@@ -16,21 +16,24 @@ COMPONENTS = ("egdi", "osi", "tii", "hci", "epi")
 COMPOSITION_TOLERANCE = 1e-4
 
 _PANEL_SQL = """
-SELECT CAST(o.period AS INTEGER) AS year, o.entity AS iso3,
-       max(o.value) FILTER (WHERE o.indicator = 'egov.rank') AS rank,
-       max(o.value) FILTER (WHERE o.indicator = 'egov.egdi') AS egdi,
-       max(o.value) FILTER (WHERE o.indicator = 'egov.osi') AS osi,
-       max(o.value) FILTER (WHERE o.indicator = 'egov.tii') AS tii,
-       max(o.value) FILTER (WHERE o.indicator = 'egov.hci') AS hci,
-       max(o.value) FILTER (WHERE o.indicator = 'egov.epi') AS epi,
-       max(o.note) AS note,
-       any_value(s.publisher) AS publisher, any_value(s.file_name) AS file_name,
-       any_value(s.sha256) AS sha256, any_value(s.retrieved_at) AS retrieved_at,
-       any_value(s.version) AS version
-FROM current_observations o JOIN sources s USING (source_id)
-WHERE o.indicator LIKE 'egov.%'
+SELECT CAST(period AS INTEGER) AS year, entity AS iso3,
+       max(value) FILTER (WHERE indicator = 'egov.rank') AS rank,
+       max(value) FILTER (WHERE indicator = 'egov.egdi') AS egdi,
+       max(value) FILTER (WHERE indicator = 'egov.osi') AS osi,
+       max(value) FILTER (WHERE indicator = 'egov.tii') AS tii,
+       max(value) FILTER (WHERE indicator = 'egov.hci') AS hci,
+       max(value) FILTER (WHERE indicator = 'egov.epi') AS epi,
+       max(note) AS note
+FROM current_observations
+WHERE indicator LIKE 'egov.%'
 GROUP BY ALL
 ORDER BY year, iso3
+"""
+
+_CITATION_SQL = """
+SELECT CAST(edition AS INTEGER) AS year, file_name, sha256,
+       strftime(retrieved_at AT TIME ZONE 'UTC', '%Y-%m-%d') AS retrieved
+FROM current_sources WHERE source = 'un-egov'
 """
 
 
@@ -47,18 +50,18 @@ class Panel:
         return next((r for r in self.editions.get(year, []) if r["iso3"] == iso3), None)
 
 
-def citation(row: dict[str, Any]) -> str:
-    """Short citation of the file a row came from: publisher, edition, file, retrieval date."""
-    when = row["retrieved_at"].date().isoformat() if row.get("retrieved_at") else "unknown date"
+def citation(year: int, file_name: str, sha256: str, retrieved: str) -> str:
+    """Short citation of a source file: publisher, edition, file, hash and retrieval date."""
     return (
-        f"UN DESA, E-Government Survey {row['year']} ({row['file_name']}, "
-        f"sha256 {row['sha256'][:12]}, retrieved {when})"
+        f"UN DESA, E-Government Survey {year} ({file_name}, sha256 {sha256[:12]}, "
+        f"retrieved {retrieved})"
     )
 
 
 def load_panel(store: Store) -> Panel:
     """Read every current edition from the store and derive level, class and recomputed rank."""
     editions: dict[int, list[dict[str, Any]]] = {}
+    cite = {r["year"]: citation(**r) for r in store.rows(_CITATION_SQL)}
     for row in store.rows(_PANEL_SQL):
         if row["rank"] is not None:
             row["rank"] = int(row["rank"])
@@ -78,7 +81,7 @@ def load_panel(store: Store) -> Panel:
             r["level"] = rules.level(r["egdi"])
             r["rating_class"] = classes[r["iso3"]]
             r["rank_recomputed"] = recomputed[r["iso3"]]
-            r["source"] = citation(r)
+            r["source"] = cite[year]
     return Panel(editions)
 
 

@@ -12,13 +12,14 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, SourceError
 from ..geo.countries import resolve_many
 from .base import Observation, ParsedFile, Provenance, RawFile, csv_rows, load_meta, read_local
-from .fetch import download
+
+if TYPE_CHECKING:
+    import httpx
 
 META = load_meta(__file__)
 NAME: str = META["name"]
@@ -53,6 +54,8 @@ def fetch(
     refresh: bool = False,
 ) -> list[RawFile]:
     """Download editions into the cache (or reuse cached copies)."""
+    from .fetch import download
+
     years = editions or list(META["editions"])
     files = []
     for year in years:
