@@ -25,7 +25,7 @@ def _members(panel: Panel, group: str, year: int, groups: dict[str, list[str]]) 
     if group in groups:
         return list(groups[group])
     level, name = match_area(group)
-    return [r["iso3"] for r in panel.editions[year] if getattr(country(r["iso3"]), level) == name]
+    return [r["iso3"] for r in panel.editions.get(year, []) if getattr(country(r["iso3"]), level) == name]
 
 
 def _compute(

@@ -1,0 +1,5 @@
+"""``python -m infosoc`` runs the CLI."""
+
+from .cli import main
+
+main()

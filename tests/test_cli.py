@@ -1,0 +1,157 @@
+"""The CLI as a user sees it: outputs, formats, languages, and errors in one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import Cli
+
+PUBLISHED_KAZ_RANKS = [83, 69, 65, 81, 46, 38, 28, 33, 39, 29, 28]
+
+
+def test_egdi_json_has_every_edition_with_published_ranks(ingested_home: Path, cli: Cli) -> None:
+    result = cli("egdi", "KAZ", "--home", ingested_home, "--format", "json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert [r["year"] for r in rows] == [2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018,
+                                         2020, 2022]
+    assert [r["rank"] for r in rows] == PUBLISHED_KAZ_RANKS
+    for key in ("iso3", "year", "rank", "egdi", "osi", "tii", "hci", "epi", "level",
+                "rating_class", "rank_change", "egdi_change_pct", "method_breaks", "source"):
+        assert key in rows[0], key
+    r2020 = rows[-2]
+    assert (r2020["egdi"], r2020["osi"], r2020["tii"], r2020["hci"]) == (0.8375, 0.9235, 0.7024, 0.8866)
+    assert (r2020["level"], r2020["rating_class"], r2020["rank_change"]) == ("Very High", "V3", 10)
+    assert r2020["egdi_change_pct"] == pytest.approx(10.2409, abs=1e-3)
+    assert r2020["method_breaks"] == ["2020: TII components changed (fixed telephone dropped, "
+                                      "cap of 120 introduced)"]
+    assert "EGOV_DATA_2020.csv" in r2020["source"]
+    assert rows[0]["rank_change"] is None and rows[0]["rating_class"] is None
+
+
+@pytest.mark.parametrize("name", ["Kazakhstan", "Казахстан", "Қазақстан", "KZ", "398"])
+def test_a_country_in_any_form(ingested_home: Path, cli: Cli, name: str) -> None:
+    result = cli("egdi", name, "--home", ingested_home, "--format", "csv")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("iso3,country,year,rank,egdi")
+    assert [int(line.split(",")[3]) for line in lines[1:]] == PUBLISHED_KAZ_RANKS
+
+
+def test_table_in_russian_and_kazakh(ingested_home: Path, cli: Cli) -> None:
+    ru = cli("egdi", "KAZ", "--home", ingested_home, "--lang", "ru").stdout
+    assert "Казахстан (KAZ)" in ru and "Очень высокий" in ru and "Место" in ru and "V3" in ru
+    assert "† между этими выпусками изменилась методика" in ru
+    kk = cli("egdi", "KAZ", "--home", ingested_home, "--lang", "kk").stdout
+    assert "Қазақстан (KAZ)" in kk and "Өте жоғары" in kk and "Орын" in kk
+
+
+def test_missing_values_are_never_zero_nan_or_none(ingested_home: Path, cli: Cli) -> None:
+    table = cli("egdi", "Montenegro", "--home", ingested_home).stdout
+    line_2003 = next(line for line in table.splitlines() if "2003" in line)
+    cells = [cell.strip() for cell in line_2003.split("│")[1:-1]]
+    assert cells[0] == "2003"
+    assert cells[1:11] == ["—"] * 10  # rank ... rating class
+    assert "not assessed" in cells[11]
+    for bad in ("nan", "None"):
+        assert bad not in table
+    rows = json.loads(cli("egdi", "MNE", "--home", ingested_home, "--format", "json").stdout)
+    assert rows[0]["year"] == 2003 and rows[0]["egdi"] is None and rows[0]["rank"] is None
+    assert "not assessed" in rows[0]["note"]
+    assert rows[3]["year"] == 2008 and rows[3]["compared_with"] is None
+    csv_text = cli("egdi", "MNE", "--home", ingested_home, "--format", "csv").stdout
+    assert csv_text.splitlines()[1].startswith("MNE,Montenegro,2003,,,")
+
+
+def test_rank_top_region_and_around(ingested_home: Path, cli: Cli) -> None:
+    top = json.loads(cli("rank", "--year", "2022", "--top", "3", "--home", ingested_home,
+                         "-f", "json").stdout)
+    assert [(r["rank"], r["iso3"]) for r in top] == [(1, "DNK"), (2, "FIN"), (3, "KOR")]
+    asia = json.loads(cli("rank", "--year", "2020", "--region", "Central Asia", "--home",
+                          ingested_home, "-f", "json").stdout)
+    assert [r["iso3"] for r in asia] == ["KAZ", "KGZ", "UZB", "TJK", "TKM"]
+    assert [r["region_rank"] for r in asia] == [1, 2, 3, 4, 5]
+    around = json.loads(cli("rank", "--year", "2020", "--around", "Казахстан", "--window", "2",
+                            "--home", ingested_home, "-f", "json").stdout)
+    assert [r["rank"] for r in around] == [27, 28, 29, 30, 31]
+    latest = json.loads(cli("rank", "--top", "1", "--home", ingested_home, "-f", "json").stdout)
+    assert latest[0]["year"] == 2022
+
+
+def test_compare_countries(ingested_home: Path, cli: Cli) -> None:
+    rows = json.loads(cli("compare", "KAZ", "Uzbekistan", "Россия", "--indicator", "tii",
+                          "--home", ingested_home, "-f", "json").stdout)
+    assert rows[-1] == {"year": 2022, "KAZ": 0.752, "UZB": 0.6575, "RUS": 0.8053}
+    assert len(rows) == 11
+
+
+def test_article_json_lists_each_claim_with_verdict(ingested_home: Path, cli: Cli) -> None:
+    result = cli("article", "--home", ingested_home, "--format", "json")
+    assert result.exit_code == 0
+    claims = json.loads(result.stdout)["claims"]
+    by_id = {c["id"]: c for c in claims}
+    for claim in claims:
+        for key in ("id", "section", "text", "claimed", "computed", "unit", "verdict", "source"):
+            assert key in claim
+        assert claim["verdict"] in ("confirmed", "differs", "unverifiable")
+    for year, rank in zip((2020, 2018, 2016, 2014, 2012, 2010, 2008),
+                          (29, 39, 33, 28, 38, 46, 81), strict=True):
+        assert by_id[f"table1-rank-{year}"]["computed"] == rank
+        assert by_id[f"table1-rank-{year}"]["verdict"] == "confirmed"
+    assert by_id["table2-rating-class-2020"]["computed"] == "V3"
+    assert by_id["table2-level-2020"]["verdict"] == "confirmed"
+    assert by_id["growth-egdi-2018-2020"]["computed"] == pytest.approx(10.2409, abs=1e-3)
+    assert by_id["growth-egdi-2018-2020"]["verdict"] == "confirmed"
+    assert by_id["growth-hci-2018-2020"]["computed"] == pytest.approx(5.6986, abs=1e-3)
+    assert by_id["growth-hci-2018-2020"]["verdict"] == "differs"
+    assert by_id["growth-hci-2018-2020"]["explanation"]
+    assert by_id["growth-tii-2018-2020"]["verdict"] == "confirmed"
+    assert by_id["growth-osi-2018-2020"]["verdict"] == "confirmed"
+    assert "EGOV_DATA_2020.csv" in by_id["table2-egdi-2020"]["source"]
+
+
+def test_article_is_unverifiable_without_the_editions(tmp_path: Path, cli: Cli,
+                                                      mirror: object) -> None:
+    root = mirror((2022,))  # type: ignore[operator]
+    cli("ingest", "all", "--from", root, "--home", tmp_path / "h")
+    claims = json.loads(cli("article", "--home", tmp_path / "h", "-f", "json").stdout)["claims"]
+    verdicts = {c["id"]: c["verdict"] for c in claims}
+    assert verdicts["table1-rank-2020"] == "unverifiable"
+    assert verdicts["growth-hci-2018-2020"] == "unverifiable"
+
+
+def test_egdi_check_json(ingested_home: Path, cli: Cli) -> None:
+    rows = json.loads(cli("egdi-check", "--year", "2020", "--home", ingested_home, "-f",
+                          "json").stdout)
+    assert rows[0]["rank_mismatches"] == 4
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["egdi", "Kazakstan"], "did you mean Kazakhstan (KAZ)"),
+    (["egdi", "KAZ", "--lang", "de"], "--lang must be en, ru or kk"),
+    (["rank", "--year", "2019"], "no E-Government Survey edition 2019"),
+    (["rank", "--region", "Atlantis"], "unknown region"),
+    (["compare", "KAZ", "--indicator", "speed"], "unknown indicator"),
+    (["ingest", "all"], "--from DIR"),
+])
+def test_user_errors_are_one_line_and_exit_2(ingested_home: Path, cli: Cli, args: list[str],
+                                             words: str) -> None:
+    result = cli(*args, "--home", ingested_home)
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_python_m_infosoc_end_to_end(ingested_home: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "infosoc", "egdi", "KAZ", "--home", str(ingested_home), "-f", "json"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [r["rank"] for r in json.loads(done.stdout)] == PUBLISHED_KAZ_RANKS

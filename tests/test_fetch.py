@@ -1,0 +1,81 @@
+"""Downloads: retries, no partial files in the cache, and reuse of cached copies. No network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from infosoc import SourceError
+from infosoc.sources import un_egov
+from infosoc.sources.fetch import cached, download
+
+BODY = b"Survey Year,Country Name\n"
+
+
+def client(*answers: object) -> tuple[httpx.Client, list[str]]:
+    """A client whose successive requests get ``answers`` (a response or an exception)."""
+    seen: list[str] = []
+    queue = list(answers)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        answer = queue.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        assert isinstance(answer, httpx.Response)
+        return answer
+
+    return httpx.Client(transport=httpx.MockTransport(handler)), seen
+
+
+def test_server_errors_and_timeouts_are_retried(tmp_path: Path) -> None:
+    c, seen = client(httpx.Response(503), httpx.ReadTimeout("slow"), httpx.Response(200, content=BODY))
+    raw = download("https://example.test/f.csv", tmp_path / "f.csv", client=c, sleep=0)
+    assert raw.data == BODY and len(seen) == 3
+    assert (tmp_path / "f.csv").read_bytes() == BODY
+    assert cached(tmp_path / "f.csv") is not None
+
+
+def test_repeated_failure_is_one_error_and_leaves_no_file(tmp_path: Path) -> None:
+    c, _ = client(httpx.Response(500), httpx.Response(502), httpx.ConnectError("down"))
+    with pytest.raises(SourceError, match="failed after 3 attempts"):
+        download("https://example.test/f.csv", tmp_path / "f.csv", client=c, sleep=0)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_truncated_body_is_not_cached(tmp_path: Path) -> None:
+    short = httpx.Response(200, content=BODY[:5], headers={"Content-Length": str(len(BODY))})
+    c, _ = client(short, short, short)
+    with pytest.raises(SourceError, match="truncated"):
+        download("https://example.test/f.csv", tmp_path / "f.csv", client=c, sleep=0)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_client_errors_are_not_retried(tmp_path: Path) -> None:
+    c, seen = client(httpx.Response(404))
+    with pytest.raises(SourceError, match="HTTP 404"):
+        download("https://example.test/f.csv", tmp_path / "f.csv", client=c, sleep=0)
+    assert len(seen) == 1
+
+
+def test_cached_copy_is_reused_with_its_retrieval_time(tmp_path: Path) -> None:
+    c, seen = client(httpx.Response(200, content=BODY))
+    first = download("https://example.test/f.csv", tmp_path / "f.csv", client=c, sleep=0)
+    again = download("https://example.test/f.csv", tmp_path / "f.csv", client=c, sleep=0)
+    assert len(seen) == 1
+    assert again.retrieved_at == first.retrieved_at
+    assert again.retrieved_from == "https://example.test/f.csv"
+
+
+def test_un_egov_fetch_uses_the_url_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             egov_dir: Path) -> None:
+    monkeypatch.setenv(un_egov.URL_ENV, "https://mirror.test/egov/{year}.csv")
+    data = (egov_dir / "EGOV_DATA_2022.csv").read_bytes()
+    c, seen = client(httpx.Response(200, content=data))
+    raws = un_egov.fetch(tmp_path, [2022], client=c)
+    assert seen == ["https://mirror.test/egov/2022.csv"]
+    parsed = un_egov.parse(raws[0])
+    assert parsed.provenance.url == "https://mirror.test/egov/2022.csv"
+    assert parsed.provenance.retrieved_from == "https://mirror.test/egov/2022.csv"
