@@ -47,29 +47,41 @@ def show(label: str, times: list[float]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help=f"shared data folder (default: {DEFAULT_DATA})")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help=f"shared data folder (default: {DEFAULT_DATA})",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="repetitions (default: 5)")
     args = parser.parse_args()
     py = sys.executable
     with tempfile.TemporaryDirectory() as home:
-        subprocess.run([str(CLI), "ingest", "all", "--from", str(args.data.resolve()),
-                        "--home", home], check=True, capture_output=True)
+        subprocess.run(
+            [str(CLI), "ingest", "all", "--from", str(args.data.resolve()), "--home", home],
+            check=True,
+            capture_output=True,
+        )
         egdi_cmd = [str(CLI), "egdi", "KAZ", "--home", home]
         out = subprocess.run(egdi_cmd, check=True, capture_output=True, text=True).stdout
         if "Kazakhstan" not in out:
             raise SystemExit(f"unexpected output of infosoc egdi KAZ:\n{out}")
         ref = show("reference: python -c pass", timed([py, "-c", "pass"], args.repeat))
-        imp = show("python -c 'import infosoc.cli'", timed([py, "-c", "import infosoc.cli"],
-                                                             args.repeat))
+        imp = show(
+            "python -c 'import infosoc.cli'", timed([py, "-c", "import infosoc.cli"], args.repeat)
+        )
         egdi = show("infosoc egdi KAZ", timed(egdi_cmd, args.repeat))
     print(f"ratio egdi/reference (medians)     {egdi / ref:7.0f} x")
-    print(f"breakdown (medians): start-up {ref:.3f} s, importing infosoc.cli {imp - ref:.3f} s, "
-          f"the rest of the command {egdi - imp:.3f} s")
+    print(
+        f"breakdown (medians): start-up {ref:.3f} s, importing infosoc.cli {imp - ref:.3f} s, "
+        f"the rest of the command {egdi - imp:.3f} s"
+    )
 
     ok = egdi < TARGET_S
-    print(f"{'PASS' if ok else 'FAIL'}: infosoc egdi KAZ end to end, median {egdi:.3f} s "
-          f"{'<' if ok else '>='} {TARGET_S} s")
+    print(
+        f"{'PASS' if ok else 'FAIL'}: infosoc egdi KAZ end to end, median {egdi:.3f} s "
+        f"{'<' if ok else '>='} {TARGET_S} s"
+    )
     return 0 if ok else 1
 
 

@@ -67,21 +67,29 @@ def ingest_api(data: Path) -> None:
 
 def ingest_cli(data: Path) -> None:
     with tempfile.TemporaryDirectory() as home:
-        subprocess.run([str(CLI), "ingest", "all", "--from", str(data), "--home", home,
-                        "--format", "csv"], check=True, capture_output=True)
+        subprocess.run(
+            [str(CLI), "ingest", "all", "--from", str(data), "--home", home, "--format", "csv"],
+            check=True,
+            capture_output=True,
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help=f"shared data folder (default: {DEFAULT_DATA})")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help=f"shared data folder (default: {DEFAULT_DATA})",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="repetitions (default: 5)")
     args = parser.parse_args()
     data: Path = args.data.resolve()
     files = sorted((data / "egov").glob("EGOV_DATA_*.csv"))
     if len(files) != EDITIONS:
-        parser.error(f"expected {EDITIONS} EGOV_DATA_*.csv files in {data / 'egov'}, "
-                     f"found {len(files)}")
+        parser.error(
+            f"expected {EDITIONS} EGOV_DATA_*.csv files in {data / 'egov'}, found {len(files)}"
+        )
 
     start = time.perf_counter()
     import infosoc  # noqa: F401  (timed once: an interpreter imports a module only once)
@@ -93,8 +101,10 @@ def main() -> int:
     print(f"ratio ingest/reference (medians)   {ingest / ref:7.0f} x")
 
     ok = ingest < TARGET_S
-    print(f"{'PASS' if ok else 'FAIL'}: ingest all {EDITIONS} editions, median {ingest:.3f} s "
-          f"{'<' if ok else '>='} {TARGET_S} s")
+    print(
+        f"{'PASS' if ok else 'FAIL'}: ingest all {EDITIONS} editions, median {ingest:.3f} s "
+        f"{'<' if ok else '>='} {TARGET_S} s"
+    )
     return 0 if ok else 1
 
 

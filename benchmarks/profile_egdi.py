@@ -28,13 +28,20 @@ LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help=f"shared data folder (default: {DEFAULT_DATA})")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help=f"shared data folder (default: {DEFAULT_DATA})",
+    )
     parser.add_argument("--top", type=int, default=12, help="rows per listing (default: 12)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
-        subprocess.run([str(CLI), "ingest", "all", "--from", str(args.data.resolve()),
-                        "--home", home], check=True, capture_output=True)
+        subprocess.run(
+            [str(CLI), "ingest", "all", "--from", str(args.data.resolve()), "--home", home],
+            check=True,
+            capture_output=True,
+        )
         cmd = [sys.executable, "-X", "importtime", str(CLI), "egdi", "KAZ", "--home", home]
         subprocess.run(cmd, check=True, capture_output=True)  # warm the OS caches
         start = time.perf_counter()

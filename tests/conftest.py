@@ -1,4 +1,4 @@
-"""Shared fixtures. Tests read the official files in ../shared/data in place and write only to tmp."""
+"""Shared fixtures. Tests read ../shared/data in place and write only to temporary folders."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ def mirror(tmp_path: Path, egov_dir: Path) -> Callable[..., Path]:
         root = tmp_path / "mirror"
         (root / "egov").mkdir(parents=True, exist_ok=True)
         for year in years:
-            shutil.copyfile(egov_dir / f"EGOV_DATA_{year}.csv", root / "egov" / f"EGOV_DATA_{year}.csv")
+            shutil.copyfile(
+                egov_dir / f"EGOV_DATA_{year}.csv", root / "egov" / f"EGOV_DATA_{year}.csv"
+            )
         for name, data in (extra or {}).items():
             (root / "egov" / name).write_bytes(data)
         return root
@@ -82,9 +84,12 @@ def store_snapshot(home: Path) -> dict[str, list[tuple[Any, ...]]]:
         return {}
     con = duckdb.connect(str(path), read_only=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
-        ).fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+            ).fetchall()
+        ]
         return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
     finally:
         con.close()

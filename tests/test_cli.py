@@ -18,18 +18,49 @@ def test_egdi_json_has_every_edition_with_published_ranks(ingested_home: Path, c
     result = cli("egdi", "KAZ", "--home", ingested_home, "--format", "json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert [r["year"] for r in rows] == [2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018,
-                                         2020, 2022]
+    assert [r["year"] for r in rows] == [
+        2003,
+        2004,
+        2005,
+        2008,
+        2010,
+        2012,
+        2014,
+        2016,
+        2018,
+        2020,
+        2022,
+    ]
     assert [r["rank"] for r in rows] == PUBLISHED_KAZ_RANKS
-    for key in ("iso3", "year", "rank", "egdi", "osi", "tii", "hci", "epi", "level",
-                "rating_class", "rank_change", "egdi_change_pct", "method_breaks", "source"):
+    for key in (
+        "iso3",
+        "year",
+        "rank",
+        "egdi",
+        "osi",
+        "tii",
+        "hci",
+        "epi",
+        "level",
+        "rating_class",
+        "rank_change",
+        "egdi_change_pct",
+        "method_breaks",
+        "source",
+    ):
         assert key in rows[0], key
     r2020 = rows[-2]
-    assert (r2020["egdi"], r2020["osi"], r2020["tii"], r2020["hci"]) == (0.8375, 0.9235, 0.7024, 0.8866)
+    assert (r2020["egdi"], r2020["osi"], r2020["tii"], r2020["hci"]) == (
+        0.8375,
+        0.9235,
+        0.7024,
+        0.8866,
+    )
     assert (r2020["level"], r2020["rating_class"], r2020["rank_change"]) == ("Very High", "V3", 10)
     assert r2020["egdi_change_pct"] == pytest.approx(10.2409, abs=1e-3)
-    assert r2020["method_breaks"] == ["2020: TII components changed (fixed telephone dropped, "
-                                      "cap of 120 introduced)"]
+    assert r2020["method_breaks"] == [
+        "2020: TII components changed (fixed telephone dropped, cap of 120 introduced)"
+    ]
     assert "EGOV_DATA_2020.csv" in r2020["source"]
     assert rows[0]["rank_change"] is None and rows[0]["rating_class"] is None
 
@@ -69,23 +100,60 @@ def test_missing_values_are_never_zero_nan_or_none(ingested_home: Path, cli: Cli
 
 
 def test_rank_top_region_and_around(ingested_home: Path, cli: Cli) -> None:
-    top = json.loads(cli("rank", "--year", "2022", "--top", "3", "--home", ingested_home,
-                         "-f", "json").stdout)
+    top = json.loads(
+        cli("rank", "--year", "2022", "--top", "3", "--home", ingested_home, "-f", "json").stdout
+    )
     assert [(r["rank"], r["iso3"]) for r in top] == [(1, "DNK"), (2, "FIN"), (3, "KOR")]
-    asia = json.loads(cli("rank", "--year", "2020", "--region", "Central Asia", "--home",
-                          ingested_home, "-f", "json").stdout)
+    asia = json.loads(
+        cli(
+            "rank",
+            "--year",
+            "2020",
+            "--region",
+            "Central Asia",
+            "--home",
+            ingested_home,
+            "-f",
+            "json",
+        ).stdout
+    )
     assert [r["iso3"] for r in asia] == ["KAZ", "KGZ", "UZB", "TJK", "TKM"]
     assert [r["region_rank"] for r in asia] == [1, 2, 3, 4, 5]
-    around = json.loads(cli("rank", "--year", "2020", "--around", "Казахстан", "--window", "2",
-                            "--home", ingested_home, "-f", "json").stdout)
+    around = json.loads(
+        cli(
+            "rank",
+            "--year",
+            "2020",
+            "--around",
+            "Казахстан",
+            "--window",
+            "2",
+            "--home",
+            ingested_home,
+            "-f",
+            "json",
+        ).stdout
+    )
     assert [r["rank"] for r in around] == [27, 28, 29, 30, 31]
     latest = json.loads(cli("rank", "--top", "1", "--home", ingested_home, "-f", "json").stdout)
     assert latest[0]["year"] == 2022
 
 
 def test_compare_countries(ingested_home: Path, cli: Cli) -> None:
-    rows = json.loads(cli("compare", "KAZ", "Uzbekistan", "Россия", "--indicator", "tii",
-                          "--home", ingested_home, "-f", "json").stdout)
+    rows = json.loads(
+        cli(
+            "compare",
+            "KAZ",
+            "Uzbekistan",
+            "Россия",
+            "--indicator",
+            "tii",
+            "--home",
+            ingested_home,
+            "-f",
+            "json",
+        ).stdout
+    )
     assert rows[-1] == {"year": 2022, "KAZ": 0.752, "UZB": 0.6575, "RUS": 0.8053}
     assert len(rows) == 11
 
@@ -99,8 +167,9 @@ def test_article_json_lists_each_claim_with_verdict(ingested_home: Path, cli: Cl
         for key in ("id", "section", "text", "claimed", "computed", "unit", "verdict", "source"):
             assert key in claim
         assert claim["verdict"] in ("confirmed", "differs", "unverifiable")
-    for year, rank in zip((2020, 2018, 2016, 2014, 2012, 2010, 2008),
-                          (29, 39, 33, 28, 38, 46, 81), strict=True):
+    for year, rank in zip(
+        (2020, 2018, 2016, 2014, 2012, 2010, 2008), (29, 39, 33, 28, 38, 46, 81), strict=True
+    ):
         assert by_id[f"table1-rank-{year}"]["computed"] == rank
         assert by_id[f"table1-rank-{year}"]["verdict"] == "confirmed"
     assert by_id["table2-rating-class-2020"]["computed"] == "V3"
@@ -115,8 +184,9 @@ def test_article_json_lists_each_claim_with_verdict(ingested_home: Path, cli: Cl
     assert "EGOV_DATA_2020.csv" in by_id["table2-egdi-2020"]["source"]
 
 
-def test_article_is_unverifiable_without_the_editions(tmp_path: Path, cli: Cli,
-                                                      mirror: object) -> None:
+def test_article_is_unverifiable_without_the_editions(
+    tmp_path: Path, cli: Cli, mirror: object
+) -> None:
     root = mirror((2022,))  # type: ignore[operator]
     cli("ingest", "all", "--from", root, "--home", tmp_path / "h")
     claims = json.loads(cli("article", "--home", tmp_path / "h", "-f", "json").stdout)["claims"]
@@ -126,21 +196,26 @@ def test_article_is_unverifiable_without_the_editions(tmp_path: Path, cli: Cli,
 
 
 def test_egdi_check_json(ingested_home: Path, cli: Cli) -> None:
-    rows = json.loads(cli("egdi-check", "--year", "2020", "--home", ingested_home, "-f",
-                          "json").stdout)
+    rows = json.loads(
+        cli("egdi-check", "--year", "2020", "--home", ingested_home, "-f", "json").stdout
+    )
     assert rows[0]["rank_mismatches"] == 4
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["egdi", "Kazakstan"], "did you mean Kazakhstan (KAZ)"),
-    (["egdi", "KAZ", "--lang", "de"], "--lang must be en, ru or kk"),
-    (["rank", "--year", "2019"], "no E-Government Survey edition 2019"),
-    (["rank", "--region", "Atlantis"], "unknown region"),
-    (["compare", "KAZ", "--indicator", "speed"], "unknown indicator"),
-    (["ingest", "all"], "--from DIR"),
-])
-def test_user_errors_are_one_line_and_exit_2(ingested_home: Path, cli: Cli, args: list[str],
-                                             words: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["egdi", "Kazakstan"], "did you mean Kazakhstan (KAZ)"),
+        (["egdi", "KAZ", "--lang", "de"], "--lang must be en, ru or kk"),
+        (["rank", "--year", "2019"], "no E-Government Survey edition 2019"),
+        (["rank", "--region", "Atlantis"], "unknown region"),
+        (["compare", "KAZ", "--indicator", "speed"], "unknown indicator"),
+        (["ingest", "all"], "--from DIR"),
+    ],
+)
+def test_user_errors_are_one_line_and_exit_2(
+    ingested_home: Path, cli: Cli, args: list[str], words: str
+) -> None:
     result = cli(*args, "--home", ingested_home)
     assert result.exit_code == 2
     assert words in result.stderr
@@ -150,8 +225,21 @@ def test_user_errors_are_one_line_and_exit_2(ingested_home: Path, cli: Cli, args
 
 def test_python_m_infosoc_end_to_end(ingested_home: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "infosoc", "egdi", "KAZ", "--home", str(ingested_home), "-f", "json"],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "infosoc",
+            "egdi",
+            "KAZ",
+            "--home",
+            str(ingested_home),
+            "-f",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert [r["rank"] for r in json.loads(done.stdout)] == PUBLISHED_KAZ_RANKS

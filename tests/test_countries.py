@@ -13,24 +13,54 @@ from infosoc import UnresolvedCountriesError
 from infosoc.geo import countries as c
 
 
-@pytest.mark.parametrize("text", [
-    "Kazakhstan", "Казахстан", "Қазақстан", "KAZ", "kaz", "KZ", "398", "Kazakhstan ",
-    "  kazakhstan", "Republic of Kazakhstan",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kazakhstan",
+        "Казахстан",
+        "Қазақстан",
+        "KAZ",
+        "kaz",
+        "KZ",
+        "398",
+        "Kazakhstan ",
+        "  kazakhstan",
+        "Republic of Kazakhstan",
+    ],
+)
 def test_kazakhstan_in_every_form(text: str) -> None:
     assert c.resolve(text) == "KAZ"
 
 
-@pytest.mark.parametrize(("text", "iso3"), [
-    ("Georgia (Country)", "GEO"), ("Türkiye", "TUR"), ("Turkiye", "TUR"), ("Turkey", "TUR"),
-    ("Republic of Moldova", "MDA"), ("Côte d'Ivoire", "CIV"), ("Cote d’Ivoire", "CIV"),
-    ("Korea, Rep.", "KOR"), ("Republic of Korea", "KOR"), ("Iran (Islamic Republic of)", "IRN"),
-    ("Micronesia (Federated States of)", "FSM"), ("Democratic Republic of the Congo", "COD"),
-    ("Congo, Rep.", "COG"), ("Kyrgyz Republic", "KGZ"), ("Egypt, Arab Rep.", "EGY"),
-    ("Россия", "RUS"), ("Ресей", "RUS"), ("Өзбекстан", "UZB"), ("Eswatini", "SWZ"),
-    ("North Macedonia", "MKD"), ("Czech Republic", "CZE"), ("Hong Kong SAR, China", "HKG"),
-    ("4", "AFG"), ("004", "AFG"),
-])
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        ("Georgia (Country)", "GEO"),
+        ("Türkiye", "TUR"),
+        ("Turkiye", "TUR"),
+        ("Turkey", "TUR"),
+        ("Republic of Moldova", "MDA"),
+        ("Côte d'Ivoire", "CIV"),
+        ("Cote d’Ivoire", "CIV"),
+        ("Korea, Rep.", "KOR"),
+        ("Republic of Korea", "KOR"),
+        ("Iran (Islamic Republic of)", "IRN"),
+        ("Micronesia (Federated States of)", "FSM"),
+        ("Democratic Republic of the Congo", "COD"),
+        ("Congo, Rep.", "COG"),
+        ("Kyrgyz Republic", "KGZ"),
+        ("Egypt, Arab Rep.", "EGY"),
+        ("Россия", "RUS"),
+        ("Ресей", "RUS"),
+        ("Өзбекстан", "UZB"),
+        ("Eswatini", "SWZ"),
+        ("North Macedonia", "MKD"),
+        ("Czech Republic", "CZE"),
+        ("Hong Kong SAR, China", "HKG"),
+        ("4", "AFG"),
+        ("004", "AFG"),
+    ],
+)
 def test_aliases_used_by_un_world_bank_and_itu(text: str, iso3: str) -> None:
     assert c.resolve(text) == iso3
 
@@ -74,7 +104,11 @@ def test_every_member_state_has_three_names_and_a_region() -> None:
         assert m.region and m.subregion
         assert m.name_en and m.name_ru and m.name_kk
     kaz = c.country("KAZ")
-    assert (kaz.name("en"), kaz.name("ru"), kaz.name("kk")) == ("Kazakhstan", "Казахстан", "Қазақстан")
+    assert (kaz.name("en"), kaz.name("ru"), kaz.name("kk")) == (
+        "Kazakhstan",
+        "Казахстан",
+        "Қазақстан",
+    )
 
 
 def test_unknown_names_are_all_listed_with_suggestions() -> None:
@@ -102,8 +136,12 @@ def test_normalise_is_idempotent(text: str) -> None:
     assert c.normalise(once) == once
 
 
-@given(st.sampled_from(c.all_countries()), st.sampled_from(["iso3", "iso2", "m49", "name_en"]),
-       st.sampled_from(["", " ", "  "]), st.booleans())
+@given(
+    st.sampled_from(c.all_countries()),
+    st.sampled_from(["iso3", "iso2", "m49", "name_en"]),
+    st.sampled_from(["", " ", "  "]),
+    st.booleans(),
+)
 def test_codes_and_names_round_trip(country: c.Country, field: str, pad: str, upper: bool) -> None:
     text = getattr(country, field)
     text = text.upper() if upper else text.lower()

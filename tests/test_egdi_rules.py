@@ -15,11 +15,21 @@ from infosoc.indices import egdi as rules
 PUBLISHED_CLASSES = Path(__file__).parent / "data" / "published_rating_classes.csv"
 
 
-@pytest.mark.parametrize(("value", "group"), [
-    (0.9758, "Very High"), (0.7501, "Very High"), (0.75, "High"), (0.5005, "High"),
-    (0.50, "High"), (0.4999, "Middle"), (0.25, "Middle"), (0.2499, "Low"), (0.0, "Low"),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("value", "group"),
+    [
+        (0.9758, "Very High"),
+        (0.7501, "Very High"),
+        (0.75, "High"),
+        (0.5005, "High"),
+        (0.50, "High"),
+        (0.4999, "Middle"),
+        (0.25, "Middle"),
+        (0.2499, "Low"),
+        (0.0, "Low"),
+        (None, None),
+    ],
+)
 def test_level_groups(value: float | None, group: str | None) -> None:
     assert rules.level(value) == group
 
@@ -53,8 +63,13 @@ def test_equal_width_rule_would_not_give_v3() -> None:
     assert rules.rating_classes(values, 2020, rule="equal-width")["KAZ"] == "V2"
 
 
-@given(st.dictionaries(st.text("ABCDEFGH", min_size=1, max_size=3),
-                       st.one_of(st.none(), st.floats(0, 1, allow_nan=False)), max_size=30))
+@given(
+    st.dictionaries(
+        st.text("ABCDEFGH", min_size=1, max_size=3),
+        st.one_of(st.none(), st.floats(0, 1, allow_nan=False)),
+        max_size=30,
+    )
+)
 def test_competition_ranks(values: dict[str, float | None]) -> None:
     ranks = rules.competition_ranks(values)
     for key, value in values.items():
@@ -76,7 +91,9 @@ def test_recomputed_ranks_equal_published_except_explained_ties(ingested_home: P
     assert any(d.startswith("AND: published 80, recomputed 79") for d in details)
 
 
-def test_composition_check_reports_largest_deviation_and_its_explanations(ingested_home: Path) -> None:
+def test_composition_check_reports_largest_deviation_and_its_explanations(
+    ingested_home: Path,
+) -> None:
     checks = {r["year"]: r for r in Observatory(home=ingested_home).egdi_check().to_pylist()}
     for year in (2014, 2016, 2018, 2020, 2022):
         assert checks[year]["max_deviation_from_mean"] < 1e-4

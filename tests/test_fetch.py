@@ -31,7 +31,9 @@ def client(*answers: object) -> tuple[httpx.Client, list[str]]:
 
 
 def test_server_errors_and_timeouts_are_retried(tmp_path: Path) -> None:
-    c, seen = client(httpx.Response(503), httpx.ReadTimeout("slow"), httpx.Response(200, content=BODY))
+    c, seen = client(
+        httpx.Response(503), httpx.ReadTimeout("slow"), httpx.Response(200, content=BODY)
+    )
     raw = download("https://example.test/f.csv", tmp_path / "f.csv", client=c, sleep=0)
     assert raw.data == BODY and len(seen) == 3
     assert (tmp_path / "f.csv").read_bytes() == BODY
@@ -69,8 +71,9 @@ def test_cached_copy_is_reused_with_its_retrieval_time(tmp_path: Path) -> None:
     assert again.retrieved_from == "https://example.test/f.csv"
 
 
-def test_un_egov_fetch_uses_the_url_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                             egov_dir: Path) -> None:
+def test_un_egov_fetch_uses_the_url_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, egov_dir: Path
+) -> None:
     monkeypatch.setenv(un_egov.URL_ENV, "https://mirror.test/egov/{year}.csv")
     data = (egov_dir / "EGOV_DATA_2022.csv").read_bytes()
     c, seen = client(httpx.Response(200, content=data))

@@ -1,4 +1,4 @@
-"""The store: idempotent re-ingest, versions for changed files, all-or-nothing writes, provenance."""
+"""The store: idempotent re-ingest, versions of changed files, all-or-nothing writes, provenance."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from infosoc.store import Store
 from .conftest import Cli, store_snapshot
 
 
-def test_reingesting_the_same_files_changes_nothing(mirror: Callable[..., Path], tmp_path: Path) -> None:
+def test_reingesting_the_same_files_changes_nothing(
+    mirror: Callable[..., Path], tmp_path: Path
+) -> None:
     root = mirror((2020, 2022))
     obs = Observatory(home=tmp_path / "home")
     first = obs.ingest("all", mirror=root)
@@ -25,7 +27,8 @@ def test_reingesting_the_same_files_changes_nothing(mirror: Callable[..., Path],
 
 
 def test_a_changed_file_becomes_a_new_version_and_the_old_one_stays(
-    mirror: Callable[..., Path], tmp_path: Path,
+    mirror: Callable[..., Path],
+    tmp_path: Path,
 ) -> None:
     root = mirror((2022,))
     obs = Observatory(home=tmp_path / "home")
@@ -33,8 +36,10 @@ def test_a_changed_file_becomes_a_new_version_and_the_old_one_stays(
     path = root / "egov" / "EGOV_DATA_2022.csv"
     text = path.read_text(encoding="utf-8")
     assert '2022,"Kazakhstan ",28,0.86280' in text
-    path.write_text(text.replace('2022,"Kazakhstan ",28,0.86280', '2022,"Kazakhstan ",28,0.86290'),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace('2022,"Kazakhstan ",28,0.86280', '2022,"Kazakhstan ",28,0.86290'),
+        encoding="utf-8",
+    )
 
     result = obs.ingest("all", mirror=root)
 
@@ -43,13 +48,17 @@ def test_a_changed_file_becomes_a_new_version_and_the_old_one_stays(
     versions = [(r["edition"], r["version"], r["current"]) for r in obs.sources().to_pylist()]
     assert versions == [("2022", 2, True), ("2022", 1, False)]
     with Store(obs.store_path, read_only=True) as store:
-        old = store.rows("SELECT value FROM observations o JOIN sources s USING (source_id) "
-                         "WHERE s.version = 1 AND entity = 'KAZ' AND indicator = 'egov.egdi'")
+        old = store.rows(
+            "SELECT value FROM observations o JOIN sources s USING (source_id) "
+            "WHERE s.version = 1 AND entity = 'KAZ' AND indicator = 'egov.egdi'"
+        )
     assert old == [{"value": 0.8628}]
 
 
 def test_a_failed_ingest_leaves_the_store_exactly_as_it_was(
-    mirror: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    mirror: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     root = mirror((2020,))
     obs = Observatory(home=tmp_path / "home")
@@ -66,7 +75,9 @@ def test_a_failed_ingest_leaves_the_store_exactly_as_it_was(
         return real(self, parsed, now)
 
     (root / "egov" / "EGOV_DATA_2020.csv").write_text(
-        (root / "egov" / "EGOV_DATA_2020.csv").read_text(encoding="utf-8").replace("0.83750", "0.83760"),
+        (root / "egov" / "EGOV_DATA_2020.csv")
+        .read_text(encoding="utf-8")
+        .replace("0.83750", "0.83760"),
         encoding="utf-8",
     )
     monkeypatch.setattr(Store, "_ingest_one", fail_on_second)
@@ -101,16 +112,18 @@ def test_querying_an_empty_home_says_what_to_do(tmp_path: Path, cli: Cli) -> Non
     assert "infosoc ingest" in result.stderr
 
 
-def test_home_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, ingested_home: Path,
-                                         cli: Cli) -> None:
+def test_home_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, ingested_home: Path, cli: Cli
+) -> None:
     monkeypatch.setenv("INFOSOC_HOME", str(ingested_home))
     assert Observatory().store_path == ingested_home / "infosoc.duckdb"
     result = cli("egdi", "KAZ", "--format", "json")
     assert result.exit_code == 0
 
 
-def test_mirror_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, shared_data: Path,
-                                           tmp_path: Path, cli: Cli) -> None:
+def test_mirror_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, shared_data: Path, tmp_path: Path, cli: Cli
+) -> None:
     monkeypatch.setenv("INFOSOC_MIRROR", str(shared_data))
     result = cli("ingest", "un-egov", "--home", tmp_path, "--edition", "2020", "--format", "csv")
     assert result.exit_code == 0, result.stderr

@@ -15,8 +15,10 @@ from infosoc.sources.base import read_local
 
 from .conftest import Cli, store_snapshot
 
-HEADER = ("Survey Year,Country Name,E-Government Rank,E-Government Index,E-Participation Index,"
-          "Online Service Index,Human Capital Index,Telecommunication Infrastructure Index")
+HEADER = (
+    "Survey Year,Country Name,E-Government Rank,E-Government Index,E-Participation Index,"
+    "Online Service Index,Human Capital Index,Telecommunication Infrastructure Index"
+)
 GOOD = [
     '2024,"Kazakhstan ",24,0.90000,0.80000,0.93900,0.90000,0.86100',
     "2024,Uzbekistan,69,0.70000,0.60000,0.70000,0.70000,0.70000",
@@ -29,8 +31,10 @@ def csv_bytes(*lines: str, header: str = HEADER) -> bytes:
 
 def test_all_editions_parse_with_193_countries(egov_dir: Path) -> None:
     files = un_egov.find_files(egov_dir.parent)
-    assert [f.name for f in files] == [f"EGOV_DATA_{y}.csv" for y in
-                                       (2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022)]
+    assert [f.name for f in files] == [
+        f"EGOV_DATA_{y}.csv"
+        for y in (2003, 2004, 2005, 2008, 2010, 2012, 2014, 2016, 2018, 2020, 2022)
+    ]
     for path in files:
         parsed = un_egov.parse(read_local(path))
         ranks = [o for o in parsed.observations if o.indicator == "egov.rank"]
@@ -46,8 +50,14 @@ def test_states_not_yet_members_are_missing_not_zero(egov_dir: Path) -> None:
     assert all(o.value is None for o in montenegro)
     assert all(o.note == un_egov.NOT_ASSESSED for o in montenegro)
     kaz = {o.indicator: o.value for o in parsed.observations if o.entity == "KAZ"}
-    assert kaz == {"egov.egdi": 0.38661, "egov.osi": 0.18777, "egov.tii": 0.06206,
-                   "egov.hci": 0.91, "egov.epi": 0.1034, "egov.rank": 83.0}
+    assert kaz == {
+        "egov.egdi": 0.38661,
+        "egov.osi": 0.18777,
+        "egov.tii": 0.06206,
+        "egov.hci": 0.91,
+        "egov.epi": 0.1034,
+        "egov.rank": 83.0,
+    }
 
 
 def test_published_values_above_one_are_kept_with_a_note(egov_dir: Path) -> None:
@@ -64,8 +74,9 @@ def test_byte_order_mark_and_crlf_are_accepted(tmp_path: Path) -> None:
     assert {o.entity for o in parsed.observations} == {"KAZ", "UZB"}
 
 
-def test_a_new_edition_ingests_without_code_change(mirror: Callable[..., Path], tmp_path: Path,
-                                                   cli: Cli) -> None:
+def test_a_new_edition_ingests_without_code_change(
+    mirror: Callable[..., Path], tmp_path: Path, cli: Cli
+) -> None:
     root = mirror((2022,), {"EGOV_DATA_2024.csv": csv_bytes(*GOOD)})
     home = tmp_path / "home"
     result = cli("ingest", "all", "--from", root, "--home", home, "--format", "json")
@@ -80,46 +91,84 @@ BAD_INPUTS: dict[str, tuple[bytes, int | None, str | None, str]] = {
     "blank lines only": (b"\n\n  \n", 1, None, "empty"),
     "header only": (csv_bytes(), 2, None, "no data rows"),
     "missing column": (
-        csv_bytes("2024,Kazakhstan,24,0.9,0.8,0.9,0.9",
-                  header=HEADER.rsplit(",", 1)[0]),
-        1, "Telecommunication Infrastructure Index", "missing column"),
+        csv_bytes("2024,Kazakhstan,24,0.9,0.8,0.9,0.9", header=HEADER.rsplit(",", 1)[0]),
+        1,
+        "Telecommunication Infrastructure Index",
+        "missing column",
+    ),
     "non-numeric value": (
         csv_bytes(GOOD[0], "2024,Uzbekistan,69,0.7,high,0.7,0.7,0.7"),
-        3, "E-Participation Index", "not a number"),
+        3,
+        "E-Participation Index",
+        "not a number",
+    ),
     "index outside [0, 1]": (
         csv_bytes(GOOD[0], "2024,Uzbekistan,69,1.7,0.6,0.7,0.7,0.7"),
-        3, "E-Government Index", "outside [0, 1]"),
+        3,
+        "E-Government Index",
+        "outside [0, 1]",
+    ),
     "negative index": (
         csv_bytes(GOOD[0], "2024,Uzbekistan,69,0.7,0.6,-0.1,0.7,0.7"),
-        3, "Online Service Index", "outside [0, 1]"),
+        3,
+        "Online Service Index",
+        "outside [0, 1]",
+    ),
     "country twice": (
         csv_bytes(GOOD[0], GOOD[1], "2024,Қазақстан,25,0.8,0.8,0.8,0.8,0.8"),
-        4, "Country Name", "appears twice"),
+        4,
+        "Country Name",
+        "appears twice",
+    ),
     "unknown country": (
-        csv_bytes(GOOD[0], "2024,Kazakstan,69,0.7,0.6,0.7,0.7,0.7",
-                  "2024,Atlantis,70,0.7,0.6,0.7,0.7,0.7"),
-        None, "Country Name", "2 unknown country names"),
-    "missing fields": (
-        csv_bytes(GOOD[0], "2024,Uzbekistan,69,0.7,0.6"), 3, None, "5 fields"),
+        csv_bytes(
+            GOOD[0], "2024,Kazakstan,69,0.7,0.6,0.7,0.7,0.7", "2024,Atlantis,70,0.7,0.6,0.7,0.7,0.7"
+        ),
+        None,
+        "Country Name",
+        "2 unknown country names",
+    ),
+    "missing fields": (csv_bytes(GOOD[0], "2024,Uzbekistan,69,0.7,0.6"), 3, None, "5 fields"),
     "not CSV at all": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", 1, None, "not a CSV"),
     "HTML page instead of CSV": (
-        b"<!DOCTYPE html><html><body>Service unavailable</body></html>\n", 1, None, ""),
-    "not UTF-8": (csv_bytes(GOOD[0]) + "2024,C\xf4te,1,0.5,0.5,0.5,0.5,0.5\n".encode("latin-1"),
-                  3, None, "UTF-8"),
+        b"<!DOCTYPE html><html><body>Service unavailable</body></html>\n",
+        1,
+        None,
+        "",
+    ),
+    "not UTF-8": (
+        csv_bytes(GOOD[0]) + "2024,C\xf4te,1,0.5,0.5,0.5,0.5,0.5\n".encode("latin-1"),
+        3,
+        None,
+        "UTF-8",
+    ),
     "rank not a whole number": (
-        csv_bytes(GOOD[0], "2024,Uzbekistan,6.5,0.7,0.6,0.7,0.7,0.7"), 3, "E-Government Rank",
-        "whole number"),
+        csv_bytes(GOOD[0], "2024,Uzbekistan,6.5,0.7,0.6,0.7,0.7,0.7"),
+        3,
+        "E-Government Rank",
+        "whole number",
+    ),
     "wrong survey year": (
-        csv_bytes(GOOD[0], "2023,Uzbekistan,69,0.7,0.6,0.7,0.7,0.7"), 3, "Survey Year",
-        "differs"),
-    "unbalanced quote": (csv_bytes(GOOD[0], "2024,\"Uzbekistan,69,0.7,0.6,0.7,0.7,0.7"), 3, None,
-                         "CSV"),
+        csv_bytes(GOOD[0], "2023,Uzbekistan,69,0.7,0.6,0.7,0.7,0.7"),
+        3,
+        "Survey Year",
+        "differs",
+    ),
+    "unbalanced quote": (
+        csv_bytes(GOOD[0], '2024,"Uzbekistan,69,0.7,0.6,0.7,0.7,0.7'),
+        3,
+        None,
+        "CSV",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
 def test_bad_input_is_one_line_exit_2_and_the_store_is_unchanged(
-    case: str, mirror: Callable[..., Path], tmp_path: Path, cli: Cli,
+    case: str,
+    mirror: Callable[..., Path],
+    tmp_path: Path,
+    cli: Cli,
 ) -> None:
     data, row, column, words = BAD_INPUTS[case]
     home = tmp_path / "home"
@@ -156,8 +205,13 @@ values = st.one_of(st.none(), st.floats(0, 1, allow_nan=False).map(lambda v: rou
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.tuples(st.integers(1, 193), values, values, values, values, values),
-                     min_size=1, max_size=10))
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(1, 193), values, values, values, values, values),
+        min_size=1,
+        max_size=10,
+    )
+)
 def test_parser_reads_back_what_was_written(rows: list[tuple[object, ...]], tmp_path: Path) -> None:
     members = ["KAZ", "UZB", "KGZ", "TJK", "TKM", "RUS", "CHN", "MNG", "AZE", "ARM"]
     lines = []

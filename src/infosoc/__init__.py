@@ -12,8 +12,8 @@ from .errors import (
     StoreError,
     UnresolvedCountriesError,
 )
-__version__ = "0.1.0"
 
+__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> object:
@@ -27,6 +27,12 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "InfosocError", "InputError", "NotFoundError", "Observatory", "SourceError", "StoreError",
-    "UnresolvedCountriesError", "__version__",
+    "InfosocError",
+    "InputError",
+    "NotFoundError",
+    "Observatory",
+    "SourceError",
+    "StoreError",
+    "UnresolvedCountriesError",
+    "__version__",
 ]

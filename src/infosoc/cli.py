@@ -16,24 +16,28 @@ from .render import Format, to_csv, to_json, to_table
 
 app = typer.Typer(
     help="infosoc: an open observatory of digital development (UN E-Government Survey first).",
-    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
 )
 ingest_app = typer.Typer(help="Ingest official sources into the store.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
 
 HomeOpt = Annotated[
     Path | None,
-    typer.Option("--home", help="Folder of the store and cache [env: INFOSOC_HOME].",
-                 show_default=False),
+    typer.Option(
+        "--home", help="Folder of the store and cache [env: INFOSOC_HOME].", show_default=False
+    ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-LangOpt = Annotated[
-    str, typer.Option("--lang", help="Language of names and labels: en, ru or kk.")
-]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of names and labels: en, ru or kk.")]
 FromOpt = Annotated[
     Path | None,
-    typer.Option("--from", help="Local folder laid out like the shared data folder "
-                 "[env: INFOSOC_MIRROR].", show_default=False),
+    typer.Option(
+        "--from",
+        help="Local folder laid out like the shared data folder [env: INFOSOC_MIRROR].",
+        show_default=False,
+    ),
 ]
 
 T = TypeVar("T")
@@ -52,8 +56,13 @@ def _observatory(home: Path | None, mirror: Path | None = None) -> Any:
 
 
 def _emit(
-    rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[str], lang: Lang,
-    title: str | None = None, footnotes: Sequence[str] = (), payload: Any = None,
+    rows: Sequence[dict[str, Any]],
+    fmt: Format,
+    columns: Sequence[str],
+    lang: Lang,
+    title: str | None = None,
+    footnotes: Sequence[str] = (),
+    payload: Any = None,
 ) -> None:
     if fmt is Format.json:
         typer.echo(to_json(rows if payload is None else payload))
@@ -88,13 +97,20 @@ def _run(action: Callable[[], T]) -> T:
             raise typer.Exit(2) from None
         typer.echo(
             f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
-            + " (set INFOSOC_DEBUG=1 for details and please report it)", err=True,
+            + " (set INFOSOC_DEBUG=1 for details and please report it)",
+            err=True,
         )
         raise typer.Exit(1) from None
 
 
-def _ingest(source: str, home: Path | None, mirror: Path | None, editions: list[int] | None,
-            refresh: bool, fmt: Format) -> None:
+def _ingest(
+    source: str,
+    home: Path | None,
+    mirror: Path | None,
+    editions: list[int] | None,
+    refresh: bool,
+    fmt: Format,
+) -> None:
     from rich.progress import Progress
 
     obs = _observatory(home, mirror)
@@ -106,8 +122,13 @@ def _ingest(source: str, home: Path | None, mirror: Path | None, editions: list[
 
         results = obs.ingest(source, editions=editions, refresh=refresh, progress=progress)
     rows = [r.__dict__ for r in results]
-    _emit(rows, fmt, ["source", "edition", "file_name", "status", "version", "observations"],
-          "en", title=f"Ingested into {obs.store_path}")
+    _emit(
+        rows,
+        fmt,
+        ["source", "edition", "file_name", "status", "version", "observations"],
+        "en",
+        title=f"Ingested into {obs.store_path}",
+    )
 
 
 def _stderr_console() -> Any:
@@ -119,10 +140,13 @@ def _stderr_console() -> Any:
 @ingest_app.command("un-egov")
 def ingest_un_egov(
     from_: FromOpt = None,
-    edition: Annotated[list[int] | None, typer.Option(
-        "--edition", help="Survey year to ingest (repeatable); default: all.")] = None,
+    edition: Annotated[
+        list[int] | None,
+        typer.Option("--edition", help="Survey year to ingest (repeatable); default: all."),
+    ] = None,
     refresh: Annotated[bool, typer.Option(help="Download again even if cached.")] = False,
-    home: HomeOpt = None, fmt: FormatOpt = Format.table,
+    home: HomeOpt = None,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Ingest the UN E-Government Survey (EGOV_DATA_<year>.csv): downloaded, or from --from DIR."""
     _run(lambda: _ingest("un-egov", home, from_, edition, refresh, fmt))
@@ -130,10 +154,16 @@ def ingest_un_egov(
 
 @ingest_app.command("all")
 def ingest_all(
-    from_: Annotated[Path | None, typer.Option(
-        "--from", help="Local folder laid out like the shared data folder [env: INFOSOC_MIRROR].",
-        show_default=False)] = None,
-    home: HomeOpt = None, fmt: FormatOpt = Format.table,
+    from_: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Local folder laid out like the shared data folder [env: INFOSOC_MIRROR].",
+            show_default=False,
+        ),
+    ] = None,
+    home: HomeOpt = None,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Ingest every supported source found in a local folder, in one transaction."""
     _run(lambda: _ingest("all", home, from_, None, False, fmt))
@@ -142,22 +172,42 @@ def ingest_all(
 @app.command()
 def sources(home: HomeOpt = None, fmt: FormatOpt = Format.table) -> None:
     """List what the store holds and where each piece came from."""
+
     def action() -> None:
         rows = _observatory(home).sources().to_pylist()
         for r in rows:
             r["sha256_short"] = r["sha256"][:12]
-        _emit(rows, fmt, ["source", "edition", "version", "current", "observations", "file_name",
-                          "retrieved_from", "retrieved_at", "sha256_short", "licence"], "en",
-              title="Sources in the store")
+        _emit(
+            rows,
+            fmt,
+            [
+                "source",
+                "edition",
+                "version",
+                "current",
+                "observations",
+                "file_name",
+                "retrieved_from",
+                "retrieved_at",
+                "sha256_short",
+                "licence",
+            ],
+            "en",
+            title="Sources in the store",
+        )
+
     _run(action)
 
 
 @app.command()
 def egdi(
     country: Annotated[str, typer.Argument(help="ISO3, ISO2, M49 code or a name in en/ru/kk.")],
-    home: HomeOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = "en",
+    home: HomeOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
     """Every E-Government Survey edition for a country: rank, indices, level, class, changes."""
+
     def action() -> None:
         language = _lang(lang)
         rows = _observatory(home).egdi(country, lang=language).to_pylist()
@@ -165,14 +215,38 @@ def egdi(
         for r in rows:
             r["note_table"] = "†" if r["method_breaks"] else (r["note"] or None)
             marked.append(r)
-        notes = [f"† {_label('method_break', language)}"] if any(
-            r["method_breaks"] for r in rows) else []
-        notes += [f"{_label('sources', language)}: UN DESA, E-Government Survey "
-                  "(infosoc sources lists files and retrieval dates)"]
-        _emit(marked, fmt, ["year", "rank", "rank_change", "egdi", "egdi_change_pct", "osi",
-                            "tii", "hci", "epi", "level", "rating_class", "note_table"],
-              language, title=f"{rows[0]['country']} ({rows[0]['iso3']})", footnotes=notes,
-              payload=[{k: v for k, v in r.items() if k != "note_table"} for r in rows])
+        notes = (
+            [f"† {_label('method_break', language)}"]
+            if any(r["method_breaks"] for r in rows)
+            else []
+        )
+        notes += [
+            f"{_label('sources', language)}: UN DESA, E-Government Survey "
+            "(infosoc sources lists files and retrieval dates)"
+        ]
+        _emit(
+            marked,
+            fmt,
+            [
+                "year",
+                "rank",
+                "rank_change",
+                "egdi",
+                "egdi_change_pct",
+                "osi",
+                "tii",
+                "hci",
+                "epi",
+                "level",
+                "rating_class",
+                "note_table",
+            ],
+            language,
+            title=f"{rows[0]['country']} ({rows[0]['iso3']})",
+            footnotes=notes,
+            payload=[{k: v for k, v in r.items() if k != "note_table"} for r in rows],
+        )
+
     _run(action)
 
 
@@ -185,22 +259,44 @@ def _label(key: str, lang: Lang) -> str:
 @app.command()
 def rank(
     year: Annotated[int | None, typer.Option(help="Survey year; default: the latest.")] = None,
-    region: Annotated[str | None, typer.Option(
-        help="UN M49 region, sub-region or intermediate region, e.g. Asia, 'Central Asia'.")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            help="UN M49 region, sub-region or intermediate region, e.g. Asia, 'Central Asia'."
+        ),
+    ] = None,
     top: Annotated[int | None, typer.Option(help="Only the first N.")] = None,
     around: Annotated[str | None, typer.Option(help="Only the places around this country.")] = None,
     window: Annotated[int, typer.Option(help="Places on each side with --around.")] = 5,
-    home: HomeOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = "en",
+    home: HomeOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
     """An edition's EGDI ranking, by region, top N or around a country."""
+
     def action() -> None:
         language = _lang(lang)
-        rows = _observatory(home).rank(year, region=region, top=top, around=around,
-                                       window=window, lang=language).to_pylist()
-        cols = ["rank", *(["region_rank"] if region else []), "iso3", "country", "egdi", "osi",
-                "tii", "hci", "epi", "level", "rating_class"]
+        rows = (
+            _observatory(home)
+            .rank(year, region=region, top=top, around=around, window=window, lang=language)
+            .to_pylist()
+        )
+        cols = [
+            "rank",
+            *(["region_rank"] if region else []),
+            "iso3",
+            "country",
+            "egdi",
+            "osi",
+            "tii",
+            "hci",
+            "epi",
+            "level",
+            "rating_class",
+        ]
         title = f"EGDI {rows[0]['year']}" + (f", {region}" if region else "") if rows else "EGDI"
         _emit(rows, fmt, cols, language, title=title)
+
     _run(action)
 
 
@@ -208,42 +304,70 @@ def rank(
 def compare(
     countries: Annotated[list[str], typer.Argument(help="Two or more countries, in any form.")],
     indicator: Annotated[str, typer.Option(help="egdi, osi, tii, hci, epi or rank.")] = "egdi",
-    home: HomeOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = "en",
+    home: HomeOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
     """One indicator for several countries, edition by edition."""
+
     def action() -> None:
         language = _lang(lang)
         rows = _observatory(home).compare(countries, indicator).to_pylist()
         cols = list(rows[0].keys()) if rows else ["year"]
         _emit(rows, fmt, cols, language, title=indicator.upper())
+
     _run(action)
 
 
 @app.command("egdi-check")
 def egdi_check(
     year: Annotated[int | None, typer.Option(help="One survey year; default: all.")] = None,
-    home: HomeOpt = None, fmt: FormatOpt = Format.table,
+    home: HomeOpt = None,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Check each edition: EGDI against mean(OSI, TII, HCI), recomputed against published ranks."""
+
     def action() -> None:
         rows = _observatory(home).egdi_check(year).to_pylist()
-        notes = [d for r in rows for d in
-                 [f"{r['year']} {x}" for x in r["rank_mismatch_details"]]]
-        _emit(rows, fmt, ["year", "countries", "max_deviation_from_mean", "max_deviation_country",
-                          "published_zero", "weights_osi_tii_hci", "max_deviation_weighted",
-                          "over_tolerance", "rank_mismatches"], "en",
-              title="EGDI composition and rank check", footnotes=notes)
+        notes = [d for r in rows for d in [f"{r['year']} {x}" for x in r["rank_mismatch_details"]]]
+        _emit(
+            rows,
+            fmt,
+            [
+                "year",
+                "countries",
+                "max_deviation_from_mean",
+                "max_deviation_country",
+                "published_zero",
+                "weights_osi_tii_hci",
+                "max_deviation_weighted",
+                "over_tolerance",
+                "rank_mismatches",
+            ],
+            "en",
+            title="EGDI composition and rank check",
+            footnotes=notes,
+        )
+
     _run(action)
 
 
 @app.command()
 def article(home: HomeOpt = None, fmt: FormatOpt = Format.table) -> None:
-    """The review article's claims, each with the value computed from official data and a verdict."""
+    """The review article's claims, each with its value from official data and a verdict."""
+
     def action() -> None:
         rows = _observatory(home).article()
-        _emit(rows, fmt, ["id", "section", "claimed", "computed", "unit", "verdict", "tolerance"],
-              "en", title="Claims of the review article", payload={"claims": rows},
-              footnotes=["Tolerances: docs/article-claims.md"])
+        _emit(
+            rows,
+            fmt,
+            ["id", "section", "claimed", "computed", "unit", "verdict", "tolerance"],
+            "en",
+            title="Claims of the review article",
+            payload={"claims": rows},
+            footnotes=["Tolerances: docs/article-claims.md"],
+        )
+
     _run(action)
 
 

@@ -1,4 +1,4 @@
-"""One hierarchy of errors. The CLI turns every :class:`InfosocError` into one line and exit code 2."""
+"""One hierarchy of errors; the CLI turns each :class:`InfosocError` into one line and exit 2."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ class InputError(InfosocError):
     """
 
     def __init__(
-        self, message: str, *, file: str | None = None, row: int | None = None,
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
         column: str | None = None,
     ) -> None:
         self.file = file
@@ -39,8 +43,12 @@ class UnresolvedCountriesError(InputError):
     """
 
     def __init__(
-        self, unresolved: dict[str, list[str]], *, file: str | None = None,
-        rows: dict[str, int] | None = None, column: str | None = None,
+        self,
+        unresolved: dict[str, list[str]],
+        *,
+        file: str | None = None,
+        rows: dict[str, int] | None = None,
+        column: str | None = None,
     ) -> None:
         self.unresolved = unresolved
         parts = []

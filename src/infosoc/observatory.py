@@ -52,7 +52,11 @@ class Observatory:
 
     # ingest -------------------------------------------------------------------------------
     def _raw_files(
-        self, source: str, mirror: Path | None, editions: list[int] | None, refresh: bool,
+        self,
+        source: str,
+        mirror: Path | None,
+        editions: list[int] | None,
+        refresh: bool,
     ) -> list[RawFile]:
         module = REGISTRY[source]
         if mirror is not None:
@@ -67,8 +71,12 @@ class Observatory:
         return fetched
 
     def ingest(
-        self, source: str = "all", *, mirror: Path | str | None = None,
-        editions: list[int] | None = None, refresh: bool = False,
+        self,
+        source: str = "all",
+        *,
+        mirror: Path | str | None = None,
+        editions: list[int] | None = None,
+        refresh: bool = False,
         progress: Progress | None = None,
     ) -> list[IngestResult]:
         """Ingest one source (or ``"all"``) in a single transaction: every file or none.
@@ -112,12 +120,21 @@ class Observatory:
         return _table(egov.history(self._panel(), country, lang))
 
     def rank(
-        self, year: int | None = None, *, region: str | None = None, top: int | None = None,
-        around: str | None = None, window: int = 5, lang: Lang = "en",
+        self,
+        year: int | None = None,
+        *,
+        region: str | None = None,
+        top: int | None = None,
+        around: str | None = None,
+        window: int = 5,
+        lang: Lang = "en",
     ) -> pa.Table:
         """An edition's EGDI ranking (latest by default), by region, top N or around a country."""
-        return _table(egov.ranking(self._panel(), year, region=region, top=top, around=around,
-                                   window=window, lang=lang))
+        return _table(
+            egov.ranking(
+                self._panel(), year, region=region, top=top, around=around, window=window, lang=lang
+            )
+        )
 
     def compare(self, countries: Iterable[str], indicator: str = "egdi") -> pa.Table:
         """One indicator (egdi, osi, tii, hci, epi or rank) for several countries by edition."""

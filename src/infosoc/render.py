@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Sequence
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from .geo.countries import Lang
@@ -21,7 +21,7 @@ from .i18n import label
 MISSING = "—"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats."""
 
     table = "table"
@@ -81,7 +81,9 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
 
 
 def to_table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[str], lang: Lang = "en",
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    lang: Lang = "en",
     title: str | None = None,
 ) -> Any:
     """A rich Table of the chosen columns with headers in ``lang``."""

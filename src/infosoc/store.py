@@ -64,10 +64,16 @@ CREATE OR REPLACE VIEW current_observations AS
     SELECT o.* FROM observations o JOIN current_sources s USING (source_id);
 """
 
-_OBS_SCHEMA = pa.schema([
-    ("entity", pa.string()), ("indicator", pa.string()), ("period", pa.string()),
-    ("value", pa.float64()), ("note", pa.string()), ("source_id", pa.int32()),
-])
+_OBS_SCHEMA = pa.schema(
+    [
+        ("entity", pa.string()),
+        ("indicator", pa.string()),
+        ("period", pa.string()),
+        ("value", pa.float64()),
+        ("note", pa.string()),
+        ("source_id", pa.int32()),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -120,8 +126,18 @@ class Store:
             )
             if self.con.execute("SELECT count(*) FROM entities").fetchall()[0][0] == 0:
                 rows = [
-                    (c.iso3, c.iso2, c.m49, c.name_en, c.name_ru, c.name_kk, c.region,
-                     c.subregion, c.intermediate_region, c.un_member)
+                    (
+                        c.iso3,
+                        c.iso2,
+                        c.m49,
+                        c.name_en,
+                        c.name_ru,
+                        c.name_kk,
+                        c.region,
+                        c.subregion,
+                        c.intermediate_region,
+                        c.un_member,
+                    )
                     for c in all_countries()
                 ]
                 self.con.executemany(
@@ -162,15 +178,33 @@ class Store:
         ).fetchall()[0][0]
         self.con.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [source_id, p.source, p.edition, version, p.publisher, p.title, p.url, p.file_name,
-             p.licence, p.retrieved_at, p.retrieved_from, p.sha256, p.size_bytes, now,
-             len(parsed.observations)],
+            [
+                source_id,
+                p.source,
+                p.edition,
+                version,
+                p.publisher,
+                p.title,
+                p.url,
+                p.file_name,
+                p.licence,
+                p.retrieved_at,
+                p.retrieved_from,
+                p.sha256,
+                p.size_bytes,
+                now,
+                len(parsed.observations),
+            ],
         )
         obs = parsed.observations
         table = pa.table(
             [
-                [o.entity for o in obs], [o.indicator for o in obs], [o.period for o in obs],
-                [o.value for o in obs], [o.note for o in obs], [source_id] * len(obs),
+                [o.entity for o in obs],
+                [o.indicator for o in obs],
+                [o.period for o in obs],
+                [o.value for o in obs],
+                [o.note for o in obs],
+                [source_id] * len(obs),
             ],
             schema=_OBS_SCHEMA,
         )

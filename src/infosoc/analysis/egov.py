@@ -105,9 +105,13 @@ def history(panel: Panel, code: str, lang: Lang = "en") -> list[dict[str, Any]]:
         if row is None:
             continue
         out: dict[str, Any] = {
-            "iso3": c.iso3, "country": c.name(lang), "year": year, "rank": row["rank"],
+            "iso3": c.iso3,
+            "country": c.name(lang),
+            "year": year,
+            "rank": row["rank"],
             **{k: row[k] for k in COMPONENTS},
-            "level": row["level"], "rating_class": row["rating_class"],
+            "level": row["level"],
+            "rating_class": row["rating_class"],
         }
         has_values = row["egdi"] is not None
         if previous is not None and has_values:
@@ -118,7 +122,8 @@ def history(panel: Panel, code: str, lang: Lang = "en") -> list[dict[str, Any]]:
                 out[f"{k}_change_pct"] = _pct(new, old)
             out["rank_change"] = (
                 previous["rank"] - row["rank"]
-                if previous["rank"] is not None and row["rank"] is not None else None
+                if previous["rank"] is not None and row["rank"] is not None
+                else None
             )
             out["method_breaks"] = rules.method_breaks(previous["year"], year)
         else:
@@ -150,8 +155,14 @@ def _edition(panel: Panel, year: int | None) -> tuple[int, list[dict[str, Any]]]
 
 
 def ranking(
-    panel: Panel, year: int | None = None, *, region: str | None = None, top: int | None = None,
-    around: str | None = None, window: int = 5, lang: Lang = "en",
+    panel: Panel,
+    year: int | None = None,
+    *,
+    region: str | None = None,
+    top: int | None = None,
+    around: str | None = None,
+    window: int = 5,
+    lang: Lang = "en",
 ) -> list[dict[str, Any]]:
     """One edition's ranking, optionally within a region, the top N, or N places around a country.
 
@@ -163,7 +174,9 @@ def ranking(
     if window < 0:
         raise InputError("--window must be 0 or more")
     chosen, rows = _edition(panel, year)
-    ranked = sorted((r for r in rows if r["rank"] is not None), key=lambda r: (r["rank"], r["iso3"]))
+    ranked = sorted(
+        (r for r in rows if r["rank"] is not None), key=lambda r: (r["rank"], r["iso3"])
+    )
     if region is not None:
         level, name = match_area(region)
         ranked = [r for r in ranked if getattr(country(r["iso3"]), level) == name]
@@ -171,26 +184,36 @@ def ranking(
     out = []
     for r in ranked:
         c = country(r["iso3"])
-        out.append({
-            "year": chosen, "rank": r["rank"], "region_rank": selection_rank[r["iso3"]],
-            "iso3": r["iso3"], "country": c.name(lang), "region": c.region,
-            "subregion": c.intermediate_region or c.subregion,
-            **{k: r[k] for k in COMPONENTS},
-            "level": r["level"], "rating_class": r["rating_class"],
-        })
+        out.append(
+            {
+                "year": chosen,
+                "rank": r["rank"],
+                "region_rank": selection_rank[r["iso3"]],
+                "iso3": r["iso3"],
+                "country": c.name(lang),
+                "region": c.region,
+                "subregion": c.intermediate_region or c.subregion,
+                **{k: r[k] for k in COMPONENTS},
+                "level": r["level"],
+                "rating_class": r["rating_class"],
+            }
+        )
     if around is not None:
         iso3 = country(around).iso3
         at = next((i for i, r in enumerate(out) if r["iso3"] == iso3), None)
         if at is None:
             raise NotFoundError(f"{country(iso3).name_en} is not ranked in this selection")
-        out = out[max(0, at - window): at + window + 1]
+        out = out[max(0, at - window) : at + window + 1]
     if top is not None:
         out = out[:top]
     return out
 
 
 def compare(
-    panel: Panel, codes: list[str], indicator: str = "egdi", lang: Lang = "en",
+    panel: Panel,
+    codes: list[str],
+    indicator: str = "egdi",
+    lang: Lang = "en",
 ) -> list[dict[str, Any]]:
     """One indicator for several countries, one row per edition and one column per country."""
     allowed = (*COMPONENTS, "rank")
@@ -217,29 +240,35 @@ def check_editions(panel: Panel, year: int | None = None) -> list[dict[str, Any]
             continue
         rows = panel.editions[y]
         check = rules.composition_check(y, rows, COMPOSITION_TOLERANCE)
-        mismatches = [r for r in rows if r["rank"] is not None and r["rank"] != r["rank_recomputed"]]
+        mismatches = [
+            r for r in rows if r["rank"] is not None and r["rank"] != r["rank_recomputed"]
+        ]
         explained = []
         for r in mismatches:
             tied = [t["iso3"] for t in rows if t["egdi"] == r["egdi"] and t["iso3"] != r["iso3"]]
             reason = (
                 f"tied at the published precision with {', '.join(tied)}; the UN ranks on "
-                "unrounded values" if tied else "unexplained"
+                "unrounded values"
+                if tied
+                else "unexplained"
             )
             explained.append(
                 f"{r['iso3']}: published {r['rank']}, recomputed {r['rank_recomputed']} ({reason})"
             )
-        out.append({
-            "year": y,
-            "countries": check.countries,
-            "max_deviation_from_mean": check.max_deviation,
-            "max_deviation_country": check.max_deviation_iso3,
-            "weights_osi_tii_hci": "/".join(f"{w:.4g}" for w in check.weights),
-            "max_deviation_weighted": check.max_weighted_deviation,
-            "over_tolerance": check.over_tolerance,
-            "published_zero": check.published_zero,
-            "rank_mismatches": len(mismatches),
-            "rank_mismatch_details": explained,
-        })
+        out.append(
+            {
+                "year": y,
+                "countries": check.countries,
+                "max_deviation_from_mean": check.max_deviation,
+                "max_deviation_country": check.max_deviation_iso3,
+                "weights_osi_tii_hci": "/".join(f"{w:.4g}" for w in check.weights),
+                "max_deviation_weighted": check.max_weighted_deviation,
+                "over_tolerance": check.over_tolerance,
+                "published_zero": check.published_zero,
+                "rank_mismatches": len(mismatches),
+                "rank_mismatch_details": explained,
+            }
+        )
     if not out:
         raise NotFoundError(f"no E-Government Survey edition {year} in the store")
     return out

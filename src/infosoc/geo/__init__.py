@@ -13,6 +13,13 @@ from .countries import (
 )
 
 __all__ = [
-    "LANGS", "Country", "Lang", "all_countries", "country", "lookup", "member_states",
-    "resolve", "resolve_many",
+    "LANGS",
+    "Country",
+    "Lang",
+    "all_countries",
+    "country",
+    "lookup",
+    "member_states",
+    "resolve",
+    "resolve_many",
 ]

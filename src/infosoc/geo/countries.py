@@ -57,7 +57,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("’", "'").replace("`", "'").replace("‘", "'")
     decomposed = unicodedata.normalize("NFD", text)
-    kept = []
+    kept: list[str] = []
     for ch in decomposed:
         if unicodedata.combining(ch) and kept and "a" <= kept[-1] <= "z":
             continue
@@ -172,7 +172,10 @@ def resolve(text: str) -> str:
 
 
 def resolve_many(
-    names: Iterable[str], *, file: str | None = None, column: str | None = None,
+    names: Iterable[str],
+    *,
+    file: str | None = None,
+    column: str | None = None,
     rows: dict[str, int] | None = None,
 ) -> dict[str, str]:
     """Resolve every name; one error lists all names that failed, so none is dropped."""
@@ -206,14 +209,19 @@ def all_countries() -> list[Country]:
 
 
 def match_area(name: str) -> tuple[str, str]:
-    """Which M49 level a region name belongs to: ("region"|"subregion"|"intermediate_region", name)."""
+    """The M49 level ("region", "subregion" or "intermediate_region") and name of a region."""
     from .m49 import INTERMEDIATE_REGIONS, REGIONS, SUBREGIONS
 
     folded = normalise(name)
-    aliases = {"north america": "Northern America", "latin america": "Latin America and the Caribbean"}
+    aliases = {
+        "north america": "Northern America",
+        "latin america": "Latin America and the Caribbean",
+    }
     folded_alias = aliases.get(folded)
     for level, names in (
-        ("region", REGIONS), ("subregion", SUBREGIONS), ("intermediate_region", INTERMEDIATE_REGIONS)
+        ("region", REGIONS),
+        ("subregion", SUBREGIONS),
+        ("intermediate_region", INTERMEDIATE_REGIONS),
     ):
         for candidate in names:
             if normalise(candidate) == folded or candidate == folded_alias:

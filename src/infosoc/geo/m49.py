@@ -22,29 +22,50 @@ class M49Area(NamedTuple):
 # NON_MEMBERS below; everything else here is one of the 193 UN Member States.
 _AREAS: dict[tuple[str, str, str | None], str] = {
     ("Africa", "Northern Africa", None): "DZA EGY LBY MAR SDN TUN",
-    ("Africa", "Sub-Saharan Africa", "Eastern Africa"):
-        "BDI COM DJI ERI ETH KEN MDG MWI MUS MOZ RWA SYC SOM SSD UGA TZA ZMB ZWE",
+    (
+        "Africa",
+        "Sub-Saharan Africa",
+        "Eastern Africa",
+    ): "BDI COM DJI ERI ETH KEN MDG MWI MUS MOZ RWA SYC SOM SSD UGA TZA ZMB ZWE",
     ("Africa", "Sub-Saharan Africa", "Middle Africa"): "AGO CMR CAF TCD COG COD GNQ GAB STP",
     ("Africa", "Sub-Saharan Africa", "Southern Africa"): "BWA SWZ LSO NAM ZAF",
-    ("Africa", "Sub-Saharan Africa", "Western Africa"):
-        "BEN BFA CPV CIV GMB GHA GIN GNB LBR MLI MRT NER NGA SEN SLE TGO",
-    ("Americas", "Latin America and the Caribbean", "Caribbean"):
-        "ATG BHS BRB CUB DMA DOM GRD HTI JAM KNA LCA VCT TTO PRI",
-    ("Americas", "Latin America and the Caribbean", "Central America"):
-        "BLZ CRI SLV GTM HND MEX NIC PAN",
-    ("Americas", "Latin America and the Caribbean", "South America"):
-        "ARG BOL BRA CHL COL ECU GUY PRY PER SUR URY VEN",
+    (
+        "Africa",
+        "Sub-Saharan Africa",
+        "Western Africa",
+    ): "BEN BFA CPV CIV GMB GHA GIN GNB LBR MLI MRT NER NGA SEN SLE TGO",
+    (
+        "Americas",
+        "Latin America and the Caribbean",
+        "Caribbean",
+    ): "ATG BHS BRB CUB DMA DOM GRD HTI JAM KNA LCA VCT TTO PRI",
+    (
+        "Americas",
+        "Latin America and the Caribbean",
+        "Central America",
+    ): "BLZ CRI SLV GTM HND MEX NIC PAN",
+    (
+        "Americas",
+        "Latin America and the Caribbean",
+        "South America",
+    ): "ARG BOL BRA CHL COL ECU GUY PRY PER SUR URY VEN",
     ("Americas", "Northern America", None): "CAN USA",
     ("Asia", "Central Asia", None): "KAZ KGZ TJK TKM UZB",
     ("Asia", "Eastern Asia", None): "CHN PRK JPN MNG KOR HKG MAC",
     ("Asia", "South-eastern Asia", None): "BRN KHM IDN LAO MYS MMR PHL SGP THA TLS VNM",
     ("Asia", "Southern Asia", None): "AFG BGD BTN IND IRN MDV NPL PAK LKA",
-    ("Asia", "Western Asia", None):
-        "ARM AZE BHR CYP GEO IRQ ISR JOR KWT LBN OMN QAT SAU SYR TUR ARE YEM PSE",
+    (
+        "Asia",
+        "Western Asia",
+        None,
+    ): "ARM AZE BHR CYP GEO IRQ ISR JOR KWT LBN OMN QAT SAU SYR TUR ARE YEM PSE",
     ("Europe", "Eastern Europe", None): "BLR BGR CZE HUN POL MDA ROU RUS SVK UKR",
     ("Europe", "Northern Europe", None): "DNK EST FIN ISL IRL LVA LTU NOR SWE GBR",
-    ("Europe", "Southern Europe", None):
-        "ALB AND BIH HRV GRC ITA MLT MNE MKD PRT SMR SRB SVN ESP VAT",
+    (
+        "Europe",
+        "Southern Europe",
+        None,
+    ): "ALB AND BIH HRV GRC ITA MLT MNE MKD PRT SMR SRB SVN ESP VAT",
     ("Europe", "Western Europe", None): "AUT BEL FRA DEU LIE LUX MCO NLD CHE",
     ("Oceania", "Australia and New Zealand", None): "AUS NZL",
     ("Oceania", "Melanesia", None): "FJI PNG SLB VUT",

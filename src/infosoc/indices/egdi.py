@@ -58,7 +58,9 @@ def _group_classes(name: str) -> tuple[str, str, str, str]:
 
 
 def rating_classes(
-    egdi: Mapping[str, float | None], year: int, rule: RatingRule = "quartile",
+    egdi: Mapping[str, float | None],
+    year: int,
+    rule: RatingRule = "quartile",
 ) -> dict[str, str | None]:
     """Rating class of every country in one edition (None before 2020 or without a value).
 
@@ -106,8 +108,9 @@ def competition_ranks(values: Mapping[str, float | None]) -> dict[str, int | Non
     first_at: dict[float, int] = {}
     for position, value in enumerate(ordered, start=1):
         first_at.setdefault(value, position)
-    return {k: (first_at[v] if v is not None and not math.isnan(v) else None)
-            for k, v in values.items()}
+    return {
+        k: (first_at[v] if v is not None and not math.isnan(v) else None) for k, v in values.items()
+    }
 
 
 #: Weights (OSI, TII, HCI) that reproduce the published EGDI where they are not equal thirds.
@@ -142,7 +145,9 @@ class CompositionCheck:
 
 
 def composition_check(
-    year: int, rows: Sequence[Mapping[str, object]], tolerance: float,
+    year: int,
+    rows: Sequence[Mapping[str, object]],
+    tolerance: float,
 ) -> CompositionCheck:
     """Compare EGDI with the mean (and the edition's weighting) of its three components."""
     weights = EDITION_WEIGHTS.get(year, EQUAL_THIRDS)
@@ -174,6 +179,7 @@ def composition_check(
 def method_breaks(previous_year: int, year: int) -> list[str]:
     """Method changes that lie between two editions (after ``previous_year``, up to ``year``)."""
     return [
-        f"{edition}: {text}" for edition, text in sorted(METHOD_CHANGES.items())
+        f"{edition}: {text}"
+        for edition, text in sorted(METHOD_CHANGES.items())
         if previous_year < edition <= year
     ]

@@ -1,4 +1,4 @@
-"""What every source module produces: observations plus the provenance of the file they came from."""
+"""What every source module produces: observations plus the provenance of their file."""
 
 from __future__ import annotations
 

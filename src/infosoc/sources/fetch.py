@@ -50,7 +50,11 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def download(
-    url: str, path: Path, *, client: httpx.Client | None = None, refresh: bool = False,
+    url: str,
+    path: Path,
+    *,
+    client: httpx.Client | None = None,
+    refresh: bool = False,
     sleep: float = BACKOFF_SECONDS,
 ) -> RawFile:
     """Fetch ``url`` into ``path`` (or reuse the cached copy), retrying with backoff.
@@ -78,7 +82,11 @@ def download(
             if response.status_code >= 400:
                 raise SourceError(f"{url}: HTTP {response.status_code}; not retried")
             expected = response.headers.get("content-length")
-            if expected is not None and expected.isdigit() and int(expected) != len(response.content):
+            if (
+                expected is not None
+                and expected.isdigit()
+                and int(expected) != len(response.content)
+            ):
                 last = f"truncated download ({len(response.content)} of {expected} bytes)"
                 continue
             when = datetime.now(UTC)

@@ -50,7 +50,10 @@ def download_url(year: int) -> str:
 
 
 def fetch(
-    cache: Path, editions: list[int] | None = None, *, client: httpx.Client | None = None,
+    cache: Path,
+    editions: list[int] | None = None,
+    *,
+    client: httpx.Client | None = None,
     refresh: bool = False,
 ) -> list[RawFile]:
     """Download editions into the cache (or reuse cached copies)."""
@@ -88,8 +91,12 @@ def _number(text: str, *, file: str, row: int, column: str) -> float | None:
 def _rank(text: str, *, file: str, row: int, column: str) -> float | None:
     value = _number(text, file=file, row=row, column=column)
     if value is not None and (value < 1 or value != int(value)):
-        raise InputError(f"rank '{text.strip()}' is not a whole number from 1 up", file=file,
-                         row=row, column=column)
+        raise InputError(
+            f"rank '{text.strip()}' is not a whole number from 1 up",
+            file=file,
+            row=row,
+            column=column,
+        )
     return value
 
 
@@ -100,7 +107,9 @@ def _checked_header(header: list[str], file: str) -> dict[str, int]:
         raise InputError(
             f"missing column{'s' if len(missing) > 1 else ''} "
             + ", ".join(f"'{m}'" for m in missing),
-            file=file, row=1, column=missing[0],
+            file=file,
+            row=1,
+            column=missing[0],
         )
     return {META["columns"][col]: positions[col] for col in META["columns"]}
 
@@ -114,7 +123,9 @@ def _records(raw: RawFile) -> Iterator[tuple[int, dict[str, str]]]:
     for line, fields in rows:
         if len(fields) != len(header):
             raise InputError(
-                f"row has {len(fields)} fields, the header has {len(header)}", file=file, row=line,
+                f"row has {len(fields)} fields, the header has {len(header)}",
+                file=file,
+                row=line,
                 column=header[min(len(fields), len(header) - 1)],
             )
         yield line, {key: fields[i] for key, i in at.items()}
@@ -131,16 +142,23 @@ def parse(raw: RawFile) -> ParsedFile:
     for line, rec in records:
         year_text = rec["year"].strip()
         if not re.fullmatch(r"\d{4}", year_text):
-            raise InputError(f"'{year_text}' is not a survey year", file=file, row=line,
-                             column=columns["year"])
+            raise InputError(
+                f"'{year_text}' is not a survey year", file=file, row=line, column=columns["year"]
+            )
         if edition is None:
             edition = int(year_text)
         if int(year_text) != edition:
-            raise InputError(f"survey year {year_text} differs from the file's edition {edition}",
-                             file=file, row=line, column=columns["year"])
+            raise InputError(
+                f"survey year {year_text} differs from the file's edition {edition}",
+                file=file,
+                row=line,
+                column=columns["year"],
+            )
         name = rec["country"].strip()
         if not name:
-            raise InputError("country name is empty", file=file, row=line, column=columns["country"])
+            raise InputError(
+                "country name is empty", file=file, row=line, column=columns["country"]
+            )
         rows_of.setdefault(name, line)
     iso3_of = resolve_many(rows_of, file=file, column=columns["country"], rows=rows_of)
 
@@ -153,8 +171,11 @@ def parse(raw: RawFile) -> ParsedFile:
         iso3 = iso3_of[name]
         if iso3 in seen:
             raise InputError(
-                f"{name} ({iso3}) appears twice in edition {edition} (rows {seen[iso3]} and {line})",
-                file=file, row=line, column=columns["country"],
+                f"{name} ({iso3}) appears twice in edition {edition} "
+                f"(rows {seen[iso3]} and {line})",
+                file=file,
+                row=line,
+                column=columns["country"],
             )
         seen[iso3] = line
         values: dict[str, float | None] = {}
@@ -166,8 +187,9 @@ def parse(raw: RawFile) -> ParsedFile:
             if value is not None and not 0.0 <= value <= 1.0:
                 known = KNOWN_ANOMALIES.get((edition, iso3, indicator, value))
                 if known is None:
-                    raise InputError(f"index value {value} is outside [0, 1]", file=file,
-                                     row=line, column=column)
+                    raise InputError(
+                        f"index value {value} is outside [0, 1]", file=file, row=line, column=column
+                    )
                 notes[indicator] = known
             values[indicator] = value
         rank = _rank(rec[RANK], file=file, row=line, column=columns[RANK])
