@@ -60,6 +60,18 @@ def test_states_not_yet_members_are_missing_not_zero(egov_dir: Path) -> None:
     }
 
 
+def test_zeros_shared_by_several_states_are_missing_data(egov_dir: Path) -> None:
+    parsed = un_egov.parse(read_local(egov_dir / "EGOV_DATA_2008.csv"))
+    hci = {o.entity: o for o in parsed.observations if o.indicator == "egov.hci"}
+    assert hci["MCO"].value is None and "missing data" in (hci["MCO"].note or "")
+    assert sum(1 for o in hci.values() if "missing data" in (o.note or "")) == 10
+    egdi = {o.entity: o.value for o in parsed.observations if o.indicator == "egov.egdi"}
+    assert egdi["MCO"] == 0.0  # the published EGDI and rank are kept as published
+    later = un_egov.parse(read_local(egov_dir / "EGOV_DATA_2022.csv"))
+    somalia = next(o for o in later.observations if o.entity == "SOM" and o.indicator == "egov.hci")
+    assert somalia.value == 0.0  # one state at 0 is the minimum of a rescaled index
+
+
 def test_published_values_above_one_are_kept_with_a_note(egov_dir: Path) -> None:
     parsed = un_egov.parse(read_local(egov_dir / "EGOV_DATA_2003.csv"))
     fsm = next(o for o in parsed.observations if o.entity == "FSM" and o.indicator == "egov.hci")
@@ -222,8 +234,17 @@ def test_parser_reads_back_what_was_written(rows: list[tuple[object, ...]], tmp_
     path.write_bytes(csv_bytes(*lines))
     parsed = un_egov.parse(read_local(path))
     order = ("egov.egdi", "egov.epi", "egov.osi", "egov.hci", "egov.tii")
-    for iso3, (rank, *vals) in zip(members, rows, strict=False):
+    used = list(zip(members, rows, strict=False))
+    shared_zero = {
+        k
+        for i, k in enumerate(order)
+        if k in ("egov.hci", "egov.tii") and sum(1 for _, (_, *vals) in used if vals[i] == 0.0) > 1
+    }
+    for iso3, (rank, *vals) in used:
         got = {o.indicator: o.value for o in parsed.observations if o.entity == iso3}
         assert got["egov.rank"] == rank
-        expected = dict(zip(order, vals, strict=True))
+        expected = {
+            k: None if k in shared_zero and v == 0.0 else v
+            for k, v in zip(order, vals, strict=True)
+        }
         assert {k: got[k] for k in order} == expected

@@ -129,7 +129,8 @@ class CompositionCheck:
 
     ``max_deviation`` is against the plain mean of OSI, TII and HCI, over every country;
     ``published_zero`` lists countries published with EGDI 0 although their components are not
-    all 0 (early editions scored states with no national website 0); ``max_weighted_deviation``
+    all 0 or are missing (early editions scored states with no national website, or without
+    data, 0); ``max_weighted_deviation``
     is against the edition's own weights (``weights``) over the other countries, and
     ``over_tolerance`` lists those beyond the tolerance.
     """
@@ -157,6 +158,9 @@ def composition_check(
     counted = 0
     for row in rows:
         egdi, osi, tii, hci = (row.get(k) for k in ("egdi", "osi", "tii", "hci"))
+        if egdi == 0.0 and not all(isinstance(v, float) for v in (osi, tii, hci)):
+            zero.append(str(row["iso3"]))  # published 0 for a state with missing components
+            continue
         if not all(isinstance(v, float) for v in (egdi, osi, tii, hci)):
             continue
         assert isinstance(egdi, float) and isinstance(osi, float)

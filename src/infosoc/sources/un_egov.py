@@ -27,6 +27,8 @@ FILE_PATTERN = re.compile(META["file_pattern"])
 INDEX_INDICATORS = ("egov.egdi", "egov.osi", "egov.tii", "egov.hci", "egov.epi")
 RANK = "egov.rank"
 NOT_ASSESSED = "not assessed in this edition: no rank, values published as 0"
+SHARED_ZERO = "published as 0 by {count} states in this edition: missing data, not a score"
+ZERO_IS_MISSING: tuple[str, ...] = tuple(META.get("zero_is_missing_when_shared", []))
 URL_ENV = "INFOSOC_UN_EGOV_URL"
 KNOWN_ANOMALIES: dict[tuple[int, str, str, float], str] = {
     (a["edition"], a["iso3"], a["indicator"], float(a["value"])): a["note"]
@@ -202,6 +204,7 @@ def parse(raw: RawFile) -> ParsedFile:
             Observation(iso3, RANK, period, rank, NOT_ASSESSED if rank is None else None)
         )
 
+    observations = _shared_zeros_as_missing(observations)
     provenance = Provenance(
         source=NAME,
         edition=period,
@@ -216,3 +219,19 @@ def parse(raw: RawFile) -> ParsedFile:
         size_bytes=len(raw.data),
     )
     return ParsedFile(provenance=provenance, observations=observations)
+
+
+def _shared_zeros_as_missing(observations: list[Observation]) -> list[Observation]:
+    """Store as missing the zeros of a component that several states share in one edition."""
+    zeros = {
+        indicator: sum(1 for o in observations if o.indicator == indicator and o.value == 0.0)
+        for indicator in ZERO_IS_MISSING
+    }
+    return [
+        Observation(
+            o.entity, o.indicator, o.period, None, SHARED_ZERO.format(count=zeros[o.indicator])
+        )
+        if o.indicator in zeros and zeros[o.indicator] > 1 and o.value == 0.0
+        else o
+        for o in observations
+    ]
