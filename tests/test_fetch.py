@@ -82,3 +82,38 @@ def test_un_egov_fetch_uses_the_url_template(
     parsed = un_egov.parse(raws[0])
     assert parsed.provenance.url == "https://mirror.test/egov/2022.csv"
     assert parsed.provenance.retrieved_from == "https://mirror.test/egov/2022.csv"
+
+
+def test_ingest_online_downloads_every_edition_with_progress(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    egov_dir: Path,
+) -> None:
+    from infosoc import Observatory
+    from infosoc.sources import fetch as fetch_module
+
+    monkeypatch.delenv("INFOSOC_MIRROR", raising=False)
+    monkeypatch.setenv(un_egov.URL_ENV, "https://mirror.test/EGOV_DATA_{year}.csv")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        name = request.url.path.rsplit("/", 1)[-1]
+        path = egov_dir / name
+        return (
+            httpx.Response(200, content=path.read_bytes()) if path.exists() else httpx.Response(404)
+        )
+
+    real_client = httpx.Client
+    monkeypatch.setattr(
+        fetch_module.httpx,
+        "Client",
+        lambda **kw: real_client(transport=httpx.MockTransport(handler)),
+    )
+    steps: list[str] = []
+    obs = Observatory(home=tmp_path)
+    results = obs.ingest(
+        "un-egov", editions=[2020, 2022], progress=lambda done, total, what: steps.append(what)
+    )
+    assert [r.edition for r in results] == ["2020", "2022"]
+    assert steps[:2] == ["downloading un-egov 2020", "downloading un-egov 2022"]
+    assert (tmp_path / "cache" / "un-egov" / "EGOV_DATA_2022.csv").is_file()
+    assert obs.sources().to_pylist()[0]["url"] == "https://mirror.test/EGOV_DATA_2022.csv"

@@ -115,10 +115,10 @@ def _ingest(
 
     obs = _observatory(home, mirror)
     with Progress(transient=True, console=_stderr_console()) as bar:
-        task = bar.add_task("parsing", total=None)
+        task = bar.add_task("reading", total=None)
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=f"parsing {name}")
+            bar.update(task, completed=done, total=total, description=name)
 
         results = obs.ingest(source, editions=editions, refresh=refresh, progress=progress)
     rows = [r.__dict__ for r in results]

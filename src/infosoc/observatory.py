@@ -57,6 +57,7 @@ class Observatory:
         mirror: Path | None,
         editions: list[int] | None,
         refresh: bool,
+        progress: Progress | None,
     ) -> list[RawFile]:
         module = REGISTRY[source]
         if mirror is not None:
@@ -65,9 +66,12 @@ class Observatory:
                 wanted = {str(e) for e in editions}
                 files = [f for f in files if any(w in f.path.name for w in wanted)]
             return files
-        fetched: list[RawFile] = module.fetch(
-            settings.cache_dir(self.home), editions, refresh=refresh
-        )
+        years = editions or list(module.META["editions"])
+        fetched: list[RawFile] = []
+        for done, year in enumerate(years, start=1):
+            fetched += module.fetch(settings.cache_dir(self.home), [year], refresh=refresh)
+            if progress:
+                progress(done, len(years), f"downloading {source} {year}")
         return fetched
 
     def ingest(
@@ -93,7 +97,9 @@ class Observatory:
             names = [source]
         else:
             raise InputError(f"unknown source '{source}'; known: {', '.join(REGISTRY)}")
-        raws = [(n, f) for n in names for f in self._raw_files(n, folder, editions, refresh)]
+        raws = [
+            (n, f) for n in names for f in self._raw_files(n, folder, editions, refresh, progress)
+        ]
         if not raws:
             where = folder if folder is not None else "the download"
             raise InputError(f"no files of {', '.join(names)} found in {where}")
@@ -101,7 +107,7 @@ class Observatory:
         for done, (name, raw) in enumerate(raws, start=1):
             parsed.append(REGISTRY[name].parse(raw))
             if progress:
-                progress(done, len(raws), raw.path.name)
+                progress(done, len(raws), f"parsing {raw.path.name}")
         with self._store(read_only=False) as store:
             return store.ingest(parsed)
 
