@@ -42,6 +42,15 @@ FromOpt = Annotated[
 
 T = TypeVar("T")
 
+EGDI_COLUMNS = (
+    "year", "rank", "rank_change", "egdi", "egdi_change_pct", "osi", "tii", "hci", "epi",
+    "level", "rating_class", "note_table",
+)  # fmt: skip
+RANK_COLUMNS = (
+    "rank", "region_rank", "iso3", "country", "egdi", "osi", "tii", "hci", "epi", "level",
+    "rating_class",
+)  # fmt: skip
+
 
 def _lang(value: str) -> Lang:
     if value not in ("en", "ru", "kk"):
@@ -211,41 +220,16 @@ def egdi(
     def action() -> None:
         language = _lang(lang)
         rows = _observatory(home).egdi(country, lang=language).to_pylist()
-        marked = []
-        for r in rows:
-            r["note_table"] = "†" if r["method_breaks"] else (r["note"] or None)
-            marked.append(r)
+        shown = [{**r, "note_table": "†" if r["method_breaks"] else r["note"]} for r in rows]
         notes = (
             [f"† {_label('method_break', language)}"]
             if any(r["method_breaks"] for r in rows)
             else []
         )
-        notes += [
-            f"{_label('sources', language)}: UN DESA, E-Government Survey "
-            "(infosoc sources lists files and retrieval dates)"
-        ]
-        _emit(
-            marked,
-            fmt,
-            [
-                "year",
-                "rank",
-                "rank_change",
-                "egdi",
-                "egdi_change_pct",
-                "osi",
-                "tii",
-                "hci",
-                "epi",
-                "level",
-                "rating_class",
-                "note_table",
-            ],
-            language,
-            title=f"{rows[0]['country']} ({rows[0]['iso3']})",
-            footnotes=notes,
-            payload=[{k: v for k, v in r.items() if k != "note_table"} for r in rows],
-        )
+        notes.append(f"{_label('sources', language)}:")
+        notes += [f"  {source}" for source in dict.fromkeys(r["source"] for r in rows)]
+        title = f"{rows[0]['country']} ({rows[0]['iso3']})"
+        _emit(shown, fmt, EGDI_COLUMNS, language, title=title, footnotes=notes, payload=rows)
 
     _run(action)
 
@@ -281,19 +265,7 @@ def rank(
             .rank(year, region=region, top=top, around=around, window=window, lang=language)
             .to_pylist()
         )
-        cols = [
-            "rank",
-            *(["region_rank"] if region else []),
-            "iso3",
-            "country",
-            "egdi",
-            "osi",
-            "tii",
-            "hci",
-            "epi",
-            "level",
-            "rating_class",
-        ]
+        cols = [c for c in RANK_COLUMNS if region or c != "region_rank"]
         title = f"EGDI {rows[0]['year']}" + (f", {region}" if region else "") if rows else "EGDI"
         _emit(rows, fmt, cols, language, title=title)
 
