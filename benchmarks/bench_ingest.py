@@ -15,38 +15,16 @@ Exits 1 if the median ingest time misses the target.
 
 from __future__ import annotations
 
-import argparse
 import csv
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = (REPO / ".." / "shared" / "data").resolve()
-CLI = Path(sys.executable).with_name("infosoc")
+from common import ingest_all, make_parser, show, timed, verdict
+
 TARGET_S = 2.0
 EDITIONS = 11
-
-
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    """Wall-clock seconds of ``repeat`` calls of ``fn``."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def show(label: str, times: list[float]) -> float:
-    """Print min and median; return the median."""
-    median = statistics.median(times)
-    print(f"{label:<34} min {min(times):7.3f} s   median {median:7.3f} s   (n={len(times)})")
-    return median
 
 
 def csv_reference(files: list[Path]) -> None:
@@ -67,22 +45,11 @@ def ingest_api(data: Path) -> None:
 
 def ingest_cli(data: Path) -> None:
     with tempfile.TemporaryDirectory() as home:
-        subprocess.run(
-            [str(CLI), "ingest", "all", "--from", str(data), "--home", home, "--format", "csv"],
-            check=True,
-            capture_output=True,
-        )
+        ingest_all(data, home, "--format", "csv")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=DEFAULT_DATA,
-        help=f"shared data folder (default: {DEFAULT_DATA})",
-    )
-    parser.add_argument("--repeat", type=int, default=5, help="repetitions (default: 5)")
+    parser = make_parser(__doc__, repeat=5)
     args = parser.parse_args()
     data: Path = args.data.resolve()
     files = sorted((data / "egov").glob("EGOV_DATA_*.csv"))
@@ -100,12 +67,7 @@ def main() -> int:
     show("CLI ingest all (info only)", timed(lambda: ingest_cli(data), args.repeat))
     print(f"ratio ingest/reference (medians)   {ingest / ref:7.0f} x")
 
-    ok = ingest < TARGET_S
-    print(
-        f"{'PASS' if ok else 'FAIL'}: ingest all {EDITIONS} editions, median {ingest:.3f} s "
-        f"{'<' if ok else '>='} {TARGET_S} s"
-    )
-    return 0 if ok else 1
+    return verdict(f"ingest all {EDITIONS} editions", ingest, TARGET_S)
 
 
 if __name__ == "__main__":

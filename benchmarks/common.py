@@ -82,3 +82,13 @@ def ingest_all(data: Path, home: str | Path, *extra: str) -> None:
         check=True,
         capture_output=True,
     )
+
+
+def verdict(what: str, median: float, target: float) -> int:
+    """Print the ``PASS``/``FAIL`` line of a target; return the exit code (0 pass, 1 fail)."""
+    ok = median < target
+    print(
+        f"{'PASS' if ok else 'FAIL'}: {what}, median {median:.3f} s "
+        f"{'<' if ok else '>='} {target} s"
+    )
+    return 0 if ok else 1

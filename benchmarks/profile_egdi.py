@@ -11,37 +11,23 @@ argument parsing, DuckDB queries, country names, rich rendering).
 
 from __future__ import annotations
 
-import argparse
 import re
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = (REPO / ".." / "shared" / "data").resolve()
-CLI = Path(sys.executable).with_name("infosoc")
+from common import CLI, ingest_all, make_parser
+
 LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=DEFAULT_DATA,
-        help=f"shared data folder (default: {DEFAULT_DATA})",
-    )
-    parser.add_argument("--top", type=int, default=12, help="rows per listing (default: 12)")
+    parser = make_parser(__doc__, top=12)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
-        subprocess.run(
-            [str(CLI), "ingest", "all", "--from", str(args.data.resolve()), "--home", home],
-            check=True,
-            capture_output=True,
-        )
+        ingest_all(args.data.resolve(), home)
         cmd = [sys.executable, "-X", "importtime", str(CLI), "egdi", "KAZ", "--home", home]
         subprocess.run(cmd, check=True, capture_output=True)  # warm the OS caches
         start = time.perf_counter()

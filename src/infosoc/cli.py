@@ -26,16 +26,20 @@ app.add_typer(ingest_app, name="ingest")
 HomeOpt = Annotated[
     Path | None,
     typer.Option(
-        "--home", help="Folder of the store and cache [env: INFOSOC_HOME].", show_default=False
+        "--home",
+        help="Folder of the store and cache (default: $INFOSOC_HOME, else the user data folder).",
+        show_default=False,
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-LangOpt = Annotated[str, typer.Option("--lang", help="Language of names and labels: en, ru or kk.")]
+LangOpt = Annotated[
+    str, typer.Option("--lang", metavar="en|ru|kk", help="Language of names and labels.")
+]
 FromOpt = Annotated[
     Path | None,
     typer.Option(
         "--from",
-        help="Local folder laid out like the shared data folder [env: INFOSOC_MIRROR].",
+        help="Local folder laid out like the shared data folder (default: $INFOSOC_MIRROR).",
         show_default=False,
     ),
 ]
@@ -167,7 +171,7 @@ def ingest_all(
         Path | None,
         typer.Option(
             "--from",
-            help="Local folder laid out like the shared data folder [env: INFOSOC_MIRROR].",
+            help="Local folder laid out like the shared data folder (default: $INFOSOC_MIRROR).",
             show_default=False,
         ),
     ] = None,
