@@ -128,3 +128,28 @@ def test_mirror_comes_from_the_environment(
     result = cli("ingest", "un-egov", "--home", tmp_path, "--edition", "2020", "--format", "csv")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[1:] == ["un-egov,2020,EGOV_DATA_2020.csv,added,1,1158"]
+
+
+def test_a_store_locked_by_another_process_is_one_line_exit_2(
+    ingested_home: Path, tmp_path: Path, cli: Cli
+) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    home = tmp_path / "locked"
+    shutil.copytree(ingested_home, home)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+         "print('locked', flush=True); time.sleep(60)", str(home / "infosoc.duckdb")],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        result = cli("egdi", "KAZ", "--home", home)
+        assert result.exit_code == 2
+        assert result.stderr.startswith("error: cannot open the store")
+        assert len(result.stderr.strip().splitlines()) == 1
+    finally:
+        holder.kill()
+        holder.wait()

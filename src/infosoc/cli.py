@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -103,11 +104,9 @@ def _run(action: Callable[[], T]) -> T:
     except Exception as exc:
         if os.environ.get("INFOSOC_DEBUG"):
             raise
-        from duckdb import IOException
-
-        if isinstance(exc, IOException):
-            typer.echo(f"error: the store is in use or unreadable: {exc}".splitlines()[0], err=True)
-            raise typer.Exit(2) from None
+        if isinstance(exc, OSError):  # the machine's fault (disk full, permissions), not ours
+            typer.echo(f"error: {exc}".splitlines()[0], err=True)
+            raise typer.Exit(1) from None
         typer.echo(
             f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
             + " (set INFOSOC_DEBUG=1 for details and please report it)",
@@ -134,7 +133,7 @@ def _ingest(
             bar.update(task, completed=done, total=total, description=name)
 
         results = obs.ingest(source, editions=editions, refresh=refresh, progress=progress)
-    rows = [r.__dict__ for r in results]
+    rows = [asdict(r) for r in results]
     _emit(
         rows,
         fmt,

@@ -103,7 +103,8 @@ class Store:
                 path.parent.mkdir(parents=True, exist_ok=True)
             self.con = duckdb.connect(str(path), read_only=read_only)
         except (duckdb.Error, OSError) as exc:
-            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+            reason = str(exc).strip().splitlines()[0]
+            raise StoreError(f"cannot open the store at {path}: {reason}") from exc
         if not read_only:
             self._create()
 
