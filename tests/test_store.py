@@ -153,3 +153,21 @@ def test_a_store_locked_by_another_process_is_one_line_exit_2(
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_store_of_schema_1_is_upgraded(mirror: Callable[..., Path], tmp_path: Path) -> None:
+    import duckdb
+
+    obs = Observatory(home=tmp_path / "home")
+    obs.ingest("all", mirror=mirror((2022,)))
+    con = duckdb.connect(str(obs.store_path))
+    con.execute("DROP TABLE entities")
+    con.execute("CREATE TABLE entities (iso3 VARCHAR PRIMARY KEY, name_en VARCHAR)")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    Store(obs.store_path).close()
+    with Store(obs.store_path, read_only=True) as store:
+        assert store.rows("SELECT kind FROM entities WHERE code = 'KAZ'") == [{"kind": "country"}]
+        assert store.rows("SELECT value FROM meta") == [{"value": "2"}]
+        labels = store.rows("SELECT label FROM indicators WHERE indicator = 'egov.egdi'")
+    assert labels == [{"label": "E-Government Development Index (EGDI)"}]

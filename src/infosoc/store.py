@@ -20,7 +20,7 @@ from .errors import StoreError
 from .geo.countries import all_countries
 from .sources.base import ParsedFile
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -43,11 +43,21 @@ CREATE TABLE IF NOT EXISTS sources (
     UNIQUE (source, edition, version)
 );
 CREATE TABLE IF NOT EXISTS entities (
-    iso3 VARCHAR PRIMARY KEY,
+    code VARCHAR PRIMARY KEY,
+    kind VARCHAR NOT NULL,
     iso2 VARCHAR, m49 VARCHAR,
     name_en VARCHAR, name_ru VARCHAR, name_kk VARCHAR,
     region VARCHAR, subregion VARCHAR, intermediate_region VARCHAR,
     un_member BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS indicators (
+    indicator VARCHAR PRIMARY KEY,
+    label VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,
+    statistic VARCHAR,
+    method VARCHAR,
+    period_kind VARCHAR NOT NULL,
+    source VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS observations (
     entity VARCHAR NOT NULL,
@@ -121,6 +131,7 @@ class Store:
     def _create(self) -> None:
         self.con.execute("BEGIN TRANSACTION")
         try:
+            self._upgrade()
             self.con.execute(_SCHEMA)
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
@@ -129,6 +140,7 @@ class Store:
                 rows = [
                     (
                         c.iso3,
+                        "country",
                         c.iso2,
                         c.m49,
                         c.name_en,
@@ -142,12 +154,21 @@ class Store:
                     for c in all_countries()
                 ]
                 self.con.executemany(
-                    "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+                    "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
                 )
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+
+    def _upgrade(self) -> None:
+        """Bring a store written by an older infosoc to this schema (entities are rebuilt)."""
+        tables = {r[0] for r in self.con.execute("SHOW TABLES").fetchall()}
+        if "meta" not in tables:
+            return
+        found = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        if found and found[0][0] == "1":
+            self.con.execute("DROP TABLE entities")
 
     def ingest(self, files: Sequence[ParsedFile]) -> list[IngestResult]:
         """Write parsed files in one transaction: all of them or, on any failure, none."""
@@ -214,6 +235,17 @@ class Store:
             self.con.execute("INSERT INTO observations SELECT * FROM _incoming")
         finally:
             self.con.unregister("_incoming")
+        for e in parsed.entities:
+            self.con.execute(
+                "INSERT INTO entities (code, kind, name_en) VALUES (?, ?, ?) "
+                "ON CONFLICT (code) DO NOTHING",
+                [e.code, e.kind, e.name],
+            )
+        for m in parsed.indicators:
+            self.con.execute(
+                "INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [m.indicator, m.label, m.unit, m.statistic, m.method, m.period_kind, p.source],
+            )
         status = "new version" if current else "added"
         return IngestResult(p.source, p.edition, p.file_name, status, version, len(obs))
 

@@ -43,12 +43,39 @@ class Provenance:
     size_bytes: int
 
 
+@dataclass(frozen=True)
+class IndicatorMeta:
+    """What an indicator measures: enough to label every value honestly.
+
+    ``statistic`` is e.g. "median" or "mean" (of tests, of days); ``method`` how the values were
+    measured (e.g. "Ookla Speedtest, multi-server"); ``period_kind`` "year", "quarter" or "month".
+    """
+
+    indicator: str
+    label: str
+    unit: str
+    period_kind: str
+    statistic: str | None = None
+    method: str | None = None
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """An entity that is not an ISO 3166 country, such as a World Bank aggregate ("WLD")."""
+
+    code: str
+    kind: str
+    name: str
+
+
 @dataclass
 class ParsedFile:
-    """A parsed source file: its provenance and its observations."""
+    """A parsed source file: its provenance, observations, and what they describe."""
 
     provenance: Provenance
     observations: list[Observation] = field(default_factory=list)
+    indicators: list[IndicatorMeta] = field(default_factory=list)
+    entities: list[EntityRecord] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError, SourceError
 from ..geo.countries import resolve_many
-from .base import Observation, ParsedFile, Provenance, RawFile, csv_rows, load_meta, read_local
+from .base import (
+    IndicatorMeta,
+    Observation,
+    ParsedFile,
+    Provenance,
+    RawFile,
+    csv_rows,
+    load_meta,
+    read_local,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -30,6 +39,10 @@ NOT_ASSESSED = "not assessed in this edition: no rank, values published as 0"
 SHARED_ZERO = "published as 0 by {count} states in this edition: missing data, not a score"
 ZERO_IS_MISSING: tuple[str, ...] = tuple(META.get("zero_is_missing_when_shared", []))
 URL_ENV = "INFOSOC_UN_EGOV_URL"
+INDICATORS = [
+    IndicatorMeta(code, meta["label"], meta["unit"], "year", method=META["title"])
+    for code, meta in META["indicators"].items()
+]
 KNOWN_ANOMALIES: dict[tuple[int, str, str, float], str] = {
     (a["edition"], a["iso3"], a["indicator"], float(a["value"])): a["note"]
     for a in META.get("known_anomalies", [])
@@ -218,7 +231,7 @@ def parse(raw: RawFile) -> ParsedFile:
         sha256=raw.sha256,
         size_bytes=len(raw.data),
     )
-    return ParsedFile(provenance=provenance, observations=observations)
+    return ParsedFile(provenance=provenance, observations=observations, indicators=INDICATORS)
 
 
 def _shared_zeros_as_missing(observations: list[Observation]) -> list[Observation]:
