@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -140,3 +142,34 @@ def csv_rows(raw: RawFile) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if len(header) < 2:
         raise InputError("is not a CSV file (no header line with columns)", file=name, row=1)
     return [h.strip() for h in header], numbered[1:]
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def parse_number(
+    text: str,
+    *,
+    file: str,
+    row: int,
+    column: str,
+    thousands: bool = False,
+    missing: tuple[str, ...] = ("",),
+) -> float | None:
+    """A finite number from a CSV cell, None for a missing cell, or an InputError.
+
+    ``thousands`` accepts separators such as "28,261"; ``missing`` lists the cell texts that
+    mean "no value" (always compared after stripping white space).
+    """
+    cell = text.strip()
+    if cell in missing:
+        return None
+    if thousands and _THOUSANDS.match(cell):
+        cell = cell.replace(",", "")
+    try:
+        value = float(cell)
+    except ValueError:
+        raise InputError(f"'{cell}' is not a number", file=file, row=row, column=column) from None
+    if not math.isfinite(value):
+        raise InputError(f"'{cell}' is not a finite number", file=file, row=row, column=column)
+    return value

@@ -7,7 +7,6 @@ published with a blank rank and zeros, which are stored as missing, never as 0.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from .base import (
     RawFile,
     csv_rows,
     load_meta,
+    parse_number,
     read_local,
 )
 
@@ -90,21 +90,8 @@ def read_mirror(mirror: Path) -> list[RawFile]:
     return [read_local(p) for p in find_files(mirror)]
 
 
-def _number(text: str, *, file: str, row: int, column: str) -> float | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(f"'{text}' is not a number", file=file, row=row, column=column) from None
-    if not math.isfinite(value):
-        raise InputError(f"'{text}' is not a finite number", file=file, row=row, column=column)
-    return value
-
-
 def _rank(text: str, *, file: str, row: int, column: str) -> float | None:
-    value = _number(text, file=file, row=row, column=column)
+    value = parse_number(text, file=file, row=row, column=column)
     if value is not None and (value < 1 or value != int(value)):
         raise InputError(
             f"rank '{text.strip()}' is not a whole number from 1 up",
@@ -197,7 +184,7 @@ def parse(raw: RawFile) -> ParsedFile:
         notes: dict[str, str | None] = {}
         for indicator in INDEX_INDICATORS:
             column = columns[indicator]
-            value = _number(rec[indicator], file=file, row=line, column=column)
+            value = parse_number(rec[indicator], file=file, row=line, column=column)
             notes[indicator] = None
             if value is not None and not 0.0 <= value <= 1.0:
                 known = KNOWN_ANOMALIES.get((edition, iso3, indicator, value))
