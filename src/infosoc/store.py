@@ -67,11 +67,20 @@ CREATE TABLE IF NOT EXISTS observations (
     note VARCHAR,
     source_id INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS attributes (
+    entity VARCHAR NOT NULL,
+    attribute VARCHAR NOT NULL,
+    period VARCHAR NOT NULL,
+    value VARCHAR,
+    source_id INTEGER NOT NULL
+);
 CREATE OR REPLACE VIEW current_sources AS
     SELECT * FROM sources
     QUALIFY version = max(version) OVER (PARTITION BY source, edition);
 CREATE OR REPLACE VIEW current_observations AS
     SELECT o.* FROM observations o JOIN current_sources s USING (source_id);
+CREATE OR REPLACE VIEW current_attributes AS
+    SELECT a.* FROM attributes a JOIN current_sources s USING (source_id);
 """
 
 _OBS_SCHEMA = pa.schema(
@@ -235,6 +244,11 @@ class Store:
             self.con.execute("INSERT INTO observations SELECT * FROM _incoming")
         finally:
             self.con.unregister("_incoming")
+        for a in parsed.attributes:
+            self.con.execute(
+                "INSERT INTO attributes VALUES (?, ?, ?, ?, ?)",
+                [a.entity, a.attribute, a.period, a.value, source_id],
+            )
         for e in parsed.entities:
             self.con.execute(
                 "INSERT INTO entities (code, kind, name_en) VALUES (?, ?, ?) "

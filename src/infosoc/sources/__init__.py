@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import un_egov
+from . import un_egov, unu_egov_countries
 
 #: Source name -> module. Each module has ``find_files(mirror)``, ``read_mirror(mirror)``,
-#: ``fetch(cache, editions)`` and ``parse(raw)``.
-REGISTRY: dict[str, ModuleType] = {un_egov.NAME: un_egov}
+#: ``fetch(cache, editions)`` and ``parse(raw)``, and a ``META`` read from its .meta.toml.
+REGISTRY: dict[str, ModuleType] = {m.NAME: m for m in (un_egov, unu_egov_countries)}
 
-__all__ = ["REGISTRY"]
+#: Sources that ``ingest SOURCE`` downloads when no local folder is given.
+DOWNLOADABLE = ("un-egov",)
+
+__all__ = ["DOWNLOADABLE", "REGISTRY"]

@@ -70,6 +70,16 @@ class EntityRecord:
     name: str
 
 
+@dataclass(frozen=True)
+class Attribute:
+    """A categorical fact about an entity, such as its income group in a year."""
+
+    entity: str
+    attribute: str
+    period: str
+    value: str | None
+
+
 @dataclass
 class ParsedFile:
     """A parsed source file: its provenance, observations, and what they describe."""
@@ -78,6 +88,7 @@ class ParsedFile:
     observations: list[Observation] = field(default_factory=list)
     indicators: list[IndicatorMeta] = field(default_factory=list)
     entities: list[EntityRecord] = field(default_factory=list)
+    attributes: list[Attribute] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,7 +122,9 @@ def read_local(path: Path, retrieved_at: datetime | None = None) -> RawFile:
     return RawFile(path=path, data=data, retrieved_at=when, retrieved_from=str(path.resolve()))
 
 
-def csv_rows(raw: RawFile) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def csv_rows(
+    raw: RawFile, delimiter: str = ","
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line number, fields) of a CSV file, or an InputError naming what is wrong.
 
     Line numbers are the file's own (the header is line 1), so a user can go straight to them.
@@ -129,7 +142,7 @@ def csv_rows(raw: RawFile) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise InputError("is not a UTF-8 CSV file", file=name, row=line) from exc
     if not text.strip():
         raise InputError("the file is empty", file=name, row=1)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     numbered: list[tuple[int, list[str]]] = []
     try:
         for record in reader:

@@ -1,0 +1,269 @@
+"""Connectivity: indicator series, internet speeds, penetration checks, peers, ratios, growth.
+
+Where two sources give the same indicator (the World Bank's own files and Our World in Data's
+copies of them), the World Bank's value is used, and every value says which file it came from.
+Aggregates (World, regions, income groups) never enter a ranking or a peer group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from ..errors import InputError, NotFoundError
+from ..geo.countries import Lang, country, match_area
+from ..indices.egdi import competition_ranks
+from ..store import Store
+from .growth import Growth, growth
+
+#: Lower comes first when two sources give the same indicator, country and period.
+SOURCE_PRIORITY: dict[str, int] = {"worldbank": 0, "owid": 1}
+PeerBy = Literal["world", "region", "subregion", "income", "neighbours", "list"]
+
+USERS_PCT = "IT.NET.USER.ZS"
+USERS = "owid.internet_users"
+POPULATION = "SP.POP.TOTL"
+#: Users / population may differ from the published share by rounding and by the population
+#: vintage used; beyond this many percentage points the two are reported as inconsistent.
+PENETRATION_TOLERANCE_PP = 0.5
+
+
+def _priority_sql() -> str:
+    cases = " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in SOURCE_PRIORITY.items())
+    return f"CASE s.source {cases} ELSE 9 END"
+
+
+def indicator_meta(store: Store, code: str) -> dict[str, Any]:
+    """Label, unit, statistic, method and period kind of an indicator held in the store."""
+    rows = store.rows("SELECT * FROM indicators WHERE indicator = ?", [code])
+    if not rows:
+        known = [r["indicator"] for r in store.rows("SELECT indicator FROM indicators ORDER BY 1")]
+        hint = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+        raise NotFoundError(f"the store holds no indicator '{code}'; it holds {hint}")
+    return rows[0]
+
+
+def series(
+    store: Store, code: str, entities: Sequence[str] | None = None, *,
+    countries_only: bool = True,
+) -> list[dict[str, Any]]:
+    """One value per (entity, period) of an indicator, from the best source that has it.
+
+    Each row: ``entity, period, value, note, source, file_name, retrieved``.
+    """
+    where = ["o.indicator = ?"]
+    params: list[Any] = [code]
+    if entities is not None:
+        where.append(f"o.entity IN ({', '.join('?' for _ in entities)})")
+        params += list(entities)
+    if countries_only:
+        where.append("e.kind = 'country'")
+    sql = f"""
+        SELECT o.entity, o.period, o.value, o.note, s.source, s.file_name,
+               strftime(s.retrieved_at AT TIME ZONE 'UTC', '%Y-%m-%d') AS retrieved
+        FROM current_observations o
+        JOIN sources s USING (source_id)
+        JOIN entities e ON e.code = o.entity
+        WHERE {" AND ".join(where)}
+        QUALIFY row_number() OVER (
+            PARTITION BY o.entity, o.period
+            ORDER BY o.value IS NULL, {_priority_sql()}, s.retrieved_at DESC) = 1
+        ORDER BY o.period, o.entity
+    """  # noqa: S608 - only placeholders and our own constants are interpolated
+    return store.rows(sql, params)
+
+
+def value_at(rows: Sequence[dict[str, Any]], entity: str, period: str) -> dict[str, Any] | None:
+    """The row of ``entity`` in ``period`` from :func:`series`, if any."""
+    return next((r for r in rows if r["entity"] == entity and r["period"] == period), None)
+
+
+def latest_period(rows: Sequence[dict[str, Any]], entity: str) -> str | None:
+    """The latest period in which ``entity`` has a value."""
+    periods = [r["period"] for r in rows if r["entity"] == entity and r["value"] is not None]
+    return max(periods) if periods else None
+
+
+def indicator_table(
+    store: Store, code: str, codes: Sequence[str], start: str | None = None,
+    end: str | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any], list[str]]:
+    """Periods as rows and countries as columns, the indicator's metadata, and the sources."""
+    meta = indicator_meta(store, code)
+    iso3s = list(dict.fromkeys(country(c).iso3 for c in codes))
+    rows = series(store, code, iso3s)
+    rows = [r for r in rows if (start is None or r["period"] >= start)
+            and (end is None or r["period"] <= end)]  # fmt: skip
+    table: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        table.setdefault(r["period"], {"period": r["period"], **dict.fromkeys(iso3s)})
+        table[r["period"]][r["entity"]] = r["value"]
+    sources = sorted({f"{r['source']}: {r['file_name']} (retrieved {r['retrieved']})" for r in rows})
+    return [table[p] for p in sorted(table)], meta, sources
+
+
+def speed_table(
+    store: Store, code: str, *, source: str | None = None, network: str | None = None,
+    measure: str | None = "download", start: str | None = None, end: str | None = None,
+) -> list[dict[str, Any]]:
+    """Every speed value held for a country, labelled with statistic, method and unit."""
+    iso3 = country(code).iso3
+    where = ["o.entity = ?", "o.indicator LIKE 'speed.%'"]
+    params: list[Any] = [iso3]
+    for part, value in ((1, source), (2, network), (3, measure)):
+        if value is not None:
+            where.append(f"split_part(o.indicator, '.', {part + 1}) = ?")
+            params.append(value)
+    if start is not None:
+        where.append("o.period >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("o.period <= ?")
+        params.append(end)
+    rows = store.rows(
+        f"""
+        SELECT split_part(o.indicator, '.', 2) AS source, split_part(o.indicator, '.', 3) AS network,
+               split_part(o.indicator, '.', 4) AS measure, i.statistic, o.period, o.value, i.unit,
+               i.method, o.indicator, s.file_name, o.note
+        FROM current_observations o
+        JOIN sources s USING (source_id)
+        LEFT JOIN indicators i USING (indicator)
+        WHERE {" AND ".join(where)}
+        ORDER BY source, network, measure, o.indicator, o.period
+        """,  # noqa: S608 - placeholders only
+        params,
+    )
+    if not rows:
+        raise NotFoundError(
+            f"no speed data for {country(iso3).name_en} ({iso3})"
+            + (f" from source '{source}'" if source else "")
+            + (f" for measure '{measure}'" if measure else "")
+        )
+    return rows
+
+
+def penetration(store: Store, code: str) -> list[dict[str, Any]]:
+    """Internet users / population next to the published share of individuals online.
+
+    Each row: ``year, users, population, computed_pct, published_pct, difference_pp,
+    consistent`` (None where a part is missing).
+    """
+    iso3 = country(code).iso3
+    users = {r["period"]: r for r in series(store, USERS, [iso3])}
+    population = {r["period"]: r for r in series(store, POPULATION, [iso3])}
+    published = {r["period"]: r for r in series(store, USERS_PCT, [iso3])}
+    out = []
+    for year in sorted(set(users) | set(published)):
+        u = users.get(year, {}).get("value")
+        p = population.get(year, {}).get("value")
+        pct = published.get(year, {}).get("value")
+        computed = u / p * 100 if u is not None and p else None
+        diff = computed - pct if computed is not None and pct is not None else None
+        out.append({
+            "iso3": iso3, "year": year, "users": u, "population": p, "computed_pct": computed,
+            "published_pct": pct, "difference_pp": diff,
+            "consistent": None if diff is None else abs(diff) <= PENETRATION_TOLERANCE_PP,
+        })  # fmt: skip
+    if not out:
+        raise NotFoundError(f"no internet-user data for {country(iso3).name_en} ({iso3})")
+    return out
+
+
+def peer_group(store: Store, code: str, by: PeerBy, members: Sequence[str] = ()) -> list[str]:
+    """The ISO3 codes of a country's peers (the country included), never aggregates."""
+    iso3 = country(code).iso3
+    countries = [r["code"] for r in store.rows("SELECT code FROM entities WHERE kind = 'country'")]
+    if by == "world":
+        return countries
+    if by == "list":
+        if not members:
+            raise InputError("--by list needs --with C1,C2,...")
+        return list(dict.fromkeys([iso3, *(country(m).iso3 for m in members)]))
+    if by == "neighbours":
+        from ..geo.borders import neighbours
+
+        return [iso3, *neighbours(iso3)]
+    if by == "income":
+        rows = store.rows(
+            "SELECT entity, value FROM current_attributes WHERE attribute = 'income_group' "
+            "QUALIFY period = max(period) OVER (PARTITION BY entity)"
+        )
+        group = {r["entity"]: r["value"] for r in rows}
+        if group.get(iso3) is None:
+            raise NotFoundError(
+                f"the store holds no income group for {iso3}: ingest a source that has one "
+                "(infosoc ingest all --from DIR reads unu-egov_countries-data_EN.csv)"
+            )
+        return [c for c, g in group.items() if g == group[iso3]]
+    level = {"region": "region", "subregion": "subregion"}[by]
+    home = getattr(country(iso3), level)
+    if home is None:
+        raise NotFoundError(f"{iso3} has no M49 {level}")
+    _, name = match_area(home)
+    return [c for c in countries if getattr(country(c), level, None) == name]
+
+
+def peer_ranking(
+    store: Store, code: str, indicator: str, *, by: PeerBy = "region",
+    members: Sequence[str] = (), period: str | None = None, lang: Lang = "en",
+    higher_is_better: bool = True,
+) -> list[dict[str, Any]]:
+    """The country's peers on one indicator in one period, ranked, with the ratio to the country.
+
+    The period defaults to the latest one in which the country has a value. Ties share the
+    best rank; peers without a value are listed last, unranked.
+    """
+    iso3 = country(code).iso3
+    group = peer_group(store, iso3, by, members)
+    rows = series(store, indicator, group)
+    chosen = period or latest_period(rows, iso3)
+    if chosen is None:
+        raise NotFoundError(f"no value of {indicator} for {iso3}")
+    in_period = {r["entity"]: r for r in rows if r["period"] == chosen}
+    values = {c: in_period[c]["value"] if c in in_period else None for c in group}
+    signed = {c: (v if higher_is_better or v is None else -v) for c, v in values.items()}
+    ranks = competition_ranks(signed)
+    own = values.get(iso3)
+    out = []
+    for c in sorted(group, key=lambda c: (ranks[c] is None, ranks[c] or 0, c)):
+        v = values[c]
+        out.append({
+            "period": chosen, "rank": ranks[c], "of": sum(1 for x in values.values() if x is not None),
+            "iso3": c, "country": country(c).name(lang) if len(c) == 3 else c, "value": v,
+            "ratio_to_" + iso3.lower(): v / own if v is not None and own else None,
+            "source": in_period[c]["file_name"] if c in in_period else None,
+        })  # fmt: skip
+    return out
+
+
+def ratio(
+    store: Store, indicator: str, first: str, second: str, period: str | None = None,
+) -> dict[str, Any]:
+    """``first`` / ``second`` on one indicator in one period (default: latest common period)."""
+    a, b = country(first).iso3, country(second).iso3
+    rows = series(store, indicator, [a, b])
+    common = sorted(
+        {r["period"] for r in rows if r["entity"] == a and r["value"] is not None}
+        & {r["period"] for r in rows if r["entity"] == b and r["value"] is not None}
+    )
+    chosen = period or (common[-1] if common else None)
+    ra = value_at(rows, a, chosen) if chosen else None
+    rb = value_at(rows, b, chosen) if chosen else None
+    if ra is None or rb is None or ra["value"] is None or rb["value"] is None:
+        raise NotFoundError(f"no common period with values of {indicator} for {a} and {b}")
+    return {
+        "indicator": indicator, "period": chosen, "a": a, "b": b, "value_a": ra["value"],
+        "value_b": rb["value"], "ratio": ra["value"] / rb["value"] if rb["value"] else None,
+    }  # fmt: skip
+
+
+def growth_between(store: Store, indicator: str, code: str, start: str, end: str) -> Growth:
+    """Absolute, per cent and compound annual growth of a country's indicator."""
+    iso3 = country(code).iso3
+    rows = series(store, indicator, [iso3])
+    first, last = value_at(rows, iso3, start), value_at(rows, iso3, end)
+    for period, row in ((start, first), (end, last)):
+        if row is None or row["value"] is None:
+            raise NotFoundError(f"no value of {indicator} for {iso3} in {period}")
+    assert first is not None and last is not None
+    return growth(start, first["value"], end, last["value"])
