@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from . import settings
-from .analysis import egov
+from .analysis import connectivity, download_time, egov
 from .errors import InputError
 from .geo.countries import Lang
+from .geo.countries import country as geo_country
 from .sources import REGISTRY
 from .sources.base import ParsedFile, RawFile
 from .store import IngestResult, Store
@@ -55,7 +57,7 @@ class Observatory:
         self,
         source: str,
         mirror: Path | None,
-        editions: list[int] | None,
+        editions: list[str] | None,
         refresh: bool,
         progress: Progress | None,
     ) -> list[RawFile]:
@@ -79,7 +81,7 @@ class Observatory:
         source: str = "all",
         *,
         mirror: Path | str | None = None,
-        editions: list[int] | None = None,
+        editions: list[str] | None = None,
         refresh: bool = False,
         progress: Progress | None = None,
     ) -> list[IngestResult]:
@@ -158,3 +160,85 @@ class Observatory:
         from .analysis import article
 
         return article.evaluate(self._panel())
+
+    # connectivity ------------------------------------------------------------------------
+    def indicator(
+        self,
+        code: str,
+        countries: Iterable[str],
+        *,
+        start: str | None = None,
+        end: str | None = None,
+    ) -> pa.Table:
+        """An indicator (e.g. "IT.NET.USER.ZS") by period for several countries, one column each.
+
+        The table's schema metadata carries the indicator's label, unit and sources.
+        """
+        with self._store() as store:
+            rows, meta, sources = connectivity.indicator_table(
+                store, code, list(countries), start, end
+            )
+        table = _table(rows)
+        info = {k: str(v) for k, v in meta.items() if v is not None}
+        info["sources"] = "; ".join(sources)
+        return table.replace_schema_metadata(info)
+
+    def speed(
+        self,
+        country: str,
+        *,
+        source: str | None = None,
+        network: str | None = None,
+        measure: str | None = "download",
+        start: str | None = None,
+        end: str | None = None,
+    ) -> pa.Table:
+        """Internet speeds held for a country, each with its statistic, method and unit."""
+        with self._store() as store:
+            return _table(connectivity.speed_table(
+                store, country, source=source, network=network, measure=measure, start=start,
+                end=end,
+            ))  # fmt: skip
+
+    def penetration(self, country: str) -> pa.Table:
+        """Internet users / population against the published share, year by year."""
+        with self._store() as store:
+            return _table(connectivity.penetration(store, country))
+
+    def peers(
+        self,
+        country: str,
+        indicator: str,
+        *,
+        by: connectivity.PeerBy = "region",
+        members: Iterable[str] = (),
+        period: str | None = None,
+        lang: Lang = "en",
+        higher_is_better: bool = True,
+    ) -> pa.Table:
+        """A country's peers on one indicator, ranked, with each peer's ratio to the country."""
+        with self._store() as store:
+            return _table(connectivity.peer_ranking(
+                store, country, indicator, by=by, members=list(members), period=period,
+                lang=lang, higher_is_better=higher_is_better,
+            ))  # fmt: skip
+
+    def ratio(
+        self, indicator: str, first: str, second: str, period: str | None = None
+    ) -> dict[str, Any]:
+        """``first`` / ``second`` on one indicator (latest common period by default)."""
+        with self._store() as store:
+            return connectivity.ratio(store, indicator, first, second, period)
+
+    def growth(self, indicator: str, country: str, start: str, end: str) -> dict[str, Any]:
+        """Absolute, per cent and compound annual growth between two periods."""
+        with self._store() as store:
+            result = connectivity.growth_between(store, indicator, country, start, end)
+        return {"indicator": indicator, "iso3": geo_country(country).iso3, **asdict(result)}
+
+    @staticmethod
+    def download_time(
+        size: str, speed: str, convention: download_time.Convention = "cableco"
+    ) -> dict[str, Any]:
+        """How long ``size`` ("5GB") takes at ``speed`` ("4.66Mbps"), with the convention used."""
+        return asdict(download_time.download_time(size, speed, convention))

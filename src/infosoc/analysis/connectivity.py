@@ -44,7 +44,10 @@ def indicator_meta(store: Store, code: str) -> dict[str, Any]:
 
 
 def series(
-    store: Store, code: str, entities: Sequence[str] | None = None, *,
+    store: Store,
+    code: str,
+    entities: Sequence[str] | None = None,
+    *,
     countries_only: bool = True,
 ) -> list[dict[str, Any]]:
     """One value per (entity, period) of an indicator, from the best source that has it.
@@ -69,7 +72,7 @@ def series(
             PARTITION BY o.entity, o.period
             ORDER BY o.value IS NULL, {_priority_sql()}, s.retrieved_at DESC) = 1
         ORDER BY o.period, o.entity
-    """  # noqa: S608 - only placeholders and our own constants are interpolated
+    """  # only placeholders and our own constants are interpolated
     return store.rows(sql, params)
 
 
@@ -85,7 +88,10 @@ def latest_period(rows: Sequence[dict[str, Any]], entity: str) -> str | None:
 
 
 def indicator_table(
-    store: Store, code: str, codes: Sequence[str], start: str | None = None,
+    store: Store,
+    code: str,
+    codes: Sequence[str],
+    start: str | None = None,
     end: str | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any], list[str]]:
     """Periods as rows and countries as columns, the indicator's metadata, and the sources."""
@@ -98,13 +104,21 @@ def indicator_table(
     for r in rows:
         table.setdefault(r["period"], {"period": r["period"], **dict.fromkeys(iso3s)})
         table[r["period"]][r["entity"]] = r["value"]
-    sources = sorted({f"{r['source']}: {r['file_name']} (retrieved {r['retrieved']})" for r in rows})
+    sources = sorted(
+        {f"{r['source']}: {r['file_name']} (retrieved {r['retrieved']})" for r in rows}
+    )
     return [table[p] for p in sorted(table)], meta, sources
 
 
 def speed_table(
-    store: Store, code: str, *, source: str | None = None, network: str | None = None,
-    measure: str | None = "download", start: str | None = None, end: str | None = None,
+    store: Store,
+    code: str,
+    *,
+    source: str | None = None,
+    network: str | None = None,
+    measure: str | None = "download",
+    start: str | None = None,
+    end: str | None = None,
 ) -> list[dict[str, Any]]:
     """Every speed value held for a country, labelled with statistic, method and unit."""
     iso3 = country(code).iso3
@@ -122,7 +136,8 @@ def speed_table(
         params.append(end)
     rows = store.rows(
         f"""
-        SELECT split_part(o.indicator, '.', 2) AS source, split_part(o.indicator, '.', 3) AS network,
+        SELECT split_part(o.indicator, '.', 2) AS source,
+               split_part(o.indicator, '.', 3) AS network,
                split_part(o.indicator, '.', 4) AS measure, i.statistic, o.period, o.value, i.unit,
                i.method, o.indicator, s.file_name, o.note
         FROM current_observations o
@@ -130,7 +145,7 @@ def speed_table(
         LEFT JOIN indicators i USING (indicator)
         WHERE {" AND ".join(where)}
         ORDER BY source, network, measure, o.indicator, o.period
-        """,  # noqa: S608 - placeholders only
+        """,
         params,
     )
     if not rows:
@@ -204,8 +219,14 @@ def peer_group(store: Store, code: str, by: PeerBy, members: Sequence[str] = ())
 
 
 def peer_ranking(
-    store: Store, code: str, indicator: str, *, by: PeerBy = "region",
-    members: Sequence[str] = (), period: str | None = None, lang: Lang = "en",
+    store: Store,
+    code: str,
+    indicator: str,
+    *,
+    by: PeerBy = "region",
+    members: Sequence[str] = (),
+    period: str | None = None,
+    lang: Lang = "en",
     higher_is_better: bool = True,
 ) -> list[dict[str, Any]]:
     """The country's peers on one indicator in one period, ranked, with the ratio to the country.
@@ -224,11 +245,12 @@ def peer_ranking(
     signed = {c: (v if higher_is_better or v is None else -v) for c, v in values.items()}
     ranks = competition_ranks(signed)
     own = values.get(iso3)
+    ranked = sum(1 for x in values.values() if x is not None)
     out = []
     for c in sorted(group, key=lambda c: (ranks[c] is None, ranks[c] or 0, c)):
         v = values[c]
         out.append({
-            "period": chosen, "rank": ranks[c], "of": sum(1 for x in values.values() if x is not None),
+            "period": chosen, "rank": ranks[c], "of": ranked,
             "iso3": c, "country": country(c).name(lang) if len(c) == 3 else c, "value": v,
             "ratio_to_" + iso3.lower(): v / own if v is not None and own else None,
             "source": in_period[c]["file_name"] if c in in_period else None,
@@ -237,7 +259,11 @@ def peer_ranking(
 
 
 def ratio(
-    store: Store, indicator: str, first: str, second: str, period: str | None = None,
+    store: Store,
+    indicator: str,
+    first: str,
+    second: str,
+    period: str | None = None,
 ) -> dict[str, Any]:
     """``first`` / ``second`` on one indicator in one period (default: latest common period)."""
     a, b = country(first).iso3, country(second).iso3

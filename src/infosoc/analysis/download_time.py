@@ -77,7 +77,7 @@ def speed_in_mbps(text: str) -> float:
 
 
 def human_duration(seconds: float) -> str:
-    """"2 h 26 min", "8 min 2 s", "45 s": hours and minutes above an hour, seconds below."""
+    """ "2 h 26 min", "8 min 2 s", "45 s": hours and minutes above an hour, seconds below."""
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(seconds)
     if round(seconds) >= 3600:

@@ -58,7 +58,7 @@ def find_files(mirror: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name)
 
 
-def download_url(year: int) -> str:
+def download_url(year: int | str) -> str:
     """The URL an edition is downloaded from (``$INFOSOC_UN_EGOV_URL`` overrides the template)."""
     template = os.environ.get(URL_ENV) or META["download_url"]
     return str(template).format(year=year)
@@ -66,7 +66,7 @@ def download_url(year: int) -> str:
 
 def fetch(
     cache: Path,
-    editions: list[int] | None = None,
+    editions: list[str] | None = None,
     *,
     client: httpx.Client | None = None,
     refresh: bool = False,

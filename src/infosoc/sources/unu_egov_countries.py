@@ -35,7 +35,10 @@ def read_mirror(mirror: Path) -> list[RawFile]:
 
 
 def fetch(
-    cache: Path, editions: list[str] | None, *, client: httpx.Client | None = None,
+    cache: Path,
+    editions: list[str] | None,
+    *,
+    client: httpx.Client | None = None,
     refresh: bool = False,
 ) -> list[RawFile]:
     """Not downloaded: the table is a file in a public repository, read from a local folder."""

@@ -1,0 +1,116 @@
+"""What every command shares: the app, the common options, output and error handling."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from ..errors import InfosocError
+from ..geo.countries import Lang
+from ..render import Format, to_csv, to_json, to_table
+
+app = typer.Typer(
+    help="infosoc: an open observatory of digital development (UN E-Government Survey first).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+HomeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--home",
+        help="Folder of the store and cache (default: $INFOSOC_HOME, else the user data folder).",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+LangOpt = Annotated[
+    str, typer.Option("--lang", metavar="en|ru|kk", help="Language of names and labels.")
+]
+FromOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--from",
+        help="Local folder laid out like the shared data folder (default: $INFOSOC_MIRROR).",
+        show_default=False,
+    ),
+]
+
+T = TypeVar("T")
+
+
+def parse_lang(value: str) -> Lang:
+    if value not in ("en", "ru", "kk"):
+        raise InfosocError(f"--lang must be en, ru or kk, not '{value}'")
+    return value  # type: ignore[return-value]
+
+
+def observatory(home: Path | None, mirror: Path | None = None) -> Any:
+    from ..observatory import Observatory
+
+    return Observatory(home=home, mirror=mirror)
+
+
+def emit(
+    rows: Sequence[dict[str, Any]],
+    fmt: Format,
+    columns: Sequence[str],
+    lang: Lang,
+    title: str | None = None,
+    footnotes: Sequence[str] = (),
+    payload: Any = None,
+) -> None:
+    if fmt is Format.json:
+        typer.echo(to_json(rows if payload is None else payload))
+    elif fmt is Format.csv:
+        typer.echo(to_csv(rows), nl=False)
+    else:
+        from rich.console import Console
+
+        console = Console(width=None if sys.stdout.isatty() else 200)
+        console.print(to_table(rows, columns, lang, title))
+        for note in footnotes:
+            console.print(note, style="dim", highlight=False)
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run a command; an InfosocError becomes one line on stderr and exit code 2."""
+    try:
+        return action()
+    except InfosocError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if os.environ.get("INFOSOC_DEBUG"):
+            raise
+        if isinstance(exc, OSError):  # the machine's fault (disk full, permissions), not ours
+            typer.echo(f"error: {exc}".splitlines()[0], err=True)
+            raise typer.Exit(1) from None
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
+            + " (set INFOSOC_DEBUG=1 for details and please report it)",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+
+
+def stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def label(key: str, lang: Lang) -> str:
+    """A label in ``lang`` (imported lazily: only tables need it)."""
+    from ..i18n import label as translate
+
+    return translate(key, lang)

@@ -1,0 +1,158 @@
+"""Commands on the UN E-Government Survey and the review article."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..render import Format
+from .common import (
+    FormatOpt,
+    HomeOpt,
+    LangOpt,
+    app,
+    emit,
+    label,
+    observatory,
+    parse_lang,
+    run,
+)
+
+EGDI_COLUMNS = (
+    "year", "rank", "rank_change", "egdi", "egdi_change_pct", "osi", "tii", "hci", "epi",
+    "level", "rating_class", "note_table",
+)  # fmt: skip
+RANK_COLUMNS = (
+    "rank", "region_rank", "iso3", "country", "egdi", "osi", "tii", "hci", "epi", "level",
+    "rating_class",
+)  # fmt: skip
+
+
+@app.command()
+def egdi(
+    country: Annotated[str, typer.Argument(help="ISO3, ISO2, M49 code or a name in en/ru/kk.")],
+    home: HomeOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
+) -> None:
+    """Every E-Government Survey edition for a country: rank, indices, level, class, changes."""
+
+    def action() -> None:
+        language = parse_lang(lang)
+        rows = observatory(home).egdi(country, lang=language).to_pylist()
+        shown = [{**r, "note_table": "†" if r["method_breaks"] else r["note"]} for r in rows]
+        notes = (
+            [f"† {label('method_break', language)}"]
+            if any(r["method_breaks"] for r in rows)
+            else []
+        )
+        notes.append(f"{label('sources', language)}:")
+        notes += [f"  {source}" for source in dict.fromkeys(r["source"] for r in rows)]
+        title = f"{rows[0]['country']} ({rows[0]['iso3']})"
+        emit(shown, fmt, EGDI_COLUMNS, language, title=title, footnotes=notes, payload=rows)
+
+    run(action)
+
+
+@app.command()
+def rank(
+    year: Annotated[int | None, typer.Option(help="Survey year; default: the latest.")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            help="UN M49 region, sub-region or intermediate region, e.g. Asia, 'Central Asia'."
+        ),
+    ] = None,
+    top: Annotated[int | None, typer.Option(help="Only the first N.")] = None,
+    around: Annotated[str | None, typer.Option(help="Only the places around this country.")] = None,
+    window: Annotated[int, typer.Option(help="Places on each side with --around.")] = 5,
+    home: HomeOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
+) -> None:
+    """An edition's EGDI ranking, by region, top N or around a country."""
+
+    def action() -> None:
+        language = parse_lang(lang)
+        rows = (
+            observatory(home)
+            .rank(year, region=region, top=top, around=around, window=window, lang=language)
+            .to_pylist()
+        )
+        cols = [c for c in RANK_COLUMNS if region or c != "region_rank"]
+        title = f"EGDI {rows[0]['year']}" + (f", {region}" if region else "") if rows else "EGDI"
+        emit(rows, fmt, cols, language, title=title)
+
+    run(action)
+
+
+@app.command()
+def compare(
+    countries: Annotated[list[str], typer.Argument(help="Two or more countries, in any form.")],
+    indicator: Annotated[str, typer.Option(help="egdi, osi, tii, hci, epi or rank.")] = "egdi",
+    home: HomeOpt = None,
+    fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
+) -> None:
+    """One indicator for several countries, edition by edition."""
+
+    def action() -> None:
+        language = parse_lang(lang)
+        rows = observatory(home).compare(countries, indicator).to_pylist()
+        cols = list(rows[0].keys()) if rows else ["year"]
+        emit(rows, fmt, cols, language, title=indicator.upper())
+
+    run(action)
+
+
+@app.command("egdi-check")
+def egdi_check(
+    year: Annotated[int | None, typer.Option(help="One survey year; default: all.")] = None,
+    home: HomeOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Check each edition: EGDI against mean(OSI, TII, HCI), recomputed against published ranks."""
+
+    def action() -> None:
+        rows = observatory(home).egdi_check(year).to_pylist()
+        notes = [d for r in rows for d in [f"{r['year']} {x}" for x in r["rank_mismatch_details"]]]
+        emit(
+            rows,
+            fmt,
+            [
+                "year",
+                "countries",
+                "max_deviation_from_mean",
+                "max_deviation_country",
+                "published_zero",
+                "weights_osi_tii_hci",
+                "max_deviation_weighted",
+                "over_tolerance",
+                "rank_mismatches",
+            ],
+            "en",
+            title="EGDI composition and rank check",
+            footnotes=notes,
+        )
+
+    run(action)
+
+
+@app.command()
+def article(home: HomeOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """The review article's claims, each with its value from official data and a verdict."""
+
+    def action() -> None:
+        rows = observatory(home).article()
+        emit(
+            rows,
+            fmt,
+            ["id", "section", "claimed", "computed", "unit", "verdict", "tolerance"],
+            "en",
+            title="Claims of the review article",
+            payload={"claims": rows},
+            footnotes=["Tolerances: docs/article-claims.md"],
+        )
+
+    run(action)
