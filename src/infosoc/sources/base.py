@@ -122,9 +122,7 @@ def read_local(path: Path, retrieved_at: datetime | None = None) -> RawFile:
     return RawFile(path=path, data=data, retrieved_at=when, retrieved_from=str(path.resolve()))
 
 
-def csv_rows(
-    raw: RawFile, delimiter: str = ","
-) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def csv_rows(raw: RawFile, delimiter: str = ",") -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line number, fields) of a CSV file, or an InputError naming what is wrong.
 
     Line numbers are the file's own (the header is line 1), so a user can go straight to them.
