@@ -210,7 +210,7 @@ def test_egdi_check_json(ingested_home: Path, cli: Cli) -> None:
         (["rank", "--year", "2019"], "no E-Government Survey edition 2019"),
         (["rank", "--region", "Atlantis"], "unknown region"),
         (["compare", "KAZ", "--indicator", "speed"], "unknown indicator"),
-        (["ingest", "all"], "--from DIR"),
+        (["ingest", "nosuch"], "unknown source"),
     ],
 )
 def test_user_errors_are_one_line_and_exit_2(

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from infosoc import Observatory
 from infosoc.indices import egdi as rules
+from infosoc.ranks import competition_ranks
 
 PUBLISHED_CLASSES = Path(__file__).parent / "data" / "published_rating_classes.csv"
 
@@ -71,7 +72,7 @@ def test_equal_width_rule_would_not_give_v3() -> None:
     )
 )
 def test_competition_ranks(values: dict[str, float | None]) -> None:
-    ranks = rules.competition_ranks(values)
+    ranks = competition_ranks(values)
     for key, value in values.items():
         if value is None:
             assert ranks[key] is None

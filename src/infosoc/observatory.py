@@ -15,7 +15,7 @@ from .analysis import connectivity, download_time, egov
 from .errors import InputError
 from .geo.countries import Lang
 from .geo.countries import country as geo_country
-from .sources import REGISTRY
+from .sources import DOWNLOADABLE, REGISTRY
 from .sources.base import ParsedFile, RawFile
 from .store import IngestResult, Store
 
@@ -88,13 +88,12 @@ class Observatory:
         """Ingest one source (or ``"all"``) in a single transaction: every file or none.
 
         With a mirror folder (argument, constructor or ``$INFOSOC_MIRROR``) files are read
-        from it; otherwise they are downloaded into the cache. ``"all"`` needs a mirror.
+        from it; otherwise they are downloaded into the cache (``"all"`` then means every
+        source that can be downloaded).
         """
         folder = settings.mirror_dir(mirror if mirror is not None else self._mirror)
         if source == "all":
-            if folder is None:
-                raise InputError("'ingest all' reads a local folder: give --from DIR")
-            names = list(REGISTRY)
+            names = list(REGISTRY) if folder is not None else list(DOWNLOADABLE)
         elif source in REGISTRY:
             names = [source]
         else:

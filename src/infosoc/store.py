@@ -22,6 +22,10 @@ from .sources.base import ParsedFile
 
 SCHEMA_VERSION = "2"
 
+#: Lower comes first when two sources describe the same indicator, country and period: the
+#: World Bank's own files before Our World in Data's copies of them; others after both.
+SOURCE_PRIORITY: dict[str, int] = {"worldbank": 0, "owid": 1}
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS sources (
@@ -239,29 +243,58 @@ class Store:
             ],
             schema=_OBS_SCHEMA,
         )
-        self.con.register("_incoming", table)
-        try:
-            self.con.execute("INSERT INTO observations SELECT * FROM _incoming")
-        finally:
-            self.con.unregister("_incoming")
-        for a in parsed.attributes:
-            self.con.execute(
-                "INSERT INTO attributes VALUES (?, ?, ?, ?, ?)",
-                [a.entity, a.attribute, a.period, a.value, source_id],
-            )
-        for e in parsed.entities:
-            self.con.execute(
-                "INSERT INTO entities (code, kind, name_en) VALUES (?, ?, ?) "
+        self._insert_from(table, "INSERT INTO observations SELECT * FROM _t")
+        if parsed.attributes:
+            attributes = pa.table({
+                "entity": [a.entity for a in parsed.attributes],
+                "attribute": [a.attribute for a in parsed.attributes],
+                "period": [a.period for a in parsed.attributes],
+                "value": pa.array([a.value for a in parsed.attributes], pa.string()),
+            })  # fmt: skip
+            self._insert_from(attributes, "INSERT INTO attributes SELECT *, ? FROM _t", [source_id])
+        if parsed.entities:
+            entities = pa.table({
+                "code": [e.code for e in parsed.entities],
+                "kind": [e.kind for e in parsed.entities],
+                "name_en": [e.name for e in parsed.entities],
+            })  # fmt: skip
+            self._insert_from(
+                entities,
+                "INSERT INTO entities (code, kind, name_en) SELECT DISTINCT ON (code) * FROM _t "
                 "ON CONFLICT (code) DO NOTHING",
-                [e.code, e.kind, e.name],
             )
-        for m in parsed.indicators:
-            self.con.execute(
-                "INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [m.indicator, m.label, m.unit, m.statistic, m.method, m.period_kind, p.source],
-            )
+        self._describe(parsed, p.source)
         status = "new version" if current else "added"
         return IngestResult(p.source, p.edition, p.file_name, status, version, len(obs))
+
+    def _describe(self, parsed: ParsedFile, source: str) -> None:
+        """Record what each indicator measures, unless a more authoritative source already did."""
+        rank = SOURCE_PRIORITY.get(source, 9)
+        known = dict(self.con.execute("SELECT indicator, source FROM indicators").fetchall())
+        fresh = [
+            m for m in parsed.indicators
+            if m.indicator not in known or SOURCE_PRIORITY.get(known[m.indicator], 9) >= rank
+        ]  # fmt: skip
+        if not fresh:
+            return
+        columns = ("indicator", "label", "unit", "statistic", "method", "period_kind")
+        table = pa.table(
+            {c: pa.array([getattr(m, c) for m in fresh], pa.string()) for c in columns}
+        )
+        self._insert_from(
+            table,
+            "INSERT OR REPLACE INTO indicators SELECT indicator, label, unit, statistic, method, "
+            "period_kind, ? FROM _t",
+            [source],
+        )
+
+    def _insert_from(self, table: pa.Table, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run an INSERT that reads an Arrow table as ``_t``: one statement for many rows."""
+        self.con.register("_t", table)
+        try:
+            self.con.execute(sql, list(params))
+        finally:
+            self.con.unregister("_t")
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run SQL against the store and return an Arrow table."""

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..errors import InputError
 from ..geo.countries import country, match_area
-from ..indices.egdi import competition_ranks
+from ..ranks import competition_ranks
 from .egov import COMPONENTS, Panel
 
 VERDICTS = ("confirmed", "differs", "unverifiable")

@@ -11,13 +11,11 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from ..errors import InputError, NotFoundError
-from ..geo.countries import Lang, country, match_area
-from ..indices.egdi import competition_ranks
-from ..store import Store
+from ..geo.countries import Lang, country, lookup, match_area
+from ..ranks import competition_ranks
+from ..store import SOURCE_PRIORITY, Store
 from .growth import Growth, growth
 
-#: Lower comes first when two sources give the same indicator, country and period.
-SOURCE_PRIORITY: dict[str, int] = {"worldbank": 0, "owid": 1}
 PeerBy = Literal["world", "region", "subregion", "income", "neighbours", "list"]
 
 USERS_PCT = "IT.NET.USER.ZS"
@@ -215,7 +213,15 @@ def peer_group(store: Store, code: str, by: PeerBy, members: Sequence[str] = ())
     if home is None:
         raise NotFoundError(f"{iso3} has no M49 {level}")
     _, name = match_area(home)
-    return [c for c in countries if getattr(country(c), level, None) == name]
+    return [c for c in countries if lookup(c) == c and getattr(country(c), level) == name]
+
+
+def _display_name(store: Store, code: str, lang: Lang) -> str:
+    """A country's name in ``lang``; for codes outside ISO 3166 (XKX, CHI) the stored name."""
+    if lookup(code) == code:
+        return country(code).name(lang)
+    rows = store.rows("SELECT name_en FROM entities WHERE code = ?", [code])
+    return str(rows[0]["name_en"]) if rows and rows[0]["name_en"] else code
 
 
 def peer_ranking(
@@ -251,7 +257,7 @@ def peer_ranking(
         v = values[c]
         out.append({
             "period": chosen, "rank": ranks[c], "of": ranked,
-            "iso3": c, "country": country(c).name(lang) if len(c) == 3 else c, "value": v,
+            "iso3": c, "country": _display_name(store, c, lang), "value": v,
             "ratio_to_" + iso3.lower(): v / own if v is not None and own else None,
             "source": in_period[c]["file_name"] if c in in_period else None,
         })  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import InputError, NotFoundError
 from ..geo.countries import Lang, country, match_area
 from ..indices import egdi as rules
+from ..ranks import competition_ranks
 from ..store import Store
 
 COMPONENTS = ("egdi", "osi", "tii", "hci", "epi")
@@ -74,7 +75,7 @@ def load_panel(store: Store) -> Panel:
     for year, rows in editions.items():
         values = {r["iso3"]: r["egdi"] for r in rows}
         classes = rules.rating_classes(values, year)
-        recomputed = rules.competition_ranks(
+        recomputed = competition_ranks(
             {r["iso3"]: (r["egdi"] if r["rank"] is not None else None) for r in rows}
         )
         for r in rows:
@@ -180,7 +181,7 @@ def ranking(
     if region is not None:
         level, name = match_area(region)
         ranked = [r for r in ranked if getattr(country(r["iso3"]), level) == name]
-    selection_rank = rules.competition_ranks({r["iso3"]: r["egdi"] for r in ranked})
+    selection_rank = competition_ranks({r["iso3"]: r["egdi"] for r in ranked})
     out = []
     for r in ranked:
         c = country(r["iso3"])

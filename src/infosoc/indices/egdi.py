@@ -101,18 +101,6 @@ def _quantile(sorted_values: Sequence[float], q: float) -> float:
     return sorted_values[lo] + (h - lo) * (sorted_values[hi] - sorted_values[lo])
 
 
-def competition_ranks(values: Mapping[str, float | None]) -> dict[str, int | None]:
-    """Rank by descending value; ties share the best rank (1, 2, 2, 4); missing gets None."""
-    present = sorted((v, k) for k, v in values.items() if v is not None and not math.isnan(v))
-    ordered = sorted((v for v, _ in present), reverse=True)
-    first_at: dict[float, int] = {}
-    for position, value in enumerate(ordered, start=1):
-        first_at.setdefault(value, position)
-    return {
-        k: (first_at[v] if v is not None and not math.isnan(v) else None) for k, v in values.items()
-    }
-
-
 #: Weights (OSI, TII, HCI) that reproduce the published EGDI where they are not equal thirds.
 #: Found in the data: 2008 and 2010 EGDI equal 0.34 OSI + 0.33 TII + 0.33 HCI to within
 #: rounding (all but Cameroon and Cambodia in 2008); see docs/egdi-method.md.

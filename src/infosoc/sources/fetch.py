@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -49,6 +50,53 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def save_to_cache(path: Path, data: bytes, url: str) -> RawFile:
+    """Write a complete download and its retrieval record; never a partial file."""
+    when = datetime.now(UTC)
+    _atomic_write(path, data)
+    record = {"url": url, "retrieved_at": when.isoformat()}
+    _atomic_write(_sidecar(path), json.dumps(record).encode())
+    return RawFile(path=path, data=data, retrieved_at=when, retrieved_from=url)
+
+
+def get_with_retries(
+    client: httpx.Client,
+    url: str,
+    *,
+    sleep: float = BACKOFF_SECONDS,
+    check: Callable[[bytes], str | None] | None = None,
+) -> bytes:
+    """The body at ``url``, retrying a timeout, a connection error, a 5xx answer, a truncated
+    body (shorter than its Content-Length) or a body that ``check`` rejects (it returns why).
+
+    A 4xx answer is not retried. After the last attempt the error says what went wrong.
+    """
+    last = "no attempt made"
+    for attempt in range(RETRIES):
+        if attempt:
+            time.sleep(sleep * 2 ** (attempt - 1))
+        try:
+            response = client.get(url)
+        except httpx.HTTPError as exc:
+            last = f"{type(exc).__name__}: {exc}"
+            continue
+        if response.status_code >= 500:
+            last = f"HTTP {response.status_code}"
+            continue
+        if response.status_code >= 400:
+            raise SourceError(f"{url}: HTTP {response.status_code}; not retried")
+        expected = response.headers.get("content-length")
+        if expected is not None and expected.isdigit() and int(expected) != len(response.content):
+            last = f"truncated download ({len(response.content)} of {expected} bytes)"
+            continue
+        problem = check(response.content) if check else None
+        if problem:
+            last = problem
+            continue
+        return response.content
+    raise SourceError(f"{url}: failed after {RETRIES} attempts ({last})")
+
+
 def download(
     url: str,
     path: Path,
@@ -57,46 +105,14 @@ def download(
     refresh: bool = False,
     sleep: float = BACKOFF_SECONDS,
 ) -> RawFile:
-    """Fetch ``url`` into ``path`` (or reuse the cached copy), retrying with backoff.
-
-    A timeout, a connection error or a 5xx answer is retried; a truncated body (shorter than
-    its Content-Length) counts as a failure. Nothing is written unless the whole body arrived.
-    """
+    """Fetch ``url`` into ``path`` (or reuse the cached copy), retrying with backoff."""
     if not refresh and (hit := cached(path)) is not None:
         return hit
     own = client is None
     client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=True)
-    last = "no attempt made"
     try:
-        for attempt in range(RETRIES):
-            if attempt:
-                time.sleep(sleep * 2 ** (attempt - 1))
-            try:
-                response = client.get(url)
-            except httpx.HTTPError as exc:
-                last = f"{type(exc).__name__}: {exc}"
-                continue
-            if response.status_code >= 500:
-                last = f"HTTP {response.status_code}"
-                continue
-            if response.status_code >= 400:
-                raise SourceError(f"{url}: HTTP {response.status_code}; not retried")
-            expected = response.headers.get("content-length")
-            if (
-                expected is not None
-                and expected.isdigit()
-                and int(expected) != len(response.content)
-            ):
-                last = f"truncated download ({len(response.content)} of {expected} bytes)"
-                continue
-            when = datetime.now(UTC)
-            _atomic_write(path, response.content)
-            _atomic_write(
-                _sidecar(path),
-                json.dumps({"url": url, "retrieved_at": when.isoformat()}).encode(),
-            )
-            return RawFile(path=path, data=response.content, retrieved_at=when, retrieved_from=url)
+        data = get_with_retries(client, url, sleep=sleep)
     finally:
         if own:
             client.close()
-    raise SourceError(f"{url}: failed after {RETRIES} attempts ({last})")
+    return save_to_cache(path, data, url)
