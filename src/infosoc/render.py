@@ -48,11 +48,17 @@ def _cell(value: Any, lang: Lang, key: str) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        if key.endswith("_pct"):
+        if key.endswith(("_change_pct", "_pp")) or key == "change_pct":
             return f"{value:+.2f}"
-        if key.endswith("_change"):
-            return f"{value:+.4f}"
+        if key.endswith("_change") or key == "change":
+            return f"{value:+.6g}"
+        if key.endswith("_pct"):
+            return f"{value:.2f}"
+        if abs(value) >= 1e5:
+            return f"{value:,.0f}"
         return f"{value:.6g}"
+    if isinstance(value, int) and abs(value) >= 1e5:
+        return f"{value:,}"
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if key in ("level",):

@@ -52,7 +52,8 @@ def indicator(
         table = observatory(home).indicator(code, countries, start=start, end=end)
         meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items()}
         rows = table.to_pylist()
-        notes = [f"{meta.get('label', code)} ({meta.get('unit', '')})"]
+        name, unit = meta.get("label", code), meta.get("unit", "")
+        notes = [name if unit in name else f"{name} ({unit})"]
         described = {k: meta.get(k) for k in ("label", "unit", "statistic", "method")}
         sources = [s for s in meta.get("sources", "").split("; ") if s]
         payload = {"indicator": code, **described, "sources": sources, "rows": rows}
