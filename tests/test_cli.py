@@ -243,3 +243,113 @@ def test_python_m_infosoc_end_to_end(ingested_home: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert [r["rank"] for r in json.loads(done.stdout)] == PUBLISHED_KAZ_RANKS
+
+
+CONNECTIVITY_VERDICTS = {
+    "table3-penetration-2018": ("confirmed", 78.9039),
+    "table3-arithmetic": ("differs", 76.4303),
+    "table3-users-2018": ("differs", 14627287),
+    "table3-population-2018": ("differs", 18276452),
+    "speed-cableco-rank": ("differs", 154),
+    "speed-cableco-countries": ("differs", 221),
+    "speed-cableco-kaz": ("differs", 5.01),
+    "speed-download-time-kaz": ("confirmed", 146.495),
+    "speed-download-time-taiwan": ("confirmed", 8.0314),
+    "speed-ookla-kaz-2020-04": ("differs", 39.8),
+    "speed-ratio-singapore": ("differs", 4.9852),
+    "speed-ratio-thailand": ("differs", 4.0158),
+    "users-over-70pct": ("confirmed", 81.8776),
+    "users-chad": ("differs", 9.8),
+    "users-developed-99pct": ("confirmed", 99.7015),
+}
+
+
+def test_article_connectivity_claims(ingested_home: Path, cli: Cli) -> None:
+    claims = json.loads(cli("article", "--home", ingested_home, "-f", "json").stdout)["claims"]
+    by_id = {c["id"]: c for c in claims}
+    for claim_id, (verdict, value) in CONNECTIVITY_VERDICTS.items():
+        claim = by_id[claim_id]
+        assert claim["verdict"] == verdict, claim
+        assert claim["computed"] == pytest.approx(value, abs=1e-3), claim
+        if verdict == "differs":
+            assert claim["explanation"], claim_id
+    for unverifiable in (
+        "speed-ookla-rank-2020-04",
+        "speed-ookla-singapore-2020-04",
+        "target-users-82pct-2022",
+    ):
+        assert by_id[unverifiable]["verdict"] == "unverifiable"
+        assert by_id[unverifiable]["computed"] is None
+    assert "85.9" in by_id["target-users-82pct-2022"]["explanation"]
+    assert "cableco" in by_id["speed-cableco-rank"]["source"]
+    assert "WDI_IT.NET.USER.ZS" in by_id["table3-penetration-2018"]["source"]
+
+
+def test_speed_is_labelled_with_statistic_and_method(ingested_home: Path, cli: Cli) -> None:
+    rows = json.loads(
+        cli(
+            "speed",
+            "KAZ",
+            "--source",
+            "ookla_si",
+            "--network",
+            "fixed",
+            "--start",
+            "2020-04",
+            "--end",
+            "2020-04",
+            "--home",
+            ingested_home,
+            "-f",
+            "json",
+        ).stdout
+    )
+    by_statistic = {r["indicator"].rsplit(".", 1)[1]: r for r in rows}
+    assert by_statistic["mean"]["value"] == 39.8 and by_statistic["median"]["value"] == 20.2
+    assert all(r["unit"] == "Mbit/s" and r["method"] and r["statistic"] for r in rows)
+    league = json.loads(
+        cli(
+            "speed",
+            "Казахстан",
+            "--source",
+            "cableco",
+            "--measure",
+            "all",
+            "--home",
+            ingested_home,
+            "-f",
+            "json",
+        ).stdout
+    )
+    assert {r["measure"] for r in league} >= {"download", "rank"}
+    assert "single-stream" in league[0]["method"]
+
+
+def test_aggregates_never_enter_rankings(ingested_home: Path, cli: Cli) -> None:
+    rows = json.loads(
+        cli(
+            "peers",
+            "KAZ",
+            "-i",
+            "IT.NET.USER.ZS",
+            "--by",
+            "world",
+            "--period",
+            "2018",
+            "--home",
+            ingested_home,
+            "-f",
+            "json",
+        ).stdout
+    )
+    codes = {r["iso3"] for r in rows}
+    assert not codes & {"WLD", "EAS", "HIC", "ECS"}
+    assert next(r for r in rows if r["iso3"] == "KAZ")["rank"] == 51
+
+
+def test_penetration_check(ingested_home: Path, cli: Cli) -> None:
+    rows = json.loads(cli("penetration", "KAZ", "--home", ingested_home, "-f", "json").stdout)
+    r2018 = next(r for r in rows if r["year"] == "2018")
+    assert r2018["published_pct"] == pytest.approx(78.9039, abs=1e-4)
+    assert r2018["computed_pct"] == pytest.approx(14627287 / 18276452 * 100)
+    assert r2018["consistent"] is False  # OWID's user count rests on another population

@@ -158,7 +158,8 @@ class Observatory:
         """
         from .analysis import article
 
-        return article.evaluate(self._panel())
+        with self._store() as store:
+            return article.evaluate(store)
 
     # connectivity ------------------------------------------------------------------------
     def indicator(

@@ -12,10 +12,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import InputError
+from ..errors import InputError, NotFoundError
 from ..geo.countries import country, match_area
 from ..ranks import competition_ranks
-from .egov import COMPONENTS, Panel
+from ..store import Store
+from . import connectivity
+from .download_time import download_time
+from .egov import COMPONENTS, Panel, load_panel
 
 VERDICTS = ("confirmed", "differs", "unverifiable")
 #: Floating-point slack on top of each claim's tolerance.
@@ -28,15 +31,32 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "growth_pct": ("indicator", "country", "from_", "to"),
     "group_rank": ("group", "country", "year"),
     "count": ("year",),
+    "series_value": ("code", "country", "period"),
+    "series_rank": ("code", "country", "period"),
+    "series_count": ("code", "period"),
+    "series_max": ("code", "period"),
+    "quotient": ("numerator", "denominator"),
+    "download_minutes": ("size", "speed"),
 }
+Kind = Literal[
+    "value", "category", "growth_pct", "group_rank", "count", "series_value", "series_rank",
+    "series_count", "series_max", "quotient", "download_minutes",
+]  # fmt: skip
 
 
 class Compute(BaseModel):
-    """How to compute a claim from the store."""
+    """How to compute a claim: from the E-Government panel, from any series, or arithmetic.
+
+    ``value``, ``category``, ``growth_pct``, ``group_rank`` and ``count`` read the UN
+    E-Government Survey; ``series_*`` read any indicator by ``code`` and ``period`` (the best
+    source for each value); ``quotient`` checks the article's own arithmetic
+    (``numerator / denominator x scale``); ``download_minutes`` applies cable.co.uk's
+    convention to a size and a speed.
+    """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    kind: Literal["value", "category", "growth_pct", "group_rank", "count"]
+    kind: Kind
     indicator: (
         Literal["rank", "egdi", "osi", "tii", "hci", "epi", "level", "rating_class"] | None
     ) = None
@@ -45,6 +65,13 @@ class Compute(BaseModel):
     from_: int | None = Field(default=None, alias="from")
     to: int | None = None
     group: str | None = None
+    code: str | None = None
+    period: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    scale: float = 1.0
+    size: str | None = None
+    speed: str | None = None
 
     @model_validator(mode="after")
     def _fields_for_kind(self) -> Compute:
@@ -66,6 +93,7 @@ class Claim(BaseModel):
     claimed: int | float | str
     unit: str
     tolerance: float | None = None
+    compare: Literal["equal", "at_least"] = "equal"
     compute: Compute
     note: str | None = None
 
@@ -113,14 +141,16 @@ def _members(panel: Panel, group: str, year: int, groups: dict[str, list[str]]) 
     }
 
 
-def _compute(
-    panel: Panel, spec: Compute, groups: dict[str, list[str]]
-) -> tuple[Any, list[dict[str, Any]]]:
-    """The computed value of one claim and the rows it was computed from."""
+def _compute_egov(
+    panel: Panel | None, spec: Compute, groups: dict[str, list[str]]
+) -> tuple[Any, list[str]]:
+    """A claim on the UN E-Government Survey: its value and the sources it came from."""
+    if panel is None:
+        return None, []
     if spec.kind == "count":
         assert spec.year is not None
         ranked = [r for r in panel.editions.get(spec.year, []) if r["rank"] is not None]
-        return (len(ranked) if ranked else None), ranked[:1]
+        return (len(ranked) if ranked else None), [r["source"] for r in ranked[:1]]
     assert spec.country is not None
     iso3 = country(spec.country).iso3
     if spec.kind == "growth_pct":
@@ -128,38 +158,87 @@ def _compute(
         old, new = panel.row(spec.from_, iso3), panel.row(spec.to, iso3)
         if not old or not new or not old[spec.indicator] or new[spec.indicator] is None:
             return None, []
-        return (new[spec.indicator] / old[spec.indicator] - 1) * 100, [old, new]
+        return (new[spec.indicator] / old[spec.indicator] - 1) * 100, [old["source"], new["source"]]
     assert spec.year is not None
     row = panel.row(spec.year, iso3)
+    used = [row["source"]] if row else []
     if spec.kind == "group_rank":
         assert spec.group is not None
         members = _members(panel, spec.group, spec.year, groups)
         values = {r["iso3"]: r["egdi"] for r in panel.editions.get(spec.year, [])
                   if r["iso3"] in members}  # fmt: skip
-        return competition_ranks(values).get(iso3), [row] if row else []
+        return competition_ranks(values).get(iso3), used
     if row is None:
         return None, []
-    return row[str(spec.indicator)], [row]
+    return row[str(spec.indicator)], used
 
 
-def _verdict(claimed: Any, computed: Any, tolerance: float | None) -> str:
+def _cite(row: dict[str, Any]) -> str:
+    return f"{row['source']}: {row['file_name']} (retrieved {row['retrieved']})"
+
+
+def _compute_series(store: Store, spec: Compute) -> tuple[Any, list[str]]:
+    """A claim on any indicator held in the store, by code and period."""
+    assert spec.code is not None and spec.period is not None
+    rows = [r for r in connectivity.series(store, spec.code)
+            if r["period"] == spec.period and r["value"] is not None]  # fmt: skip
+    if spec.kind == "series_count":
+        return (len(rows) or None), [_cite(r) for r in rows[:1]]
+    if spec.kind == "series_max":
+        if not rows:
+            return None, []
+        top = max(rows, key=lambda r: r["value"])
+        return top["value"], [_cite(top)]
+    assert spec.country is not None
+    iso3 = country(spec.country).iso3
+    own = next((r for r in rows if r["entity"] == iso3), None)
+    if own is None:
+        return None, []
+    if spec.kind == "series_rank":
+        return competition_ranks({r["entity"]: r["value"] for r in rows})[iso3], [_cite(own)]
+    return own["value"], [_cite(own)]
+
+
+def _compute(
+    store: Store, panel: Panel | None, spec: Compute, groups: dict[str, list[str]]
+) -> tuple[Any, list[str]]:
+    """The computed value of one claim and the sources it was computed from."""
+    if spec.kind.startswith("series_"):
+        return _compute_series(store, spec)
+    if spec.kind == "quotient":
+        assert spec.numerator is not None and spec.denominator
+        return spec.numerator / spec.denominator * spec.scale, ["the article's own figures"]
+    if spec.kind == "download_minutes":
+        assert spec.size is not None and spec.speed is not None
+        seconds = download_time(spec.size, spec.speed).seconds
+        return seconds / 60, ["cable.co.uk convention (docs/article-claims.md)"]
+    return _compute_egov(panel, spec, groups)
+
+
+def _verdict(claimed: Any, computed: Any, tolerance: float | None, compare: str) -> str:
     if computed is None:
         return "unverifiable"
     if isinstance(claimed, str):
         return "confirmed" if claimed == computed else "differs"
-    within = abs(float(computed) - float(claimed)) <= (tolerance or 0) + EPSILON
-    return "confirmed" if within else "differs"
+    slack = (tolerance or 0) + EPSILON
+    if compare == "at_least":
+        return "confirmed" if float(computed) >= float(claimed) - slack else "differs"
+    return "confirmed" if abs(float(computed) - float(claimed)) <= slack else "differs"
 
 
-def evaluate(panel: Panel) -> list[dict[str, Any]]:
+def evaluate(store: Store) -> list[dict[str, Any]]:
     """Every claim with ``id, section, text, claimed, computed, unit, verdict, source``."""
     data = load_claims()
+    try:
+        panel: Panel | None = load_panel(store)
+    except NotFoundError:
+        panel = None  # the E-Government claims are then unverifiable, the others still run
     out = []
     for claim in data.claims:
-        computed, rows = _compute(panel, claim.compute, data.groups)
-        verdict = _verdict(claim.claimed, computed, claim.tolerance)
+        computed, used = _compute(store, panel, claim.compute, data.groups)
+        verdict = _verdict(claim.claimed, computed, claim.tolerance, claim.compare)
         numeric = verdict != "unverifiable" and not isinstance(claim.claimed, str)
-        sources = list(dict.fromkeys(r["source"] for r in rows))
+        sources = list(dict.fromkeys(used))
         out.append({
             "id": claim.id,
             "section": claim.section,
@@ -171,7 +250,7 @@ def evaluate(panel: Panel) -> list[dict[str, Any]]:
             "unit": claim.unit,
             "tolerance": claim.tolerance,
             "verdict": verdict,
-            "explanation": claim.note if verdict == "differs" else None,
+            "explanation": claim.note if verdict != "confirmed" else None,
             "source": "; ".join(sources) if sources else None,
             "claimed_in": data.article,
         })  # fmt: skip
