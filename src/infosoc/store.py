@@ -306,6 +306,46 @@ class Store:
         names = [d[0] for d in cursor.description or []]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def series(
+        self,
+        code: str,
+        entities: Sequence[str] | None = None,
+        *,
+        period: str | None = None,
+        countries_only: bool = True,
+    ) -> list[dict[str, Any]]:
+        """One value per (entity, period) of an indicator, from the best source that has it.
+
+        A present value beats a missing one; then ``SOURCE_PRIORITY``; then the latest file.
+        Each row: ``entity, period, value, note, source, file_name, retrieved``.
+        """
+        where = ["o.indicator = ?"]
+        params: list[Any] = [code]
+        if entities is not None:
+            where.append(f"o.entity IN ({', '.join('?' for _ in entities)})")
+            params += list(entities)
+        if period is not None:
+            where.append("o.period = ?")
+            params.append(period)
+        if countries_only:
+            where.append("e.kind = 'country'")
+        ranks = " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in SOURCE_PRIORITY.items())
+        # Only placeholders and our own constants are interpolated into this SQL.
+        sql = f"""
+            SELECT o.entity, o.period, o.value, o.note, s.source, s.file_name,
+                   strftime(s.retrieved_at AT TIME ZONE 'UTC', '%Y-%m-%d') AS retrieved
+            FROM current_observations o
+            JOIN sources s USING (source_id)
+            JOIN entities e ON e.code = o.entity
+            WHERE {" AND ".join(where)}
+            QUALIFY row_number() OVER (
+                PARTITION BY o.entity, o.period
+                ORDER BY o.value IS NULL, CASE s.source {ranks} ELSE 9 END, s.retrieved_at DESC
+            ) = 1
+            ORDER BY o.period, o.entity
+        """
+        return self.rows(sql, params)
+
     def sources(self) -> list[dict[str, Any]]:
         """Every source version the store holds, newest edition first, with its provenance."""
         return self.rows(

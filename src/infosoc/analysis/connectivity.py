@@ -13,7 +13,7 @@ from typing import Any, Literal
 from ..errors import InputError, NotFoundError
 from ..geo.countries import Lang, country, lookup, match_area
 from ..ranks import competition_ranks
-from ..store import SOURCE_PRIORITY, Store
+from ..store import Store
 from .growth import Growth, growth
 
 PeerBy = Literal["world", "region", "subregion", "income", "neighbours", "list"]
@@ -24,11 +24,6 @@ POPULATION = "SP.POP.TOTL"
 #: Users / population may differ from the published share by rounding and by the population
 #: vintage used; beyond this many percentage points the two are reported as inconsistent.
 PENETRATION_TOLERANCE_PP = 0.5
-
-
-def _priority_sql() -> str:
-    cases = " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in SOURCE_PRIORITY.items())
-    return f"CASE s.source {cases} ELSE 9 END"
 
 
 def indicator_meta(store: Store, code: str) -> dict[str, Any]:
@@ -42,36 +37,13 @@ def indicator_meta(store: Store, code: str) -> dict[str, Any]:
 
 
 def series(
-    store: Store,
-    code: str,
-    entities: Sequence[str] | None = None,
-    *,
-    countries_only: bool = True,
+    store: Store, code: str, entities: Sequence[str] | None = None, *, countries_only: bool = True
 ) -> list[dict[str, Any]]:
     """One value per (entity, period) of an indicator, from the best source that has it.
 
     Each row: ``entity, period, value, note, source, file_name, retrieved``.
     """
-    where = ["o.indicator = ?"]
-    params: list[Any] = [code]
-    if entities is not None:
-        where.append(f"o.entity IN ({', '.join('?' for _ in entities)})")
-        params += list(entities)
-    if countries_only:
-        where.append("e.kind = 'country'")
-    sql = f"""
-        SELECT o.entity, o.period, o.value, o.note, s.source, s.file_name,
-               strftime(s.retrieved_at AT TIME ZONE 'UTC', '%Y-%m-%d') AS retrieved
-        FROM current_observations o
-        JOIN sources s USING (source_id)
-        JOIN entities e ON e.code = o.entity
-        WHERE {" AND ".join(where)}
-        QUALIFY row_number() OVER (
-            PARTITION BY o.entity, o.period
-            ORDER BY o.value IS NULL, {_priority_sql()}, s.retrieved_at DESC) = 1
-        ORDER BY o.period, o.entity
-    """  # only placeholders and our own constants are interpolated
-    return store.rows(sql, params)
+    return store.series(code, entities, countries_only=countries_only)
 
 
 def value_at(rows: Sequence[dict[str, Any]], entity: str, period: str) -> dict[str, Any] | None:
