@@ -148,8 +148,8 @@ def load_definition(path: Path | str | None = None, text: str | None = None) -> 
         raise InputError(f"{where}: {first['msg']}", file=name) from exc
 
 
-def recipe(name: str) -> IndexDefinition:
-    """A definition shipped with infosoc (``egdi-2022``, ...), from indices/recipes/."""
+def recipe(name: str, period: str | None = None) -> IndexDefinition:
+    """A definition shipped with infosoc (``egdi``, ...), for ``period`` if given."""
     from importlib import resources
 
     folder = resources.files("infosoc.indices").joinpath("recipes")
@@ -158,4 +158,8 @@ def recipe(name: str) -> IndexDefinition:
     )
     if name not in known:
         raise InputError(f"unknown index '{name}'; shipped recipes: {', '.join(known)}")
-    return load_definition(name, folder.joinpath(f"{name}.toml").read_text(encoding="utf-8"))
+    definition = load_definition(name, folder.joinpath(f"{name}.toml").read_text(encoding="utf-8"))
+    if period is not None:
+        data = definition.data.model_copy(update={"period": str(period)})
+        definition = definition.model_copy(update={"data": data})
+    return definition
