@@ -242,3 +242,47 @@ class Observatory:
     ) -> dict[str, Any]:
         """How long ``size`` ("5GB") takes at ``speed`` ("4.66Mbps"), with the convention used."""
         return asdict(download_time.download_time(size, speed, convention))
+
+    # composite indices -------------------------------------------------------------------
+    def index_build(self, index: str, *, year: str | None = None) -> dict[str, Any]:
+        """Build an index (a shipped recipe such as ``egdi`` or a TOML file) from the store."""
+        from .indices import rebuild
+
+        definition = _definition(index, year)
+        with self._store() as store:
+            result = rebuild.rebuild(store, definition)
+        coin = result.coin
+        scores, ranks = coin.index(), coin.ranks()
+        return {
+            "index": definition.name,
+            "period": definition.data.period,
+            "units": [
+                {"iso3": u, "score": scores[u], "rank": ranks[u]}
+                for u in sorted(coin.units, key=lambda u: (ranks[u] is None, ranks[u] or 0, u))
+            ],
+            "missing_indicators": result.missing,
+            "screened_out": coin.screened_out,
+            "log": [asdict(entry) for entry in coin.log],
+            "comparison": result.comparison,
+        }
+
+    def whatif(
+        self, index: str, country: str, changes: dict[str, float], *, year: str | None = None
+    ) -> dict[str, Any]:
+        """Rebuild an index with one country's raw values changed, everything else fixed."""
+        from .indices import rebuild
+
+        definition = _definition(index, year)
+        with self._store() as store:
+            built = rebuild.rebuild(store, definition)
+        return rebuild.whatif(built.coin, geo_country(country).iso3, changes)
+
+
+def _definition(index: str, year: str | None) -> Any:
+    """A shipped recipe by name, or a definition file by path, for ``year`` if given."""
+    from .indices.definition import load_definition, recipe, with_period
+
+    if index.endswith(".toml") or Path(index).is_file():
+        definition = load_definition(index)
+        return with_period(definition, year) if year is not None else definition
+    return recipe(index, year)

@@ -86,6 +86,17 @@ class Data(BaseModel):
     units: Literal["members", "countries"] | list[str] = "members"
 
 
+class Published(BaseModel):
+    """The published values this index reproduces, to compare a rebuild with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    period: str
+    #: How many periods after the data the publication comes (TII 2020 uses data of 2019).
+    lag: int = 0
+
+
 class IndexDefinition(BaseModel):
     """A whole index: data, indicators, hierarchy and steps."""
 
@@ -97,6 +108,7 @@ class IndexDefinition(BaseModel):
     indicators: list[Indicator]
     aggregates: list[Aggregate]
     steps: Steps = Field(default_factory=Steps)
+    published: Published | None = None
 
     @model_validator(mode="after")
     def _hierarchy(self) -> IndexDefinition:
@@ -159,7 +171,13 @@ def recipe(name: str, period: str | None = None) -> IndexDefinition:
     if name not in known:
         raise InputError(f"unknown index '{name}'; shipped recipes: {', '.join(known)}")
     definition = load_definition(name, folder.joinpath(f"{name}.toml").read_text(encoding="utf-8"))
-    if period is not None:
-        data = definition.data.model_copy(update={"period": str(period)})
-        definition = definition.model_copy(update={"data": data})
-    return definition
+    return with_period(definition, period) if period is not None else definition
+
+
+def with_period(definition: IndexDefinition, period: str) -> IndexDefinition:
+    """The same index for another data period (and the matching published edition)."""
+    update: dict[str, Any] = {"data": definition.data.model_copy(update={"period": str(period)})}
+    if definition.published is not None:
+        edition = str(int(period) + definition.published.lag) if period.isdigit() else period
+        update["published"] = definition.published.model_copy(update={"period": edition})
+    return definition.model_copy(update=update)

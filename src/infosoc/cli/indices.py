@@ -1,0 +1,111 @@
+"""Commands on composite indices: build one, audit it, and ask what-if."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import InputError
+from ..render import Format
+from .common import FormatOpt, HomeOpt, app, emit, observatory, run
+
+index_app = typer.Typer(help="Composite indices declared in TOML files.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+IndexArg = Annotated[
+    str, typer.Argument(help="A shipped recipe (egdi, tii) or a definition file (.toml).")
+]
+YearOpt = Annotated[str | None, typer.Option("--year", help="Data period; default: the recipe's.")]
+
+
+@index_app.command("build")
+def index_build(
+    index: IndexArg,
+    year: YearOpt = None,
+    home: HomeOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Build an index from the store: every unit's score and rank, the log, and a comparison."""
+
+    def action() -> None:
+        result = observatory(home).index_build(index, year=year)
+        notes = [
+            f"{e['step']}: {e['method']} {e['params'] or ''} {e['note']}".strip()
+            for e in result["log"]
+        ]
+        if result["missing_indicators"]:
+            notes.append("left out, not in the store: " + ", ".join(result["missing_indicators"]))
+        comparison = result["comparison"]
+        if comparison:
+            notes.append(
+                f"against the published {comparison['published']}: max |error| "
+                f"{comparison.get('max_abs_error', float('nan')):.3g} "
+                f"({comparison.get('max_abs_error_unit')}), mean |error| "
+                f"{comparison.get('mean_abs_error', float('nan')):.3g}"
+            )
+            for diff in comparison.get("rank_differences", []):
+                notes.append(
+                    f"  rank differs: {diff['unit']} {diff['rank']} (published "
+                    f"{diff['published_rank']:.0f}): {diff.get('reason', '')}"
+                )
+        emit(
+            result["units"],
+            fmt,
+            ["rank", "iso3", "score"],
+            "en",
+            title=f"{result['index']}, {result['period']}",
+            footnotes=notes,
+            payload=result,
+        )
+
+    run(action)
+
+
+def _changes(pairs: list[str]) -> dict[str, float]:
+    changes: dict[str, float] = {}
+    for pair in pairs:
+        code, sep, value = pair.partition("=")
+        try:
+            changes[code.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not code.strip():
+            raise InputError(f"--set takes CODE=NUMBER, not '{pair}'")
+    if not changes:
+        raise InputError("give at least one --set CODE=NUMBER")
+    return changes
+
+
+@app.command()
+def whatif(
+    index: IndexArg,
+    country: Annotated[str, typer.Argument(help="The country whose values change.")],
+    set_: Annotated[
+        list[str],
+        typer.Option(
+            "--set", help="CODE=NUMBER, a new raw value (repeatable), e.g. IT.NET.BBND.P2=30."
+        ),
+    ],
+    year: YearOpt = None,
+    home: HomeOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """A counterfactual: the index with one country's raw values changed, all others fixed."""
+
+    def action() -> None:
+        result: dict[str, Any] = observatory(home).whatif(index, country, _changes(set_), year=year)
+        rows = [{"node": node, **values} for node, values in result["scores"].items()]
+        rows.append({"node": "rank", **{k: result["rank"][k] for k in ("before", "after")}})
+        changed = "; ".join(f"{c}: {v['from']} → {v['to']}" for c, v in result["changed"].items())
+        emit(
+            rows,
+            fmt,
+            ["node", "before", "after"],
+            "en",
+            title=f"What if ({result['unit']}): {changed}",
+            footnotes=[result["note"], f"rank of {result['rank']['of']}"],
+            payload=result,
+        )
+
+    run(action)
