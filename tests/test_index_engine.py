@@ -1,0 +1,191 @@
+"""The composite-index engine: steps, definitions, building, regen, compare, what-if."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from infosoc import InputError, Observatory
+from infosoc.indices import steps
+from infosoc.indices.coin import build, compare, regen
+from infosoc.indices.definition import load_definition, recipe
+
+from .conftest import Cli
+
+matrices = arrays(
+    np.float64,
+    st.tuples(st.integers(3, 12), st.integers(1, 4)),
+    elements=st.floats(0.01, 100, allow_nan=False),
+)
+
+
+@given(matrices)
+def test_minmax_keeps_order_within_zero_one(x: np.ndarray) -> None:
+    y = steps.n_minmax(x)
+    for j in range(x.shape[1]):
+        if np.ptp(x[:, j]) > 1e-9:
+            assert np.nanmin(y[:, j]) == pytest.approx(0) and np.nanmax(y[:, j]) == pytest.approx(1)
+            order = np.argsort(x[:, j], kind="stable")
+            assert np.all(np.diff(y[order, j]) >= -1e-12)
+
+
+@given(matrices)
+def test_zscore_has_mean_zero_and_unit_sd(x: np.ndarray) -> None:
+    z = steps.n_zscore(x)
+    for j in range(x.shape[1]):
+        if np.std(x[:, j]) > 1e-6:
+            assert np.mean(z[:, j]) == pytest.approx(0, abs=1e-9)
+            assert np.std(z[:, j]) == pytest.approx(1)
+
+
+@given(matrices, st.lists(st.floats(0.1, 5), min_size=4, max_size=4))
+def test_means_are_ordered_harmonic_geometric_arithmetic(x: np.ndarray, w: list[float]) -> None:
+    weights = np.array(w[: x.shape[1]])
+    a = steps.a_arithmetic(x, weights)
+    g = steps.a_geometric(x, weights)
+    h = steps.a_harmonic(x, weights)
+    assert np.all(h <= g * (1 + 1e-9)) and np.all(g <= a * (1 + 1e-9))
+    assert np.allclose(steps.a_power(x, weights, p=1), a)
+
+
+def test_missing_values_renormalise_the_weights() -> None:
+    x = np.array([[0.2, np.nan, 0.6], [np.nan, np.nan, np.nan]])
+    result = steps.a_arithmetic(x, np.array([1.0, 1.0, 3.0]))
+    assert result[0] == pytest.approx((0.2 + 3 * 0.6) / 4) and np.isnan(result[1])
+
+
+def test_geometric_mean_refuses_zeros_with_a_fix() -> None:
+    x = np.array([[0.0, 0.5], [0.5, 1.0]])
+    with pytest.raises(InputError, match="zero_rule 'shift'"):
+        steps.a_geometric(x, np.ones(2))
+    shifted = steps.a_geometric(x, np.ones(2), zero_rule="shift", shift=0.01)
+    assert shifted[0] == pytest.approx(np.sqrt(0.01 * 0.51) - 0.01)
+
+
+def test_batch_axes_give_the_same_result_as_single_builds() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.random((5, 6, 3))
+    batched = steps.n_zscore(x)
+    for r in range(5):
+        assert np.allclose(batched[r], steps.n_zscore(x[r]))
+
+
+DEFINITION = """
+name = "t"
+[data]
+period = "2022"
+[[indicators]]
+code = "a"
+name = "A"
+parent = "ROOT"
+[[indicators]]
+code = "b"
+name = "B"
+parent = "ROOT"
+direction = -1
+[[aggregates]]
+code = "ROOT"
+name = "Root"
+[steps]
+normalise = { method = "minmax" }
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (('parent = "ROOT"\ndirection', 'parent = "NOPE"\ndirection'), "unknown parent 'NOPE'"),
+        (
+            ('normalise = { method = "minmax" }', 'normalise = { method = "magic" }'),
+            "unknown method",
+        ),
+        (('code = "b"', 'code = "a"'), "codes used twice: a"),
+        (
+            ("[[aggregates]]", '[[aggregates]]\ncode = "X"\nname = "X"\n[[aggregates]]'),
+            "exactly one aggregate",
+        ),
+        (("[data]", "[data"), "not valid TOML"),
+    ],
+)
+def test_a_bad_definition_is_refused(change: tuple[str, str], words: str) -> None:
+    with pytest.raises(InputError, match=words):
+        load_definition(text=DEFINITION.replace(*change))
+
+
+def test_build_logs_every_step_and_regen_changes_one() -> None:
+    definition = load_definition(text=DEFINITION)
+    raw = np.array([[1.0, 10.0], [2.0, 5.0], [3.0, 1.0], [np.nan, 2.0]])
+    coin = build(definition, raw, ["U1", "U2", "U3", "U4"])
+    assert [e.step for e in coin.log] == ["screen", "impute", "treat", "normalise", "aggregate"]
+    assert coin.ranks() == {"U1": 4, "U2": 3, "U3": 1, "U4": 2}  # b counts against
+    mean = regen(coin, "impute", method="mean")
+    assert mean.log[1].method == "mean" and mean.log[1].note == "1 cells imputed"
+    assert coin.log[1].method == "none"  # the original coin is untouched
+    screened = regen(coin, "screen", min_coverage=1.0)
+    assert screened.screened_out == ["U4"] and "U4" not in screened.units
+    rows = compare(coin, mean)
+    assert {r["unit"] for r in rows} == {"U1", "U2", "U3", "U4"}
+    assert all(r["rank_shift"] == r["rank_b"] - r["rank_a"] for r in rows)
+
+
+def test_egdi_2022_rebuilt_from_its_components(ingested_home: Path) -> None:
+    result = Observatory(home=ingested_home).index_build("egdi", year="2022")
+    comparison = result["comparison"]
+    assert comparison["compared"] == 193 and comparison["max_abs_error"] < 1e-4
+    differences = comparison["rank_differences"]
+    assert len(differences) == 4
+    assert all("near tie" in d["reason"] for d in differences)
+    ranks = {u["iso3"]: u["rank"] for u in result["units"]}
+    assert ranks["KAZ"] == 28 and ranks["DNK"] == 1
+
+
+def test_tii_rebuild_names_what_is_missing(ingested_home: Path) -> None:
+    result = Observatory(home=ingested_home).index_build("tii", year="2019")
+    assert result["missing_indicators"] == ["itu.active_mobile_broadband"]
+    assert result["comparison"]["published"] == "egov.tii 2020"
+    assert 0.9 < result["comparison"]["correlation"] < 1
+
+
+def test_whatif_is_a_labelled_counterfactual(ingested_home: Path, cli: Cli) -> None:
+    result = cli(
+        "whatif",
+        "tii",
+        "Kazakhstan",
+        "--set",
+        "IT.NET.BBND.P2=30",
+        "--year",
+        "2019",
+        "--home",
+        ingested_home,
+        "-f",
+        "json",
+    )
+    data = json.loads(result.stdout)
+    assert data["counterfactual"] is True and data["unit"] == "KAZ"
+    assert data["changed"]["IT.NET.BBND.P2"]["to"] == 30
+    assert data["scores"]["TII"]["after"] > data["scores"]["TII"]["before"]
+    assert data["rank"]["after"] < data["rank"]["before"]
+    bad = cli("whatif", "tii", "KAZ", "--set", "IT.NOPE=3", "--home", ingested_home)
+    assert bad.exit_code == 2 and "unknown indicator IT.NOPE" in bad.stderr
+
+
+def test_index_build_cli_and_a_bad_file(ingested_home: Path, cli: Cli, tmp_path: Path) -> None:
+    data = json.loads(cli("index", "build", "egdi", "--home", ingested_home, "-f", "json").stdout)
+    assert len(data["units"]) == 193 and data["log"][0]["step"] == "screen"
+    broken = tmp_path / "broken.toml"
+    broken.write_text(DEFINITION.replace('parent = "ROOT"\ndirection', 'parent = "X"\ndirection'))
+    result = cli("index", "build", broken, "--home", ingested_home)
+    assert result.exit_code == 2 and "broken.toml" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_recipes_are_known() -> None:
+    assert recipe("egdi", "2020").data.period == "2020"
+    with pytest.raises(InputError, match="shipped recipes: egdi"):
+        recipe("idi")
