@@ -141,7 +141,7 @@ def test_egdi_2022_rebuilt_from_its_components(ingested_home: Path) -> None:
     differences = comparison["rank_differences"]
     assert len(differences) == 4
     assert all("near tie" in d["reason"] for d in differences)
-    ranks = {u["iso3"]: u["rank"] for u in result["units"]}
+    ranks = {u["unit"]: u["rank"] for u in result["units"]}
     assert ranks["KAZ"] == 28 and ranks["DNK"] == 1
 
 
@@ -189,3 +189,15 @@ def test_recipes_are_known() -> None:
     assert recipe("egdi", "2020").data.period == "2020"
     with pytest.raises(InputError, match="shipped recipes: egdi"):
         recipe("idi")
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "kz-regions-index.toml"
+
+
+def test_the_documented_regional_example_builds(cli: Cli, tmp_path: Path) -> None:
+    result = cli("index", "build", EXAMPLE, "--home", tmp_path, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["units"]) == 20
+    assert data["log"][1]["note"] == "2 cells imputed"  # Turkistan and Ulytau, never a real 0
+    assert data["units"][0]["unit"] in {"Almaty", "Astana"}

@@ -246,18 +246,15 @@ class Observatory:
     # composite indices -------------------------------------------------------------------
     def index_build(self, index: str, *, year: str | None = None) -> dict[str, Any]:
         """Build an index (a shipped recipe such as ``egdi`` or a TOML file) from the store."""
-        from .indices import rebuild
-
         definition = _definition(index, year)
-        with self._store() as store:
-            result = rebuild.rebuild(store, definition)
+        result = self._rebuild(definition)
         coin = result.coin
         scores, ranks = coin.index(), coin.ranks()
         return {
             "index": definition.name,
             "period": definition.data.period,
             "units": [
-                {"iso3": u, "score": scores[u], "rank": ranks[u]}
+                {"unit": u, "score": scores[u], "rank": ranks[u]}
                 for u in sorted(coin.units, key=lambda u: (ranks[u] is None, ranks[u] or 0, u))
             ],
             "missing_indicators": result.missing,
@@ -273,9 +270,16 @@ class Observatory:
         from .indices import rebuild
 
         definition = _definition(index, year)
+        unit = country if definition.data.file is not None else geo_country(country).iso3
+        return rebuild.whatif(self._rebuild(definition).coin, unit, changes)
+
+    def _rebuild(self, definition: Any) -> Any:
+        from .indices import rebuild
+
+        if definition.data.file is not None:
+            return rebuild.rebuild(None, definition)
         with self._store() as store:
-            built = rebuild.rebuild(store, definition)
-        return rebuild.whatif(built.coin, geo_country(country).iso3, changes)
+            return rebuild.rebuild(store, definition)
 
 
 def _definition(index: str, year: str | None) -> Any:

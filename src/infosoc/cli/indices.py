@@ -52,7 +52,7 @@ def index_build(
         emit(
             result["units"],
             fmt,
-            ["rank", "iso3", "score"],
+            ["rank", "unit", "score"],
             "en",
             title=f"{result['index']}, {result['period']}",
             footnotes=notes,

@@ -84,6 +84,9 @@ class Data(BaseModel):
 
     period: str
     units: Literal["members", "countries"] | list[str] = "members"
+    #: A CSV file (``unit`` plus one column per indicator code) read instead of the store, for
+    #: units the store does not hold, such as a country's regions; relative to the definition.
+    file: str | None = None
 
 
 class Published(BaseModel):
@@ -151,13 +154,19 @@ def load_definition(path: Path | str | None = None, text: str | None = None) -> 
         except OSError as exc:
             raise InputError(f"cannot be read ({exc.strerror})", file=name) from exc
     try:
-        return IndexDefinition.model_validate(tomllib.loads(text))
+        definition = IndexDefinition.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"is not valid TOML ({exc})", file=name) from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "definition"
         raise InputError(f"{where}: {first['msg']}", file=name) from exc
+    if definition.data.file is not None and path is not None:
+        resolved = (Path(path).parent / definition.data.file).resolve()
+        definition = definition.model_copy(
+            update={"data": definition.data.model_copy(update={"file": str(resolved)})}
+        )
+    return definition
 
 
 def recipe(name: str, period: str | None = None) -> IndexDefinition:

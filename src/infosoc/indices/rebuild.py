@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,7 @@ import numpy as np
 from ..errors import InputError, NotFoundError
 from ..store import Store
 from .coin import Coin, build
-from .data import load
+from .data import load, load_csv
 from .definition import IndexDefinition
 
 
@@ -24,9 +25,15 @@ class Rebuild:
     comparison: dict[str, Any] = field(default_factory=dict)
 
 
-def rebuild(store: Store, definition: IndexDefinition) -> Rebuild:
-    """Build ``definition`` from the store; leave out (and name) indicators the store lacks."""
-    data, units, missing = load(store, definition)
+def rebuild(store: Store | None, definition: IndexDefinition) -> Rebuild:
+    """Build ``definition`` from the store (or its CSV file); leave out, and name, indicators
+    that are missing altogether."""
+    if definition.data.file is not None:
+        data, units, missing = load_csv(Path(definition.data.file), definition)
+    elif store is None:
+        raise InputError(f"'{definition.name}' reads the store, and none was given")
+    else:
+        data, units, missing = load(store, definition)
     keep = [i for i, ind in enumerate(definition.indicators) if ind.code not in missing]
     if missing:
         definition = definition.model_copy(
@@ -35,7 +42,7 @@ def rebuild(store: Store, definition: IndexDefinition) -> Rebuild:
         data = data[:, keep]
     coin = build(definition, data, units)
     result = Rebuild(coin, missing)
-    if definition.published is not None:
+    if definition.published is not None and store is not None:
         result.comparison = _compare_published(store, coin, definition)
     return result
 
