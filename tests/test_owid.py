@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from infosoc import InputError
-from infosoc.sources import owid, worldbank
+from infosoc.sources import owid, read_mirror, worldbank
 from infosoc.sources.base import EntityRecord, ParsedFile, RawFile, read_local
 
 WHEN = datetime(2026, 1, 2, tzinfo=UTC)
@@ -36,7 +36,7 @@ def raw(text: str, name: str = "owid_test.csv") -> RawFile:
 def test_find_files_takes_only_the_owid_exports(shared_data: Path, tmp_path: Path) -> None:
     assert [p.name for p in owid.find_files(shared_data)] == sorted(FILES)
     assert owid.find_files(tmp_path) == []
-    assert [r.path.name for r in owid.read_mirror(shared_data)] == sorted(FILES)
+    assert [r.path.name for r in read_mirror(owid, shared_data)] == sorted(FILES)
 
 
 @pytest.mark.parametrize("name", sorted(FILES))

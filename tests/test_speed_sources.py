@@ -12,7 +12,7 @@ import pytest
 
 from infosoc import InputError, Observatory, SourceError
 from infosoc.geo.countries import lookup
-from infosoc.sources import cableco, ookla_intelligence, ookla_open_data, ookla_sgi
+from infosoc.sources import cableco, ookla_intelligence, ookla_open_data, ookla_sgi, read_mirror
 from infosoc.sources.base import Observation, ParsedFile, RawFile, read_local
 
 SPEED_MODULES = (ookla_sgi, ookla_intelligence, ookla_open_data, cableco)
@@ -77,7 +77,7 @@ def test_find_files_on_the_shared_folder_finds_exactly_the_right_files(
 ) -> None:
     found = module.find_files(shared_data)
     assert [p.relative_to(speed_dir).as_posix() for p in found] == expected
-    assert [r.path for r in module.read_mirror(shared_data)] == found
+    assert [r.path for r in read_mirror(module, shared_data)] == found
 
 
 def test_derived_and_other_tables_are_found_by_no_speed_source(shared_data: Path) -> None:
@@ -265,7 +265,7 @@ def test_cableco_speeds_reproduce_the_published_5gb_download_times(speed_dir: Pa
 
 def test_every_indicator_is_labelled_honestly(shared_data: Path) -> None:
     for module in SPEED_MODULES:
-        for raw in module.read_mirror(shared_data):
+        for raw in read_mirror(module, shared_data):
             parsed = module.parse(raw)
             emitted = {o.indicator for o in parsed.observations}
             described = {m.indicator for m in parsed.indicators}

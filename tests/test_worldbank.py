@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from infosoc import InputError, SourceError
-from infosoc.sources import worldbank
+from infosoc.sources import read_mirror, worldbank
 from infosoc.sources.base import EntityRecord, ParsedFile, RawFile, read_local
 
 DATA = Path(__file__).parent / "data" / "worldbank"
@@ -263,7 +263,7 @@ def test_find_files_picks_wdi_files_by_header(tmp_path: Path, shared_data: Path)
         "API_IT.NET.USER.ZS_DS2_en_csv_v2.csv",
         "IT.NET.USER.ZS.json",
     ]
-    raws = worldbank.read_mirror(tmp_path)
+    raws = read_mirror(worldbank, tmp_path)
     assert [worldbank.parse(r).provenance.edition for r in raws] == [
         "API_IT.NET.USER.ZS_DS2_en_csv_v2",
         "IT.NET.USER.ZS",
@@ -421,7 +421,7 @@ def test_fetched_file_goes_through_the_mirror_reader_too(tmp_path: Path) -> None
 def test_store_keeps_aggregates_apart_from_countries(tmp_path: Path, shared_data: Path) -> None:
     from infosoc.store import Store
 
-    parsed = [worldbank.parse(r) for r in worldbank.read_mirror(shared_data)]
+    parsed = [worldbank.parse(r) for r in read_mirror(worldbank, shared_data)]
     with Store(tmp_path / "infosoc.duckdb") as store:
         store.ingest(parsed)
         kinds = {

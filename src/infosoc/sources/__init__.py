@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import ModuleType
 
 from . import (
@@ -14,8 +15,9 @@ from . import (
     unu_egov_countries,
     worldbank,
 )
+from .base import RawFile, read_local
 
-#: Source name -> module. Each module has ``find_files(mirror)``, ``read_mirror(mirror)``,
+#: Source name -> module. Each module has ``find_files(mirror)``,
 #: ``fetch(cache, editions)`` and ``parse(raw)``, and a ``META`` read from its .meta.toml.
 REGISTRY: dict[str, ModuleType] = {
     m.NAME: m
@@ -34,4 +36,10 @@ REGISTRY: dict[str, ModuleType] = {
 #: Sources that ``ingest SOURCE`` downloads when no local folder is given.
 DOWNLOADABLE = ("un-egov", "worldbank", "owid")
 
-__all__ = ["DOWNLOADABLE", "REGISTRY"]
+__all__ = ["DOWNLOADABLE", "REGISTRY", "read_mirror"]
+
+
+def read_mirror(module: ModuleType, mirror: Path) -> list[RawFile]:
+    """The raw files of one source found in a local folder laid out like the shared data."""
+    files: list[Path] = module.find_files(mirror)
+    return [read_local(p) for p in files]

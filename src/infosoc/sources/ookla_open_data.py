@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from .base import IndicatorMeta, Observation, ParsedFile, RawFile, load_meta, read_local
+from .base import IndicatorMeta, Observation, ParsedFile, RawFile, load_meta
 from .tables import (
     NETWORK_LABEL,
     Record,
@@ -45,11 +45,6 @@ def find_files(mirror: Path) -> list[Path]:
     """Every country-aggregate file under ``mirror/speed/``, recognised by its header."""
     wanted = set(META["signature"])
     return find_speed_files(mirror, lambda header: wanted <= header)
-
-
-def read_mirror(mirror: Path) -> list[RawFile]:
-    """The raw files of every aggregate found in a local mirror folder."""
-    return [read_local(p) for p in find_files(mirror)]
 
 
 def fetch(

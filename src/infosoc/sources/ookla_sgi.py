@@ -20,7 +20,6 @@ from .base import (
     ParsedFile,
     RawFile,
     load_meta,
-    read_local,
 )
 from .tables import (
     NETWORK_LABEL,
@@ -48,11 +47,6 @@ def find_files(mirror: Path) -> list[Path]:
     """Every SGI table under ``mirror/speed/`` (or ``mirror``), recognised by its header."""
     wanted = set(META["signature"])
     return find_speed_files(mirror, lambda header: wanted <= header)
-
-
-def read_mirror(mirror: Path) -> list[RawFile]:
-    """The raw files of every SGI table found in a local mirror folder."""
-    return [read_local(p) for p in find_files(mirror)]
 
 
 def fetch(

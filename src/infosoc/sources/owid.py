@@ -26,7 +26,6 @@ from .base import (
     csv_rows,
     load_meta,
     parse_number,
-    read_local,
 )
 
 if TYPE_CHECKING:
@@ -85,11 +84,6 @@ def find_files(mirror: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.glob(META["file_glob"]) if p.is_file())
-
-
-def read_mirror(mirror: Path) -> list[RawFile]:
-    """The raw files of every OWID export found in a local mirror folder."""
-    return [read_local(p) for p in find_files(mirror)]
 
 
 def download_url(chart: str) -> str:

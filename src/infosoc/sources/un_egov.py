@@ -24,7 +24,6 @@ from .base import (
     csv_rows,
     load_meta,
     parse_number,
-    read_local,
 )
 
 if TYPE_CHECKING:
@@ -83,11 +82,6 @@ def fetch(
         except SourceError as exc:
             raise SourceError(f"UN E-Government Survey {year}: {exc}") from exc
     return files
-
-
-def read_mirror(mirror: Path) -> list[RawFile]:
-    """The raw files of every edition found in a local mirror folder."""
-    return [read_local(p) for p in find_files(mirror)]
 
 
 def _rank(text: str, *, file: str, row: int, column: str) -> float | None:

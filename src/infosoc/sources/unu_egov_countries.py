@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError, SourceError
 from ..geo.countries import lookup
-from .base import Attribute, ParsedFile, Provenance, RawFile, csv_rows, load_meta, read_local
+from .base import Attribute, ParsedFile, Provenance, RawFile, csv_rows, load_meta
 
 if TYPE_CHECKING:
     import httpx
@@ -27,11 +27,6 @@ def find_files(mirror: Path) -> list[Path]:
         if path.is_file():
             return [path]
     return []
-
-
-def read_mirror(mirror: Path) -> list[RawFile]:
-    """The raw country table from a local mirror folder."""
-    return [read_local(p) for p in find_files(mirror)]
 
 
 def fetch(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from . import worldbank_files
-from .base import ParsedFile, Provenance, RawFile, load_meta, read_local
+from .base import ParsedFile, Provenance, RawFile, load_meta
 from .worldbank_api import Api
 from .worldbank_files import CODE as CODE
 from .worldbank_files import YEAR as YEAR
@@ -137,11 +137,6 @@ def find_files(mirror: Path) -> list[Path]:
     if json_dir.is_dir():
         found += [p for p in sorted(json_dir.glob("*.json")) if p.is_file() and _sniff_json(p)]
     return found
-
-
-def read_mirror(mirror: Path) -> list[RawFile]:
-    """The raw files of every WDI file found in a local mirror folder."""
-    return [read_local(p) for p in find_files(mirror)]
 
 
 # fetching -----------------------------------------------------------------------------------
