@@ -15,7 +15,7 @@ from .analysis import connectivity, download_time, egov
 from .errors import InputError
 from .geo.countries import Lang
 from .geo.countries import country as geo_country
-from .sources import DOWNLOADABLE, REGISTRY
+from .sources import DOWNLOADABLE, REGISTRY, read_mirror
 from .sources.base import ParsedFile, RawFile
 from .store import IngestResult, Store
 
@@ -63,7 +63,7 @@ class Observatory:
     ) -> list[RawFile]:
         module = REGISTRY[source]
         if mirror is not None:
-            files: list[RawFile] = module.read_mirror(mirror)
+            files = read_mirror(module, mirror)
             if editions:
                 wanted = {str(e) for e in editions}
                 files = [f for f in files if any(w in f.path.name for w in wanted)]
@@ -272,6 +272,41 @@ class Observatory:
         definition = _definition(index, year)
         unit = country if definition.data.file is not None else geo_country(country).iso3
         return rebuild.whatif(self._rebuild(definition).coin, unit, changes)
+
+    def audit(
+        self,
+        index: str,
+        *,
+        year: str | None = None,
+        samples: int = 1000,
+        seed: int = 0,
+        sobol_samples: int = 1024,
+        **assumptions: Any,
+    ) -> dict[str, Any]:
+        """Audit an index as the JRC does: availability, correlations, PCA, uncertainty of every
+        rank (Monte Carlo) and the sensitivity of ranks to each assumption (Sobol).
+
+        ``assumptions`` (``weight_noise``, ``normalisers``, ``aggregators``, ``imputations``)
+        override the defaults; an assumption that cannot apply is an error before anything runs.
+        """
+        from .indices import audit, sensitivity, uncertainty
+
+        coin = self._rebuild(_definition(index, year)).coin
+        chosen = uncertainty.Assumptions(samples=samples, seed=seed, **assumptions)
+        chosen.validate(coin)
+        result = uncertainty.run(coin, chosen)
+        sobol = sensitivity.sobol(coin, chosen, n=sobol_samples)
+        return {
+            "index": coin.definition.name,
+            "period": coin.definition.data.period,
+            "units": result.units,
+            "sensitivity": sobol.rows,
+            "parameters": {**result.parameters, "sobol": sobol.parameters},
+            "availability": audit.availability(coin),
+            "correlations": audit.correlations(coin),
+            "pca": audit.pca(coin),
+            "remove_one": audit.remove_one(coin),
+        }
 
     def _rebuild(self, definition: Any) -> Any:
         from .indices import rebuild
