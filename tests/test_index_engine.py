@@ -201,3 +201,69 @@ def test_the_documented_regional_example_builds(cli: Cli, tmp_path: Path) -> Non
     assert len(data["units"]) == 20
     assert data["log"][1]["note"] == "2 cells imputed"  # Turkistan and Ulytau, never a real 0
     assert data["units"][0]["unit"] in {"Almaty", "Astana"}
+
+
+def test_audit_command_json(ingested_home: Path, cli: Cli) -> None:
+    result = cli(
+        "audit",
+        "egdi",
+        "--year",
+        "2022",
+        "--samples",
+        "500",
+        "--seed",
+        "1",
+        "--home",
+        ingested_home,
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"units", "sensitivity", "parameters"} <= set(data)
+    assert len(data["units"]) == 193
+    for unit in data["units"]:
+        assert set(unit) >= {"iso3", "rank", "median_rank", "q05", "q95"}
+        assert unit["q05"] <= unit["rank"] <= unit["q95"]
+    assert data["parameters"]["seed"] == 1 and data["parameters"]["samples"] == 500
+    assert {row["assumption"] for row in data["sensitivity"]} >= {"normaliser", "aggregator"}
+    again = json.loads(
+        cli(
+            "audit",
+            "egdi",
+            "--samples",
+            "500",
+            "--seed",
+            "1",
+            "--home",
+            ingested_home,
+            "-f",
+            "json",
+        ).stdout
+    )
+    assert again["units"] == data["units"]
+
+
+def test_an_assumption_that_cannot_apply_is_refused_before_running(
+    ingested_home: Path, cli: Cli
+) -> None:
+    result = cli(
+        "audit", "egdi", "--samples", "100", "--aggregator", "geometric", "--home", ingested_home
+    )
+    assert result.exit_code == 2
+    assert "zero" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    ok = cli(
+        "audit",
+        "tii",
+        "--year",
+        "2019",
+        "--samples",
+        "100",
+        "--aggregator",
+        "nominal",
+        "--home",
+        ingested_home,
+        "-f",
+        "json",
+    )
+    assert ok.exit_code == 0, ok.stderr

@@ -280,7 +280,7 @@ class Observatory:
         year: str | None = None,
         samples: int = 1000,
         seed: int = 0,
-        sobol_samples: int = 1024,
+        sobol_samples: int = 2048,
         **assumptions: Any,
     ) -> dict[str, Any]:
         """Audit an index as the JRC does: availability, correlations, PCA, uncertainty of every

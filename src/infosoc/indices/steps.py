@@ -33,11 +33,16 @@ def n_minmax(x: Array, low: float = 0.0, high: float = 1.0, **_: Any) -> Array:
     return low + (x - lo) / span * (high - low)
 
 
-def n_zscore(x: Array, ddof: int = 0, **_: Any) -> Array:
-    """Standardise each indicator: (x - mean) / standard deviation (population σ by default)."""
+def n_zscore(x: Array, ddof: int = 0, centre: float = 0.0, scale: float = 1.0, **_: Any) -> Array:
+    """Standardise each indicator: (x - mean) / standard deviation (population σ by default).
+
+    ``centre`` and ``scale`` give the scores another mean and spread (COINr's ``m_sd``), e.g.
+    centre 10 and scale 2 keep them above 0 for a geometric mean.
+    """
     mean = np.nanmean(x, axis=UNITS, keepdims=True)
     sd = np.nanstd(x, axis=UNITS, keepdims=True, ddof=ddof)
-    return (x - mean) / np.where(sd > 0, sd, np.nan)
+    z = (x - mean) / np.where(sd > 0, sd, np.nan)
+    return z if (centre, scale) == (0.0, 1.0) else centre + scale * z
 
 
 def _ranks(x: Array) -> Array:
