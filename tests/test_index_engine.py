@@ -187,7 +187,7 @@ def test_index_build_cli_and_a_bad_file(ingested_home: Path, cli: Cli, tmp_path:
 
 def test_recipes_are_known() -> None:
     assert recipe("egdi", "2020").data.period == "2020"
-    with pytest.raises(InputError, match="shipped recipes: egdi"):
+    with pytest.raises(InputError, match="shipped recipes: egdi, hci, tii"):
         recipe("idi")
 
 
@@ -267,3 +267,9 @@ def test_an_assumption_that_cannot_apply_is_refused_before_running(
         "json",
     )
     assert ok.exit_code == 0, ok.stderr
+
+
+def test_hci_recipe_says_its_components_are_missing(ingested_home: Path, cli: Cli) -> None:
+    result = cli("index", "build", "hci", "--home", ingested_home)
+    assert result.exit_code == 2
+    assert "none of the indicators" in result.stderr and "uis.adult_literacy" in result.stderr
