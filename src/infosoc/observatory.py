@@ -8,13 +8,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from . import settings
 from .analysis import connectivity, download_time, egov
 from .errors import InputError
 from .geo.countries import Lang
 from .geo.countries import country as geo_country
+from .records import Records
 from .sources import DOWNLOADABLE, REGISTRY, read_mirror
 from .sources.base import ParsedFile, RawFile
 from .store import IngestResult, Store
@@ -23,8 +22,8 @@ from .store import IngestResult, Store
 Progress = Callable[[int, int, str], None]
 
 
-def _table(rows: list[dict[str, Any]]) -> pa.Table:
-    return pa.Table.from_pylist(rows)
+def _table(rows: list[dict[str, Any]]) -> Records:
+    return Records(rows)
 
 
 class Observatory:
@@ -32,8 +31,8 @@ class Observatory:
 
     ``home`` (or ``$INFOSOC_HOME``) is where the store and the download cache live;
     ``mirror`` (or ``$INFOSOC_MIRROR``) is a local folder laid out like the shared data folder,
-    read instead of the network. Query methods return :class:`pyarrow.Table` objects
-    (``.to_pandas()`` and ``.to_pylist()`` convert them).
+    read instead of the network. Query methods return :class:`~infosoc.records.Records`: rows
+    as dicts, with ``.to_arrow()`` and ``.to_pandas()`` for analysis.
     """
 
     def __init__(self, home: Path | str | None = None, mirror: Path | str | None = None) -> None:
@@ -113,7 +112,7 @@ class Observatory:
             return store.ingest(parsed)
 
     # queries ------------------------------------------------------------------------------
-    def sources(self) -> pa.Table:
+    def sources(self) -> Records:
         """Every source version in the store, with its full provenance."""
         with self._store() as store:
             return _table(store.sources())
@@ -122,7 +121,7 @@ class Observatory:
         with self._store() as store:
             return egov.load_panel(store)
 
-    def egdi(self, country: str, *, lang: Lang = "en") -> pa.Table:
+    def egdi(self, country: str, *, lang: Lang = "en") -> Records:
         """Every E-Government Survey edition for one country, with level, class and changes."""
         return _table(egov.history(self._panel(), country, lang))
 
@@ -135,7 +134,7 @@ class Observatory:
         around: str | None = None,
         window: int = 5,
         lang: Lang = "en",
-    ) -> pa.Table:
+    ) -> Records:
         """An edition's EGDI ranking (latest by default), by region, top N or around a country."""
         return _table(
             egov.ranking(
@@ -143,11 +142,11 @@ class Observatory:
             )
         )
 
-    def compare(self, countries: Iterable[str], indicator: str = "egdi") -> pa.Table:
+    def compare(self, countries: Iterable[str], indicator: str = "egdi") -> Records:
         """One indicator (egdi, osi, tii, hci, epi or rank) for several countries by edition."""
         return _table(egov.compare(self._panel(), list(countries), indicator))
 
-    def egdi_check(self, year: int | None = None) -> pa.Table:
+    def egdi_check(self, year: int | None = None) -> Records:
         """Per edition: EGDI against mean(OSI, TII, HCI), and recomputed against published ranks."""
         return _table(egov.check_editions(self._panel(), year))
 
@@ -169,19 +168,18 @@ class Observatory:
         *,
         start: str | None = None,
         end: str | None = None,
-    ) -> pa.Table:
+    ) -> Records:
         """An indicator (e.g. "IT.NET.USER.ZS") by period for several countries, one column each.
 
-        The table's schema metadata carries the indicator's label, unit and sources.
+        The result's ``metadata`` carries the indicator's label, unit and sources.
         """
         with self._store() as store:
             rows, meta, sources = connectivity.indicator_table(
                 store, code, list(countries), start, end
             )
-        table = _table(rows)
         info = {k: str(v) for k, v in meta.items() if v is not None}
         info["sources"] = "; ".join(sources)
-        return table.replace_schema_metadata(info)
+        return Records(rows, info)
 
     def speed(
         self,
@@ -192,7 +190,7 @@ class Observatory:
         measure: str | None = "download",
         start: str | None = None,
         end: str | None = None,
-    ) -> pa.Table:
+    ) -> Records:
         """Internet speeds held for a country, each with its statistic, method and unit."""
         with self._store() as store:
             return _table(connectivity.speed_table(
@@ -200,7 +198,7 @@ class Observatory:
                 end=end,
             ))  # fmt: skip
 
-    def penetration(self, country: str) -> pa.Table:
+    def penetration(self, country: str) -> Records:
         """Internet users / population against the published share, year by year."""
         with self._store() as store:
             return _table(connectivity.penetration(store, country))
@@ -215,7 +213,7 @@ class Observatory:
         period: str | None = None,
         lang: Lang = "en",
         higher_is_better: bool = True,
-    ) -> pa.Table:
+    ) -> Records:
         """A country's peers on one indicator, ranked, with each peer's ratio to the country."""
         with self._store() as store:
             return _table(connectivity.peer_ranking(

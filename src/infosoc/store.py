@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from .errors import StoreError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 from .geo.countries import all_countries
 from .sources.base import ParsedFile
 
@@ -25,6 +27,15 @@ SCHEMA_VERSION = "2"
 #: Lower comes first when two sources describe the same indicator, country and period: the
 #: World Bank's own files before Our World in Data's copies of them; others after both.
 SOURCE_PRIORITY: dict[str, int] = {"worldbank": 0, "owid": 1}
+
+_OBS_COLUMNS = [
+    ("entity", "string"),
+    ("indicator", "string"),
+    ("period", "string"),
+    ("value", "float64"),
+    ("note", "string"),
+    ("source_id", "int32"),
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -86,17 +97,6 @@ CREATE OR REPLACE VIEW current_observations AS
 CREATE OR REPLACE VIEW current_attributes AS
     SELECT a.* FROM attributes a JOIN current_sources s USING (source_id);
 """
-
-_OBS_SCHEMA = pa.schema(
-    [
-        ("entity", pa.string()),
-        ("indicator", pa.string()),
-        ("period", pa.string()),
-        ("value", pa.float64()),
-        ("note", pa.string()),
-        ("source_id", pa.int32()),
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,8 @@ class Store:
         return results
 
     def _ingest_one(self, parsed: ParsedFile, now: datetime) -> IngestResult:
+        import pyarrow as pa  # only writes need Arrow; queries start faster without it
+
         p = parsed.provenance
         current = self.con.execute(
             "SELECT version, sha256, observations FROM current_sources "
@@ -241,7 +243,7 @@ class Store:
                 [o.note for o in obs],
                 [source_id] * len(obs),
             ],
-            schema=_OBS_SCHEMA,
+            schema=pa.schema(_OBS_COLUMNS),
         )
         self._insert_from(table, "INSERT INTO observations SELECT * FROM _t")
         if parsed.attributes:
@@ -269,6 +271,8 @@ class Store:
 
     def _describe(self, parsed: ParsedFile, source: str) -> None:
         """Record what each indicator measures, unless a more authoritative source already did."""
+        import pyarrow as pa
+
         rank = SOURCE_PRIORITY.get(source, 9)
         known = dict(self.con.execute("SELECT indicator, source FROM indicators").fetchall())
         fresh = [

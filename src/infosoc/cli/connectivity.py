@@ -50,7 +50,7 @@ def indicator(
 
     def action() -> None:
         table = observatory(home).indicator(code, countries, start=start, end=end)
-        meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items()}
+        meta = table.metadata
         rows = table.to_pylist()
         name, unit = meta.get("label", code), meta.get("unit", "")
         notes = [name if unit in name else f"{name} ({unit})"]
