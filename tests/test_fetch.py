@@ -117,3 +117,23 @@ def test_ingest_online_downloads_every_edition_with_progress(
     assert steps[:2] == ["downloading un-egov 2020", "downloading un-egov 2022"]
     assert (tmp_path / "cache" / "un-egov" / "EGOV_DATA_2022.csv").is_file()
     assert obs.sources().to_pylist()[0]["url"] == "https://mirror.test/EGOV_DATA_2022.csv"
+
+
+def test_a_gzipped_body_is_checked_by_its_bytes_on_the_wire(tmp_path: Path) -> None:
+    import gzip
+
+    body = BODY * 40
+    packed = gzip.compress(body)
+    headers = {"Content-Encoding": "gzip", "Content-Length": str(len(packed))}
+    whole = httpx.Response(200, stream=httpx.ByteStream(packed), headers=headers)
+    c, _ = client(whole)
+    assert (
+        download("https://example.test/f.csv", tmp_path / "f.csv", client=c, sleep=0).data == body
+    )
+    cut = [
+        httpx.Response(200, stream=httpx.ByteStream(packed[:20]), headers=headers) for _ in range(3)
+    ]
+    c, _ = client(*cut)
+    with pytest.raises(SourceError, match="truncated"):
+        download("https://example.test/g.csv", tmp_path / "g.csv", client=c, sleep=0)
+    assert not (tmp_path / "g.csv").exists()

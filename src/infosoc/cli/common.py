@@ -84,7 +84,8 @@ def run(action: Callable[[], T]) -> T:
     try:
         return action()
     except InfosocError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        # One line, always: a value quoted from a file may itself hold a line break.
+        typer.echo("error: " + " ".join(str(exc).split()), err=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
@@ -101,6 +102,15 @@ def run(action: Callable[[], T]) -> T:
             err=True,
         )
         raise typer.Exit(1) from None
+
+
+def progress_bar(*columns: Any) -> Any:
+    """A transient progress bar on stderr, shown only on a terminal (so errors stay one line)."""
+    from rich.progress import Progress
+
+    return Progress(
+        *columns, transient=True, console=stderr_console(), disable=not sys.stderr.isatty()
+    )
 
 
 def stderr_console() -> Any:

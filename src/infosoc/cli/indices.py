@@ -147,18 +147,13 @@ def audit(
     """Audit an index: rank intervals by Monte Carlo, Sobol sensitivity, correlations, PCA."""
 
     def action() -> None:
-        from rich.progress import Progress, SpinnerColumn, TextColumn
+        from rich.progress import SpinnerColumn, TextColumn
 
-        from .common import stderr_console
+        from .common import progress_bar
 
         if samples < 10:
             raise InputError("--samples must be at least 10")
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            transient=True,
-            console=stderr_console(),
-        ) as bar:
+        with progress_bar(SpinnerColumn(), TextColumn("{task.description}")) as bar:
             bar.add_task(f"auditing {index}: {samples} replications and a Sobol analysis")
             chosen: dict[str, Any] = {}
             if normaliser:

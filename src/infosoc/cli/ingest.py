@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..render import Format
-from .common import FormatOpt, FromOpt, HomeOpt, app, emit, observatory, run, stderr_console
+from .common import FormatOpt, FromOpt, HomeOpt, app, emit, observatory, progress_bar, run
 
 SOURCES_COLUMNS = (
     "source", "edition", "version", "current", "observations", "file_name", "retrieved_from",
@@ -36,10 +36,8 @@ def ingest(
     """Ingest official sources: downloaded (and cached), or read from a local folder (--from)."""
 
     def action() -> None:
-        from rich.progress import Progress
-
         obs = observatory(home, from_)
-        with Progress(transient=True, console=stderr_console()) as bar:
+        with progress_bar() as bar:
             task = bar.add_task("reading", total=None)
 
             def progress(done: int, total: int, what: str) -> None:

@@ -142,10 +142,13 @@ def csv_rows(raw: RawFile, delimiter: str = ",") -> tuple[list[str], list[tuple[
         raise InputError("the file is empty", file=name, row=1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     numbered: list[tuple[int, list[str]]] = []
+    last_line = 0
     try:
         for record in reader:
+            # A quoted cell may span lines: a record is named by the line it starts on.
+            start, last_line = last_line + 1, reader.line_num
             if any(f.strip() for f in record):
-                numbered.append((reader.line_num, record))
+                numbered.append((start, record))
     except csv.Error as exc:
         row = numbered[-1][0] + 1 if numbered else 1
         raise InputError(f"is not a valid CSV file ({exc})", file=name, row=row) from exc

@@ -86,8 +86,10 @@ def get_with_retries(
         if response.status_code >= 400:
             raise SourceError(f"{url}: HTTP {response.status_code}; not retried")
         expected = response.headers.get("content-length")
-        if expected is not None and expected.isdigit() and int(expected) != len(response.content):
-            last = f"truncated download ({len(response.content)} of {expected} bytes)"
+        # Content-Length counts the bytes on the wire (compressed when the server gzips).
+        received = response.num_bytes_downloaded or len(response.content)
+        if expected is not None and expected.isdigit() and int(expected) != received:
+            last = f"truncated download ({received} of {expected} bytes)"
             continue
         problem = check(response.content) if check else None
         if problem:

@@ -167,7 +167,10 @@ def parse(raw: RawFile) -> ParsedFile:
                     row=line,
                     column=code_column,
                 )
-            code, record = entity(*key)
+            try:
+                code, record = entity(*key)
+            except ValueError as exc:
+                raise InputError(str(exc), file=file, row=line, column=code_column) from None
             if record is not None:
                 out.entities.setdefault(code, record)
             codes[key] = code

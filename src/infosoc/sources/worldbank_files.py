@@ -66,13 +66,17 @@ class Rules:
         An empty ISO3 code (the API gives income groups such as "High income" none) is replaced
         through ``aggregate_ids`` of the metadata, or by "wb:<World Bank id>".
         """
-        code = code.strip()
+        code = code.strip().upper()
         if not code:
             code = self.aggregate_ids.get(wb_id.strip(), f"wb:{wb_id.strip()}")
         if is_iso3(code):
             return code, None
         if code in self.non_iso_countries:
             return code, EntityRecord(code, "country", self.non_iso_countries[code])
+        named = lookup(name) if name.strip() else None
+        if named is not None:
+            # A country's name with a code that is not its ISO code: a typo, not an aggregate.
+            raise ValueError(f"code '{code}' is not the ISO3 code of {name.strip()} ({named})")
         return code, EntityRecord(code, "aggregate", name.strip() or code)
 
     def indicator_meta(self, code: str, label: str | None = None) -> IndicatorMeta:
@@ -117,7 +121,10 @@ class Collector:
         if code is None:
             if not iso3.strip() and not wb_id.strip():
                 raise InputError("the economy has no code", file=self.file, row=row, column=column)
-            code, record = self.rules.classify(iso3, name, wb_id)
+            try:
+                code, record = self.rules.classify(iso3, name, wb_id)
+            except ValueError as exc:
+                raise InputError(str(exc), file=self.file, row=row, column=column) from None
             if record is not None:
                 self.entities.setdefault(code, record)
             self._codes[key] = code
@@ -145,15 +152,18 @@ class Collector:
         column: str,
     ) -> None:
         key = (entity, indicator, period)
-        first = self._rows.setdefault(key, row)
-        if first != row:
-            # Two values for one cell: which one is right cannot be guessed.
+        if key in self._rows:
+            # Two values for one cell (two rows, or two columns of one row): which one is right
+            # cannot be guessed.
+            first = self._rows[key]
+            where = f"rows {first} and {row}" if first != row else f"twice in row {row}"
             raise InputError(
-                f"{entity} {indicator} {period} appears twice (rows {first} and {row})",
+                f"{entity} {indicator} {period} appears twice ({where})",
                 file=self.file,
                 row=row,
                 column=column,
             )
+        self._rows[key] = row
         self.observations.append(Observation(entity, indicator, period, value, note))
 
 
@@ -322,7 +332,7 @@ def _parse_json(raw: RawFile, out: Collector) -> str | None:
 # the CSV layouts ----------------------------------------------------------------------------
 def csv_layout(header: list[str]) -> str | None:
     """ "wide" or "long" when the header is (even partly) one of the WDI CSV layouts."""
-    if "Country Code" in header or "Indicator Code" in header:
+    if "Indicator Code" in header and ("Country Code" in header or "Country Name" in header):
         return "wide"
     if "ind_id" in header or "cty_iso" in header:
         return "long"
