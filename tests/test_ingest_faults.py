@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -67,3 +68,15 @@ def test_a_bad_file_of_another_source(
     assert message.startswith(f"error: {name}") and "\n" not in message
     assert where in message and "row" in message
     assert store_snapshot(home) == before
+
+
+def test_files_no_source_reads_are_listed_not_passed_over(
+    tmp_path: Path, shared_data: Path, cli: Cli
+) -> None:
+    root = _mirror(tmp_path, shared_data)
+    (root / "speed" / "empty.csv").write_bytes(b"")
+    (root / "wdi" / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-16")
+    result = cli("ingest", "all", "--from", root, "--home", tmp_path / "home", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    skipped = {r["file_name"] for r in json.loads(result.stdout) if r["status"].startswith("skip")}
+    assert skipped == {"speed/empty.csv", "wdi/notes.csv"}

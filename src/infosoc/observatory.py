@@ -109,7 +109,10 @@ class Observatory:
             if progress:
                 progress(done, len(raws), f"parsing {raw.path.name}")
         with self._store(read_only=False) as store:
-            return store.ingest(parsed)
+            results = store.ingest(parsed)
+        if source == "all" and folder is not None:
+            results += _unclaimed(folder, {raw.path.resolve() for _, raw in raws})
+        return results
 
     # queries ------------------------------------------------------------------------------
     def sources(self) -> Records:
@@ -313,6 +316,22 @@ class Observatory:
             return rebuild.rebuild(None, definition)
         with self._store() as store:
             return rebuild.rebuild(store, definition)
+
+
+DATA_SUFFIXES = {".csv", ".tsv", ".json", ".parquet", ".xlsx", ".geojson", ".gpkg"}
+
+
+def _unclaimed(folder: Path, claimed: set[Path]) -> list[IngestResult]:
+    """Data files in a local folder that no source reads: listed, so none is passed over unseen."""
+    found = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and p.resolve() not in claimed
+    )
+    return [
+        IngestResult("", "", str(p.relative_to(folder)), "skipped: no source reads it", 0, 0)
+        for p in found
+    ]
 
 
 def _definition(index: str, year: str | None) -> Any:

@@ -105,7 +105,27 @@ def parse_choice(spec: str, what: str, registry: dict[str, Any], nominal: Step) 
                 f"{what} '{spec}': write parameters as method:name=value, not '{pair}'"
             )
         params[key.strip()] = _value(text.strip())
+    accepted = _parameters(registry[method])
+    unknown = sorted(set(params) - accepted)
+    if unknown:
+        known = ", ".join(sorted(accepted)) or "none"
+        raise InputError(
+            f"{what} '{spec}': {method} takes no parameter {', '.join(unknown)} (it takes {known})"
+        )
     return Choice(method, tuple(sorted(params.items())))
+
+
+def _parameters(function: Any) -> set[str]:
+    """The named parameters a step function takes, beyond its data and weights."""
+    import inspect
+
+    taken = inspect.signature(function).parameters.values()
+    return {
+        p.name
+        for p in taken
+        if p.kind is p.KEYWORD_ONLY
+        or (p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in {"x", "w"})
+    }
 
 
 @dataclass(frozen=True)
@@ -319,7 +339,7 @@ def _normalise_all(plan: Plan) -> None:
             definition = variant(coin.definition, impute=impute, normalise=normalise)
             try:
                 built = _rebuild(coin, definition)
-            except InputError as exc:
+            except (InputError, TypeError, ValueError) as exc:  # a parameter of the wrong type
                 raise InputError(f"{_context(plan, i, j)} cannot apply: {exc}") from exc
             x = built.datasets["normalised"]
             lost = np.isnan(x) & ~np.isnan(built.datasets["treated"]) & ~nominal_lost
@@ -340,7 +360,7 @@ def _try_aggregators(plan: Plan) -> None:
         for aggregate in plan.choices["aggregator"]:
             try:
                 scores = _aggregate(plan, x, plan.nominal_weights[None, :], aggregate)[0]
-            except InputError as exc:
+            except (InputError, TypeError, ValueError) as exc:  # a parameter of the wrong type
                 raise InputError(
                     f"aggregator '{aggregate.label}' cannot apply to the data with "
                     f"{_context(plan, i, j)}: {exc}"
