@@ -273,3 +273,12 @@ def test_hci_recipe_says_its_components_are_missing(ingested_home: Path, cli: Cl
     result = cli("index", "build", "hci", "--home", ingested_home)
     assert result.exit_code == 2
     assert "none of the indicators" in result.stderr and "uis.adult_literacy" in result.stderr
+
+
+def test_audit_defaults_say_what_they_leave_out(ingested_home: Path, cli: Cli) -> None:
+    result = cli(
+        "audit", "tii", "--year", "2019", "--samples", "100", "--home", ingested_home, "-f", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    notes = json.loads(result.stdout)["parameters"]["notes"]
+    assert any("geometric aggregator is left out" in n for n in notes)

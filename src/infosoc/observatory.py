@@ -290,9 +290,23 @@ class Observatory:
         ``assumptions`` (``weight_noise``, ``normalisers``, ``aggregators``, ``imputations``)
         override the defaults; an assumption that cannot apply is an error before anything runs.
         """
+        import numpy as np
+
         from .indices import audit, sensitivity, uncertainty
 
         coin = self._rebuild(_definition(index, year)).coin
+        notes = []
+        normalised = coin.datasets["normalised"]
+        if "aggregators" not in assumptions and bool(
+            (normalised[~np.isnan(normalised)] <= 0).any()
+        ):
+            # The default geometric alternative cannot take values <= 0; say so, never skip it
+            # silently (a user who lists aggregators gets an error instead).
+            assumptions["aggregators"] = ["nominal"]
+            notes.append(
+                "the geometric aggregator is left out of the defaults: the index's own "
+                "normalisation gives values <= 0"
+            )
         chosen = uncertainty.Assumptions(samples=samples, seed=seed, **assumptions)
         chosen.validate(coin)
         result = uncertainty.run(coin, chosen)
@@ -302,7 +316,7 @@ class Observatory:
             "period": coin.definition.data.period,
             "units": result.units,
             "sensitivity": sobol.rows,
-            "parameters": {**result.parameters, "sobol": sobol.parameters},
+            "parameters": {**result.parameters, "sobol": sobol.parameters, "notes": notes},
             "availability": audit.availability(coin),
             "correlations": audit.correlations(coin),
             "pca": audit.pca(coin),
