@@ -298,14 +298,14 @@ class Observatory:
         notes = []
         normalised = coin.datasets["normalised"]
         if "aggregators" not in assumptions and bool(
-            (normalised[~np.isnan(normalised)] <= 0).any()
+            (normalised[~np.isnan(normalised)] < 0).any()
         ):
-            # The default geometric alternative cannot take values <= 0; say so, never skip it
-            # silently (a user who lists aggregators gets an error instead).
+            # The default geometric alternative shifts zeros but cannot take values below 0;
+            # say so, never skip it silently (a user who lists aggregators gets an error).
             assumptions["aggregators"] = ["nominal"]
             notes.append(
                 "the geometric aggregator is left out of the defaults: the index's own "
-                "normalisation gives values <= 0"
+                "normalisation gives values below 0"
             )
         chosen = uncertainty.Assumptions(samples=samples, seed=seed, **assumptions)
         chosen.validate(coin)
