@@ -297,9 +297,7 @@ class Observatory:
         coin = self._rebuild(_definition(index, year)).coin
         notes = []
         normalised = coin.datasets["normalised"]
-        if "aggregators" not in assumptions and bool(
-            (normalised[~np.isnan(normalised)] < 0).any()
-        ):
+        if "aggregators" not in assumptions and bool((normalised[~np.isnan(normalised)] < 0).any()):
             # The default geometric alternative shifts zeros but cannot take values below 0;
             # say so, never skip it silently (a user who lists aggregators gets an error).
             assumptions["aggregators"] = ["nominal"]
