@@ -294,13 +294,19 @@ def test_statistics_and_methods_say_what_each_source_measures(speed_dir: Path) -
     assert {m.statistic for m in si} == {"median of the month's tests", "mean of the month's tests"}
 
 
-def test_fetch_says_to_download_by_hand(tmp_path: Path) -> None:
+def test_ingest_without_a_folder_says_to_download_by_hand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infosoc import Observatory
+
+    monkeypatch.delenv("INFOSOC_MIRROR", raising=False)
     for module in SPEED_MODULES:
+        assert not hasattr(module, "fetch")
         with pytest.raises(SourceError) as info:
-            module.fetch(tmp_path, module.META["editions"][:1])
+            Observatory(home=tmp_path).ingest(module.NAME)
         assert "--from DIR" in str(info.value) and "\n" not in str(info.value)
     with pytest.raises(SourceError, match=r"s3://ookla-open-data.*issue 5"):
-        ookla_open_data.fetch(tmp_path)
+        Observatory(home=tmp_path).ingest(ookla_open_data.NAME)
     assert not any(tmp_path.iterdir())
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import settings
 from .analysis import connectivity, download_time, egov
-from .errors import InputError
+from .errors import InputError, SourceError
 from .geo.countries import Lang
 from .geo.countries import country as geo_country
 from .records import Records
@@ -67,6 +67,9 @@ class Observatory:
                 wanted = {str(e) for e in editions}
                 files = [f for f in files if any(w in f.path.name for w in wanted)]
             return files
+        if not hasattr(module, "fetch"):
+            # Sources without a stable machine download say where to get their files instead.
+            raise SourceError(module.META.get("no_download") or f"{source}: use --from DIR")
         years = editions or list(module.META["editions"])
         fetched: list[RawFile] = []
         for done, year in enumerate(years, start=1):

@@ -17,7 +17,8 @@ from . import (
 )
 from .base import RawFile, read_local
 
-#: Source name -> module. Each module has ``find_files(mirror)``,
+#: Source name -> module. Each module has ``find_files(mirror)``, ``parse(raw)`` and a ``META``
+#: read from its .meta.toml; those that can be downloaded also have ``fetch(cache, editions)``.
 #: ``fetch(cache, editions)`` and ``parse(raw)``, and a ``META`` read from its .meta.toml.
 REGISTRY: dict[str, ModuleType] = {
     m.NAME: m

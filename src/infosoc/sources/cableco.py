@@ -9,7 +9,6 @@ the speed (t = 5 * 1024 * 8 / Mbps seconds) and is not stored.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,6 @@ from .base import IndicatorMeta, Observation, ParsedFile, RawFile, load_meta
 from .tables import (
     find_speed_files,
     local_provenance,
-    no_download,
     number,
     records,
     resolve_column,
@@ -26,7 +24,7 @@ from .tables import (
 )
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 META = load_meta(__file__)
 NAME: str = META["name"]
@@ -42,17 +40,6 @@ def find_files(mirror: Path) -> list[Path]:
     """Every speed league table under ``mirror/speed/``, recognised by its header."""
     wanted = set(META["signature"])
     return find_speed_files(mirror, lambda header: wanted <= header)
-
-
-def fetch(
-    cache: Path,
-    editions: Sequence[int | str] | None = None,
-    *,
-    client: httpx.Client | None = None,
-    refresh: bool = False,
-) -> list[RawFile]:
-    """cable.co.uk publishes no stable machine download of the league: always a SourceError."""
-    no_download(META)
 
 
 def league_year(path: Path) -> str:

@@ -8,7 +8,6 @@ aggregates, so any other provider or device stops the parse rather than being mi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,14 +19,13 @@ from .tables import (
     find_speed_files,
     local_provenance,
     month_number,
-    no_download,
     number,
     records,
     resolve_column,
 )
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 META = load_meta(__file__)
 NAME: str = META["name"]
@@ -42,17 +40,6 @@ def find_files(mirror: Path) -> list[Path]:
     """Every Speedtest Intelligence export under ``mirror/speed/``, recognised by its header."""
     wanted = set(META["signature"])
     return find_speed_files(mirror, lambda header: wanted <= header)
-
-
-def fetch(
-    cache: Path,
-    editions: Sequence[int | str] | None = None,
-    *,
-    client: httpx.Client | None = None,
-    refresh: bool = False,
-) -> list[RawFile]:
-    """Exports need an Ookla account and have no stable address: always a SourceError."""
-    no_download(META)
 
 
 def indicator(network: str, measure: str, statistic: str) -> IndicatorMeta:

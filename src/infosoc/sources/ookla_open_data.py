@@ -21,14 +21,13 @@ from .tables import (
     Record,
     find_speed_files,
     local_provenance,
-    no_download,
     number,
     records,
     resolve_column,
 )
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 META = load_meta(__file__)
 NAME: str = META["name"]
@@ -45,17 +44,6 @@ def find_files(mirror: Path) -> list[Path]:
     """Every country-aggregate file under ``mirror/speed/``, recognised by its header."""
     wanted = set(META["signature"])
     return find_speed_files(mirror, lambda header: wanted <= header)
-
-
-def fetch(
-    cache: Path,
-    editions: Sequence[int | str] | None = None,
-    *,
-    client: httpx.Client | None = None,
-    refresh: bool = False,
-) -> list[RawFile]:
-    """The tiles are not aggregated here (issue 5): always a SourceError naming where they are."""
-    no_download(META)
 
 
 def indicator(network: str, suffix: str) -> IndicatorMeta:

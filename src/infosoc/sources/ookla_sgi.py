@@ -8,7 +8,6 @@ rank column, so the rank is computed from the speeds (docs/sources/ookla.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +25,6 @@ from .tables import (
     find_speed_files,
     local_provenance,
     month_number,
-    no_download,
     number,
     records,
     resolve_column,
@@ -34,7 +32,7 @@ from .tables import (
 )
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 META = load_meta(__file__)
 NAME: str = META["name"]
@@ -47,17 +45,6 @@ def find_files(mirror: Path) -> list[Path]:
     """Every SGI table under ``mirror/speed/`` (or ``mirror``), recognised by its header."""
     wanted = set(META["signature"])
     return find_speed_files(mirror, lambda header: wanted <= header)
-
-
-def fetch(
-    cache: Path,
-    editions: Sequence[int | str] | None = None,
-    *,
-    client: httpx.Client | None = None,
-    refresh: bool = False,
-) -> list[RawFile]:
-    """Ookla publishes no stable machine download of the index: always a SourceError."""
-    no_download(META)
 
 
 def indicator(network: str, measure: str) -> IndicatorMeta:

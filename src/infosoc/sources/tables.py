@@ -10,9 +10,9 @@ import csv
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from ..errors import InputError, SourceError
+from ..errors import InputError
 from ..geo.countries import normalise, resolve_many
 from .base import (
     EntityRecord,
@@ -211,8 +211,3 @@ def local_provenance(raw: RawFile, meta: dict[str, Any], *, edition: str, title:
         sha256=raw.sha256,
         size_bytes=len(raw.data),
     )
-
-
-def no_download(meta: dict[str, Any]) -> NoReturn:
-    """Raise the one-line SourceError of a source that has no stable machine download."""
-    raise SourceError(meta["no_download"])

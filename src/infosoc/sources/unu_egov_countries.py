@@ -8,12 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError, SourceError
+from ..errors import InputError
 from ..geo.countries import lookup
 from .base import Attribute, ParsedFile, Provenance, RawFile, csv_rows, load_meta
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 META = load_meta(__file__)
 NAME: str = META["name"]
@@ -27,20 +27,6 @@ def find_files(mirror: Path) -> list[Path]:
         if path.is_file():
             return [path]
     return []
-
-
-def fetch(
-    cache: Path,
-    editions: list[str] | None,
-    *,
-    client: httpx.Client | None = None,
-    refresh: bool = False,
-) -> list[RawFile]:
-    """Not downloaded: the table is a file in a public repository, read from a local folder."""
-    raise SourceError(
-        f"{NAME} is read from a local folder: put {META['file_name']} in DIR/egov and use "
-        "--from DIR"
-    )
 
 
 def parse(raw: RawFile) -> ParsedFile:
