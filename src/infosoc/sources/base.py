@@ -187,3 +187,46 @@ def parse_number(
     if not math.isfinite(value):
         raise InputError(f"'{cell}' is not a finite number", file=file, row=row, column=column)
     return value
+
+
+def provenance_of(
+    raw: RawFile,
+    *,
+    source: str,
+    edition: str,
+    publisher: str,
+    title: str,
+    url: str,
+    licence: str,
+) -> Provenance:
+    """The provenance of a raw file: what the caller says, plus where, when and which bytes."""
+    return Provenance(
+        source=source,
+        edition=edition,
+        publisher=publisher,
+        title=title,
+        url=url,
+        file_name=raw.path.name,
+        licence=licence,
+        retrieved_at=raw.retrieved_at,
+        retrieved_from=raw.retrieved_from,
+        sha256=raw.sha256,
+        size_bytes=len(raw.data),
+    )
+
+
+def column_positions(
+    header: list[str], wanted: list[str], *, file: str, row: int = 1
+) -> dict[str, int]:
+    """Where each wanted column is, or one InputError naming every missing one."""
+    positions = {name: i for i, name in enumerate(header)}
+    missing = [c for c in wanted if c not in positions]
+    if missing:
+        raise InputError(
+            f"missing column{'s' if len(missing) > 1 else ''} "
+            + ", ".join(f"'{m}'" for m in missing),
+            file=file,
+            row=row,
+            column=missing[0],
+        )
+    return {c: positions[c] for c in wanted}

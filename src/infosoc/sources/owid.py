@@ -21,11 +21,11 @@ from .base import (
     EntityRecord,
     IndicatorMeta,
     ParsedFile,
-    Provenance,
     RawFile,
     csv_rows,
     load_meta,
     parse_number,
+    provenance_of,
 )
 
 if TYPE_CHECKING:
@@ -182,18 +182,14 @@ def parse(raw: RawFile) -> ParsedFile:
             out.add(code, VALUE_COLUMNS[column], year, value, None, row=line, column=column)
     indicators = list(dict.fromkeys(VALUE_COLUMNS[c] for _, c in value_at))
     online = raw.retrieved_from.startswith(("http://", "https://"))
-    provenance = Provenance(
+    provenance = provenance_of(
+        raw,
         source=NAME,
         edition=raw.path.stem,
         publisher=META["publisher"],
         title=f"{META['title']}: {', '.join(indicators)} ({file})",
         url=raw.retrieved_from if online else META["landing_url"],
-        file_name=file,
         licence=META["licence"],
-        retrieved_at=raw.retrieved_at,
-        retrieved_from=raw.retrieved_from,
-        sha256=raw.sha256,
-        size_bytes=len(raw.data),
     )
     return ParsedFile(
         provenance=provenance,

@@ -18,8 +18,10 @@ from .base import (
     EntityRecord,
     Provenance,
     RawFile,
+    column_positions,
     csv_rows,
     parse_number,
+    provenance_of,
 )
 
 SPEED_FOLDER = "speed"
@@ -112,15 +114,7 @@ def records(
     header, rows = csv_rows(raw)
     if not rows:
         raise InputError("the file has a header but no data rows", file=file, row=2)
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InputError(
-            f"missing column{'s' if len(missing) > 1 else ''} "
-            + ", ".join(f"'{m}'" for m in missing),
-            file=file,
-            row=1,
-            column=missing[0],
-        )
+    column_positions(header, list(required), file=file)
     wanted = [c for c in (*required, *optional) if c in header]
     for column in wanted:
         if header.count(column) > 1:
@@ -198,16 +192,12 @@ def unique_entities(
 
 def local_provenance(raw: RawFile, meta: dict[str, Any], *, edition: str, title: str) -> Provenance:
     """Provenance of a file read from a local folder: cited by the publisher's page."""
-    return Provenance(
+    return provenance_of(
+        raw,
         source=meta["name"],
         edition=edition,
         publisher=meta["publisher"],
         title=title,
         url=meta["landing_url"],
-        file_name=raw.path.name,
         licence=meta["licence"],
-        retrieved_at=raw.retrieved_at,
-        retrieved_from=raw.retrieved_from,
-        sha256=raw.sha256,
-        size_bytes=len(raw.data),
     )

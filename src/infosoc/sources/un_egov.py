@@ -19,11 +19,12 @@ from .base import (
     IndicatorMeta,
     Observation,
     ParsedFile,
-    Provenance,
     RawFile,
+    column_positions,
     csv_rows,
     load_meta,
     parse_number,
+    provenance_of,
 )
 
 if TYPE_CHECKING:
@@ -97,17 +98,8 @@ def _rank(text: str, *, file: str, row: int, column: str) -> float | None:
 
 
 def _checked_header(header: list[str], file: str) -> dict[str, int]:
-    positions = {name: i for i, name in enumerate(header)}
-    missing = [col for col in META["columns"] if col not in positions]
-    if missing:
-        raise InputError(
-            f"missing column{'s' if len(missing) > 1 else ''} "
-            + ", ".join(f"'{m}'" for m in missing),
-            file=file,
-            row=1,
-            column=missing[0],
-        )
-    return {META["columns"][col]: positions[col] for col in META["columns"]}
+    at = column_positions(header, list(META["columns"]), file=file)
+    return {META["columns"][col]: i for col, i in at.items()}
 
 
 def _records(raw: RawFile) -> Iterator[tuple[int, dict[str, str]]]:
@@ -199,18 +191,14 @@ def parse(raw: RawFile) -> ParsedFile:
         )
 
     observations = _shared_zeros_as_missing(observations)
-    provenance = Provenance(
+    provenance = provenance_of(
+        raw,
         source=NAME,
         edition=period,
         publisher=META["publisher"],
         title=f"{META['title']}, {edition}",
         url=download_url(edition) if raw.retrieved_from.startswith("http") else META["landing_url"],
-        file_name=file,
         licence=META["licence"].format(year=edition),
-        retrieved_at=raw.retrieved_at,
-        retrieved_from=raw.retrieved_from,
-        sha256=raw.sha256,
-        size_bytes=len(raw.data),
     )
     return ParsedFile(provenance=provenance, observations=observations, indicators=INDICATORS)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..geo.countries import lookup
-from .base import Attribute, ParsedFile, Provenance, RawFile, csv_rows, load_meta
+from .base import Attribute, ParsedFile, RawFile, csv_rows, load_meta, provenance_of
 
 if TYPE_CHECKING:
     pass
@@ -58,10 +58,13 @@ def parse(raw: RawFile) -> ParsedFile:
         )
         status = fields[at["STATUS"]].strip().lower() or None
         attributes.append(Attribute(iso3, "development_status", period, status))
-    provenance = Provenance(
-        source=NAME, edition=Path(file).stem, publisher=META["publisher"], title=META["title"],
-        url=META["landing_url"], file_name=file, licence=META["licence"],
-        retrieved_at=raw.retrieved_at, retrieved_from=raw.retrieved_from, sha256=raw.sha256,
-        size_bytes=len(raw.data),
-    )  # fmt: skip
+    provenance = provenance_of(
+        raw,
+        source=NAME,
+        edition=Path(file).stem,
+        publisher=META["publisher"],
+        title=META["title"],
+        url=META["landing_url"],
+        licence=META["licence"],
+    )
     return ParsedFile(provenance=provenance, attributes=attributes)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from . import worldbank_files
-from .base import ParsedFile, Provenance, RawFile, load_meta
+from .base import ParsedFile, RawFile, load_meta, provenance_of
 from .worldbank_api import Api
 from .worldbank_files import CODE as CODE
 from .worldbank_files import YEAR as YEAR
@@ -72,19 +72,14 @@ def parse(raw: RawFile) -> ParsedFile:
         url = META["landing_url"]
     shown = ", ".join(codes[:3]) + (f" and {len(codes) - 3} more" if len(codes) > 3 else "")
     title = f"{META['title']}: {shown}" + (f" (last updated {updated})" if updated else "")
-    provenance = Provenance(
+    provenance = provenance_of(
+        raw,
         source=NAME,
-        # fetch names its file after the indicator, so the stem is the indicator code online.
         edition=raw.path.stem,
         publisher=META["publisher"],
         title=title,
         url=url,
-        file_name=file,
         licence=META["licence"],
-        retrieved_at=raw.retrieved_at,
-        retrieved_from=raw.retrieved_from,
-        sha256=raw.sha256,
-        size_bytes=len(raw.data),
     )
     return ParsedFile(
         provenance=provenance,

@@ -20,7 +20,15 @@ from typing import Any
 
 from ..errors import InputError
 from ..geo.countries import lookup
-from .base import EntityRecord, IndicatorMeta, Observation, RawFile, csv_rows, parse_number
+from .base import (
+    EntityRecord,
+    IndicatorMeta,
+    Observation,
+    RawFile,
+    column_positions,
+    csv_rows,
+    parse_number,
+)
 
 YEAR = re.compile(r"\d{4}")
 CODE = re.compile(r"[A-Za-z0-9_.-]+")
@@ -340,17 +348,7 @@ def csv_layout(header: list[str]) -> str | None:
 
 
 def _positions(header: list[str], wanted: list[str], *, file: str, line: int) -> dict[str, int]:
-    positions = {name: i for i, name in enumerate(header)}
-    missing = [c for c in wanted if c not in positions]
-    if missing:
-        raise InputError(
-            f"missing column{'s' if len(missing) > 1 else ''} "
-            + ", ".join(f"'{m}'" for m in missing),
-            file=file,
-            row=line,
-            column=missing[0],
-        )
-    return {c: positions[c] for c in wanted}
+    return column_positions(header, wanted, file=file, row=line)
 
 
 def _check_length(fields: list[str], header: list[str], *, file: str, line: int) -> None:
