@@ -230,3 +230,14 @@ def column_positions(
             column=missing[0],
         )
     return {c: positions[c] for c in wanted}
+
+
+def check_row_length(fields: list[str], header: list[str], *, file: str, row: int) -> None:
+    """A row must have as many fields as the header; the error names the first missing column."""
+    if len(fields) != len(header):
+        raise InputError(
+            f"row has {len(fields)} fields, the header has {len(header)}",
+            file=file,
+            row=row,
+            column=header[min(len(fields), len(header) - 1)],
+        )

@@ -22,6 +22,7 @@ from .base import (
     IndicatorMeta,
     ParsedFile,
     RawFile,
+    check_row_length,
     csv_rows,
     load_meta,
     parse_number,
@@ -150,13 +151,7 @@ def parse(raw: RawFile) -> ParsedFile:
     out = worldbank.Collector(file)
     codes: dict[tuple[str, str], str] = {}
     for line, fields in rows:
-        if len(fields) != len(header):
-            raise InputError(
-                f"row has {len(fields)} fields, the header has {len(header)}",
-                file=file,
-                row=line,
-                column=header[min(len(fields), len(header) - 1)],
-            )
+        check_row_length(fields, header, file=file, row=line)
         key = (fields[code_at], fields[entity_at])
         code = codes.get(key)
         if code is None:

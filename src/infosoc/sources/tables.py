@@ -18,6 +18,7 @@ from .base import (
     EntityRecord,
     Provenance,
     RawFile,
+    check_row_length,
     column_positions,
     csv_rows,
     parse_number,
@@ -122,13 +123,7 @@ def records(
     at = {column: header.index(column) for column in wanted}
     result = []
     for line, fields in rows:
-        if len(fields) != len(header):
-            raise InputError(
-                f"row has {len(fields)} fields, the header has {len(header)}",
-                file=file,
-                row=line,
-                column=header[min(len(fields), len(header) - 1)],
-            )
+        check_row_length(fields, header, file=file, row=line)
         result.append((line, {column: fields[i].strip() for column, i in at.items()}))
     return result
 

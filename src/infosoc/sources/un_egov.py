@@ -20,6 +20,7 @@ from .base import (
     Observation,
     ParsedFile,
     RawFile,
+    check_row_length,
     column_positions,
     csv_rows,
     load_meta,
@@ -109,13 +110,7 @@ def _records(raw: RawFile) -> Iterator[tuple[int, dict[str, str]]]:
         raise InputError("the file has a header but no data rows", file=file, row=2)
     at = _checked_header(header, file)
     for line, fields in rows:
-        if len(fields) != len(header):
-            raise InputError(
-                f"row has {len(fields)} fields, the header has {len(header)}",
-                file=file,
-                row=line,
-                column=header[min(len(fields), len(header) - 1)],
-            )
+        check_row_length(fields, header, file=file, row=line)
         yield line, {key: fields[i] for key, i in at.items()}
 
 

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..geo.countries import lookup
-from .base import Attribute, ParsedFile, RawFile, csv_rows, load_meta, provenance_of
+from .base import (
+    Attribute,
+    ParsedFile,
+    RawFile,
+    check_row_length,
+    csv_rows,
+    load_meta,
+    provenance_of,
+)
 
 if TYPE_CHECKING:
     pass
@@ -40,9 +48,7 @@ def parse(raw: RawFile) -> ParsedFile:
     period = META["period"]
     attributes: list[Attribute] = []
     for line, fields in rows:
-        if len(fields) != len(header):
-            raise InputError(f"row has {len(fields)} fields, the header has {len(header)}",
-                             file=file, row=line)  # fmt: skip
+        check_row_length(fields, header, file=file, row=line)
         code = fields[at["COUNTRY CODE"]].strip()
         iso3 = lookup(code) if len(code) == 3 else None
         if iso3 is None:

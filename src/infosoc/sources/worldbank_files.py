@@ -25,6 +25,7 @@ from .base import (
     IndicatorMeta,
     Observation,
     RawFile,
+    check_row_length,
     column_positions,
     csv_rows,
     parse_number,
@@ -352,13 +353,7 @@ def _positions(header: list[str], wanted: list[str], *, file: str, line: int) ->
 
 
 def _check_length(fields: list[str], header: list[str], *, file: str, line: int) -> None:
-    if len(fields) != len(header):
-        raise InputError(
-            f"row has {len(fields)} fields, the header has {len(header)}",
-            file=file,
-            row=line,
-            column=header[min(len(fields), len(header) - 1)],
-        )
+    check_row_length(fields, header, file=file, row=line)
 
 
 def _need_rows(rows: list[tuple[int, list[str]]], *, file: str, line: int) -> None:
