@@ -1,0 +1,490 @@
+"""Ookla's open-data speed tiles: one Parquet file per network kind and quarter, from Q1 2019.
+
+Each file holds the zoom-16 tiles in which someone ran a test that quarter, worldwide, with the
+tile averages of download, upload and latency and the counts of tests and devices. This module
+names the files (:class:`TileQuarter`), finds them in a mirror or the cache (:func:`locate_tiles`),
+downloads them resumably (:func:`fetch_tiles`), checks them cheaply (:func:`check_tiles_file`) and
+reads them to one schema whatever the year (:func:`read_tiles`). It is not an observation source:
+aggregating tiles to regions is the caller's job. docs/sources/ookla-tiles.md has the details.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import InitVar, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import httpx
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..errors import InputError, SourceError
+from .fetch import BACKOFF_SECONDS, RETRIES, TIMEOUT, _atomic_write, _sidecar
+
+Kind = Literal["fixed", "mobile"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+FIRST_YEAR = 2019  # Ookla's open data start with Q1 2019
+URL_ENV = "INFOSOC_OOKLA_TILES_URL"
+DEFAULT_URL = "https://ookla-open-data.s3.amazonaws.com/parquet/performance"
+MIRROR_FOLDER = Path("speed") / "ookla_open_data_tiles"
+LICENCE = "CC BY-NC-SA 4.0"
+
+REQUIRED_COLUMNS = ("quadkey", "avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices")
+OPTIONAL_COLUMNS = ("avg_lat_down_ms", "avg_lat_up_ms", "tile_x", "tile_y")
+# What read_tiles returns, in this order, whatever the year and the engine.
+TILE_SCHEMA: dict[str, str] = {
+    "quadkey": "string",
+    "avg_d_kbps": "float64",
+    "avg_u_kbps": "float64",
+    "avg_lat_ms": "float64",
+    "avg_lat_down_ms": "float64",
+    "avg_lat_up_ms": "float64",
+    "tests": "int64",
+    "devices": "int64",
+}
+
+_NAME = re.compile(r"(\d{4})-(\d{2})-01_performance_([a-z]+)_tiles\.parquet$")
+_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+_UNSATISFIED = re.compile(r"bytes \*/(\d+)")
+_MAGIC = b"PAR1"  # a Parquet file starts and ends with it
+
+
+@dataclass(frozen=True)
+class TileQuarter:
+    """One file of Ookla's tiles: a network kind and a quarter that has ended by ``today``.
+
+    A quarter's file is published after the quarter ends (some weeks after), so a quarter that
+    is still running is refused; one that has ended may still be missing upstream for a while.
+    """
+
+    kind: Kind
+    year: int
+    quarter: int
+    today: InitVar[date | None] = None
+
+    def __post_init__(self, today: date | None) -> None:
+        if self.kind not in KINDS:
+            raise InputError(f"tile kind {self.kind!r}: must be 'fixed' or 'mobile'")
+        for name, value in (("year", self.year), ("quarter", self.quarter)):
+            # bool is an int to Python, but True is no year.
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise InputError(f"tile {name} {value!r}: must be a whole number")
+        if self.year < FIRST_YEAR:
+            raise InputError(f"year {self.year}: Ookla's open tiles start in {FIRST_YEAR} Q1")
+        if not 1 <= self.quarter <= 4:
+            raise InputError(f"quarter {self.quarter}: must be 1, 2, 3 or 4")
+        today = today or date.today()
+        if today < self.ends:
+            raise InputError(
+                f"{self.label}: the quarter has not ended by {today.isoformat()}, "
+                "and Ookla publishes a quarter's tiles only after it ends"
+            )
+
+    @classmethod
+    def from_name(cls, name: str, *, today: date | None = None) -> TileQuarter:
+        """The quarter of a file name, path or URL ending in Ookla's file name."""
+        found = _NAME.search(name)
+        if found is None:
+            raise InputError(
+                "is not named like an Ookla tile file (YYYY-MM-01_performance_KIND_tiles.parquet)",
+                file=name,
+            )
+        year, month, kind = int(found[1]), int(found[2]), found[3]
+        if month not in (1, 4, 7, 10):
+            raise InputError(f"month {month:02d} does not start a quarter", file=name)
+        if kind not in KINDS:
+            raise InputError(f"tile kind {kind!r}: must be 'fixed' or 'mobile'", file=name)
+        fixed_or_mobile: Kind = "fixed" if kind == "fixed" else "mobile"
+        return cls(fixed_or_mobile, year, (month - 1) // 3 + 1, today=today)
+
+    @property
+    def ends(self) -> date:
+        """The first day after the quarter."""
+        if self.quarter == 4:
+            return date(self.year + 1, 1, 1)
+        return date(self.year, 3 * self.quarter + 1, 1)
+
+    @property
+    def filename(self) -> str:
+        """Ookla's name, dated by the quarter's first month (``2023-01-01_performance_...``)."""
+        month = 3 * (self.quarter - 1) + 1
+        return f"{self.year}-{month:02d}-01_performance_{self.kind}_tiles.parquet"
+
+    @property
+    def partition(self) -> str:
+        """Ookla's Hive-style folders: ``type=fixed/year=2023/quarter=1``."""
+        return f"type={self.kind}/year={self.year}/quarter={self.quarter}"
+
+    @property
+    def url(self) -> str:
+        """Where to download the file; the base is ``$INFOSOC_OOKLA_TILES_URL`` when set."""
+        base = (os.environ.get(URL_ENV) or DEFAULT_URL).rstrip("/")
+        return f"{base}/{self.partition}/{self.filename}"
+
+    @property
+    def relative_path(self) -> Path:
+        """Where the file sits in a mirror folder (and in the cache), Ookla's folders kept."""
+        return MIRROR_FOLDER / self.partition / self.filename
+
+    @property
+    def label(self) -> str:
+        """For messages: ``fixed 2023 Q1``."""
+        return f"{self.kind} {self.year} Q{self.quarter}"
+
+
+@dataclass(frozen=True)
+class TileFileInfo:
+    """What a tile file's Parquet footer says; nothing here reads the data itself."""
+
+    path: Path
+    rows: int
+    columns: tuple[str, ...]
+    missing_optional: tuple[str, ...]
+    size_bytes: int
+
+    def sha256(self) -> str:
+        """The file's SHA-256; reads the whole file, so it is computed only when asked for."""
+        return _sha256(self.path)
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _is_number(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_integer(kind) or pa.types.is_floating(kind))
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _footer(path: Path) -> Any:
+    """The Parquet metadata of ``path``, or an InputError saying why it is not a Parquet file."""
+    name = str(path)
+    if not path.exists():
+        raise InputError("no such file", file=name)
+    if not path.is_file():
+        raise InputError("is a folder, not a Parquet file", file=name)
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("the file is empty", file=name)
+    with path.open("rb") as handle:
+        head = handle.read(len(_MAGIC))
+        handle.seek(max(size - len(_MAGIC), 0))
+        tail = handle.read(len(_MAGIC))
+    if head != _MAGIC:
+        # An error page saved in place of the file is the usual culprit.
+        looks = " (it looks like an HTML page)" if head.lstrip()[:1] == b"<" else ""
+        raise InputError(f"is not a Parquet file{looks}", file=name)
+    if tail != _MAGIC:
+        raise InputError("is not a complete Parquet file (truncated: no footer)", file=name)
+    try:
+        return pq.read_metadata(path)
+    except (OSError, pa.ArrowException) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"is a damaged Parquet file ({first_line})", file=name) from exc
+
+
+def check_tiles_file(path: Path) -> TileFileInfo:
+    """What a tile file holds, from its Parquet footer only, or an InputError naming the fault.
+
+    The file must be Parquet and have every required column, quadkey as text and the others
+    as numbers (Ookla's integer widths vary by year, so any integer or float will do).
+    """
+    path = Path(path)
+    metadata = _footer(path)
+    schema = metadata.schema.to_arrow_schema()
+    names = tuple(schema.names)
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise InputError(
+            f"missing column{'s' if len(missing) > 1 else ''} "
+            + ", ".join(f"'{m}'" for m in missing),
+            file=str(path),
+            column=missing[0],
+        )
+    for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+        if column not in names:
+            continue
+        kind = schema.field(column).type
+        ok = _is_text(kind) if column == "quadkey" else _is_number(kind)
+        if not ok:
+            wanted = "text" if column == "quadkey" else "a number"
+            raise InputError(f"is {kind}, should be {wanted}", file=str(path), column=column)
+    return TileFileInfo(
+        path=path,
+        rows=int(metadata.num_rows),
+        columns=names,
+        missing_optional=tuple(c for c in OPTIONAL_COLUMNS if c not in names),
+        size_bytes=path.stat().st_size,
+    )
+
+
+def read_tiles(con: Any, path: Path) -> Any:
+    """The tiles of one file as an Ibis table with exactly the columns of :data:`TILE_SCHEMA`.
+
+    ``con`` is any Ibis backend that reads Parquet (DuckDB, PySpark): only Ibis expressions
+    are used. A column the file's year lacks (the loaded latencies before Q4 2022) is null,
+    never 0, so that averages over several years leave those tiles out instead of counting
+    them as instant.
+    """
+    import ibis
+
+    check_tiles_file(path)  # a clear one-line error before the engine gives its own
+    table = con.read_parquet(str(path))
+    present = set(table.columns)
+    columns = {
+        name: table[name].cast(dtype) if name in present else ibis.null(dtype)
+        for name, dtype in TILE_SCHEMA.items()
+    }
+    return table.select(**columns)
+
+
+def _complete(path: Path) -> bool:
+    # The sidecar is written only after the file was checked and moved into place.
+    return path.is_file() and _sidecar(path).is_file()
+
+
+def locate_tiles(quarter: TileQuarter, mirror: Path | None, cache_dir: Path) -> Path | None:
+    """The quarter's file in the mirror if there, else a complete download in the cache."""
+    if mirror is not None and (found := mirror / quarter.relative_path).is_file():
+        return found
+    cached = cache_dir / quarter.relative_path
+    return cached if _complete(cached) else None
+
+
+class _Retry(Exception):
+    """An attempt failed in a way another attempt may cure; the message says how."""
+
+
+@dataclass
+class _Partial:
+    """A download in progress: the ``.part`` file and what the server said of the whole file.
+
+    The record sits beside the part as ``<file>.part.json``, so that a later run resumes only
+    the same version of the file (``If-Range`` with its ETag) and knows its full size.
+    """
+
+    part: Path
+    url: str
+    etag: str | None = None
+    size: int | None = None
+
+    @property
+    def record(self) -> Path:
+        return self.part.with_name(self.part.name + ".json")
+
+    @property
+    def have(self) -> int:
+        return self.part.stat().st_size if self.part.is_file() else 0
+
+    def load(self) -> None:
+        try:
+            saved = json.loads(self.record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(saved, dict) and saved.get("url") == self.url:
+            self.etag, self.size = saved.get("etag"), saved.get("size")
+
+    def remember(self, size: int | None) -> None:
+        self.size = size
+        record = {"url": self.url, "etag": self.etag, "size": size}
+        _atomic_write(self.record, json.dumps(record).encode())
+
+    def start(self, etag: str | None, size: int | None) -> None:
+        """A whole body is coming: forget the old bytes, record which version this is."""
+        self.etag = etag
+        self.remember(size)
+        self.part.write_bytes(b"")
+
+    def discard(self) -> None:
+        self.part.unlink(missing_ok=True)
+        self.record.unlink(missing_ok=True)
+        self.etag = self.size = None
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text is not None and text.isdigit() else None
+
+
+def _request_headers(partial: _Partial) -> dict[str, str]:
+    # Byte ranges count the bytes as stored, so ask for them unencoded.
+    headers = {"Accept-Encoding": "identity"}
+    if partial.have:
+        headers["Range"] = f"bytes={partial.have}-"
+        if partial.etag:
+            # The server sends the rest only if the file is still this version, else all of it.
+            headers["If-Range"] = partial.etag
+    return headers
+
+
+def _already_whole(url: str, response: httpx.Response, partial: _Partial) -> bool:
+    """True if the answer says the part is the whole file; raises if it is not a 200 or 206."""
+    status = response.status_code
+    if status == 416:
+        found = _UNSATISFIED.fullmatch(response.headers.get("content-range", ""))
+        total = int(found[1]) if found else None
+        if total is not None and total == partial.have and partial.size in (None, total):
+            return True  # the part was finished but not checked, e.g. the run was stopped
+        partial.discard()
+        raise _Retry("HTTP 416: the partial download does not fit the file; starting again")
+    if status >= 500:
+        raise _Retry(f"HTTP {status}")
+    if status in (403, 404):
+        raise SourceError(
+            f"{url}: HTTP {status}; no such file (not published yet, or withdrawn); not retried"
+        )
+    if status >= 400:
+        raise SourceError(f"{url}: HTTP {status}; not retried")
+    if status not in (200, 206):
+        raise SourceError(f"{url}: unexpected HTTP {status}")
+    return False
+
+
+def _begin(response: httpx.Response, partial: _Partial) -> int | None:
+    """Set up the part file for this answer's body; the full size, when the server says it."""
+    etag = response.headers.get("etag")
+    if response.status_code == 200:
+        # A full body: the server ignored the range, or the file changed (If-Range).
+        size = _int(response.headers.get("content-length"))
+        partial.start(etag, size)
+        return size
+    found = _RANGE.fullmatch(response.headers.get("content-range", ""))
+    if found is None or int(found[1]) != partial.have:
+        partial.discard()
+        raise _Retry("the server sent a range other than the one asked for; starting again")
+    total = _int(found[3])
+    if (partial.size is not None and total != partial.size) or (
+        partial.etag and etag and etag != partial.etag
+    ):
+        partial.discard()
+        raise _Retry("the file changed since the partial download; starting again")
+    if partial.size is None and total is not None:
+        partial.remember(total)
+    return total
+
+
+def _attempt(
+    client: httpx.Client,
+    url: str,
+    partial: _Partial,
+    progress: Callable[[int, int | None], None] | None,
+) -> None:
+    """One request, appending to the part file; raises _Retry if the file is not yet whole."""
+    with client.stream("GET", url, headers=_request_headers(partial)) as response:
+        if _already_whole(url, response, partial):
+            return
+        total = _begin(response, partial)
+        done = partial.have
+        if progress:
+            progress(done, total)
+        with partial.part.open("ab") as handle:
+            # As the bytes arrive: a fixed chunk size would buffer, and lose, a chunk's worth
+            # when the connection drops.
+            for chunk in response.iter_raw():
+                handle.write(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+    if total is not None and done != total:
+        if done > total:
+            partial.discard()
+        raise _Retry(f"size mismatch ({done} bytes received of {total})")
+
+
+def _download(
+    client: httpx.Client,
+    url: str,
+    partial: _Partial,
+    progress: Callable[[int, int | None], None] | None,
+    sleep: float,
+) -> None:
+    """Bring the part file to the whole file, or raise SourceError.
+
+    A failed attempt that still got further than any before it is not counted against the
+    retries: on a flaky line a large file is then finished piece by piece.
+    """
+    failures, attempts, best = 0, 0, partial.have
+    last = "no attempt made"
+    while failures < RETRIES:
+        if failures:
+            time.sleep(sleep * 2 ** (failures - 1))
+        attempts += 1
+        try:
+            _attempt(client, url, partial, progress)
+            return
+        except httpx.HTTPError as exc:
+            last = f"{type(exc).__name__}: {exc}"
+        except _Retry as exc:
+            last = str(exc)
+        if partial.have > best:
+            best = partial.have
+        else:
+            failures += 1
+    raise SourceError(f"{url}: failed after {attempts} attempts ({last})")
+
+
+def fetch_tiles(
+    quarter: TileQuarter,
+    cache_dir: Path,
+    *,
+    client: httpx.Client | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    sleep: float = BACKOFF_SECONDS,
+) -> Path:
+    """Download the quarter's file into ``cache_dir / quarter.relative_path``, or reuse it.
+
+    The bytes go to ``<file>.part`` first, and a later call resumes it with a byte range. The
+    file is moved to its name only once its size matches what the server announced and it is
+    a Parquet file with the required columns; then ``<file>.meta.json`` records the URL,
+    retrieval time, SHA-256, size and ETag. ``progress(done, total)`` is called as bytes
+    arrive (``total`` is None when the server does not say).
+    """
+    final = cache_dir / quarter.relative_path
+    if _complete(final):
+        return final
+    url = quarter.url
+    partial = _Partial(part=final.with_name(final.name + ".part"), url=url)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if partial.part.is_file():
+        partial.load()
+    own = client is None
+    client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=True)
+    try:
+        _download(client, url, partial, progress, sleep)
+    finally:
+        if own:
+            client.close()
+    try:
+        info = check_tiles_file(partial.part)
+    except InputError as exc:
+        partial.discard()  # a whole file that is wrong: resuming it cannot help
+        where = f"column '{exc.column}' " if exc.column and exc.column not in exc.reason else ""
+        raise SourceError(
+            f"{url}: the download is not a usable tile file ({where}{exc.reason})"
+        ) from exc
+    retrieved_at = datetime.now(UTC)
+    record = {
+        "url": url,
+        "retrieved_at": retrieved_at.isoformat(),
+        "sha256": info.sha256(),
+        "size": info.size_bytes,
+        "etag": partial.etag,
+    }
+    os.replace(partial.part, final)
+    partial.record.unlink(missing_ok=True)
+    _atomic_write(_sidecar(final), json.dumps(record).encode())
+    return final
