@@ -1,0 +1,675 @@
+"""Sub-national regions: boundaries from a vector file, and Kazakhstan's regions across reforms.
+
+:func:`load_regions` reads any set of region boundaries (GeoJSON with :mod:`json` and shapely,
+anything else GDAL reads through pyogrio); geopandas and pandas are never imported here, as
+they add about a second to start-up. :func:`kazakhstan_regions` gives the 20 current regions of
+Kazakhstan keyed by their ISO 3166-2 codes.
+
+Kazakhstan redrew its regions twice since the 1997 mergers, so a region code alone does not name
+a territory: ``KZ-63`` East Kazakhstan lost Abai Region in 2022 but kept its code. A code *and a
+layout* do. The three layouts are "1997" (14 oblasts, Almaty and Astana: 16), "2018" (Shymkent
+split from South Kazakhstan, which was renamed Turkistan: 17) and "2022" (Abai, Jetisu and
+Ulytau split from East Kazakhstan, Almaty Region and Karaganda: 20). ``kz_regions.csv`` lists
+every region with the layouts it belongs to; ``kz_region_crosswalk.csv`` maps each region of a
+layout to the region of the previous layout that contains it.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import InputError
+from .countries import LANGS, Lang, normalise
+
+LAYOUTS: tuple[str, ...] = ("1997", "2018", "2022")
+# The day each layout came into force. 1997: approximate, the oblasts were merged by decrees of
+# April and May 1997; the data infosoc reads start in 2000, so nothing hangs on it. 2018: the
+# decree of 19 June 2018 (Shymkent a city of republican significance). 2022: the decree of
+# 3 May 2022, in force from 8 June 2022.
+LAYOUT_STARTS: dict[str, date] = {
+    "1997": date(1997, 5, 3),
+    "2018": date(2018, 6, 19),
+    "2022": date(2022, 6, 8),
+}
+# The key property tried, in this order, when the caller names none.
+KEY_CANDIDATES: tuple[str, ...] = ("name", "shapeName", "NAME", "id")
+OSMB_FILE = "OSMB-KZ_obl_sh-i.geojson"
+
+_POLYGONAL = ("Polygon", "MultiPolygon")
+_GEOJSON_SUFFIXES = (".geojson", ".json")
+# A shapefile keeps its attributes and CRS beside the .shp; they are part of the boundary set.
+_SHAPEFILE_SIDECARS = (".shx", ".dbf", ".prj", ".cpg")
+# Names of WGS84 longitude/latitude in a legacy GeoJSON "crs" member or a GDAL CRS string.
+_WGS84 = re.compile(r"(crs84|(^|:)4326)$")
+_WKT_CRS84 = re.compile(r'(AUTHORITY|ID)\["OGC",\s*"CRS84"\]\]$')
+# Coordinates a hair outside ±180/±90 happen in real files (rounding); projected ones are far out.
+_SLACK = 1e-6
+
+
+@dataclass(frozen=True, eq=False)
+class Regions:
+    """A set of region boundaries, one (Multi)Polygon per key, in WGS84 longitude/latitude.
+
+    ``names`` maps a language (en, ru, kk) to key -> display name; for a user's file every
+    language shows the key. ``sha256`` hashes the file and the key property, so it names the
+    boundary set for caching. ``repaired`` lists the keys whose invalid geometry was mended with
+    ``shapely.make_valid``. Two sets are equal only when they are the same object (the arrays
+    and dictionaries inside have no one meaning of equality).
+    """
+
+    keys: tuple[str, ...]
+    names: dict[str, dict[str, str]]
+    geometries: npt.NDArray[np.object_]
+    path: Path | None
+    key_property: str
+    sha256: str
+    layout: str | None = None
+    repaired: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def name(self, key: str, lang: Lang = "en") -> str:
+        """Display name of a region in ``lang``."""
+        return self.names[lang][key]
+
+
+# --- reading boundary files -------------------------------------------------------------------
+
+
+def _file_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+        if path.suffix.lower() == ".shp":
+            for suffix in _SHAPEFILE_SIDECARS:
+                sidecar = path.with_suffix(suffix)
+                if sidecar.exists():
+                    data += b"\x00" + sidecar.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", file=path.name) from exc
+    return data
+
+
+def _geojson_features(data: bytes, file: str) -> list[tuple[dict[str, Any], Any]]:
+    """(properties, shapely geometry or None) of each feature of a GeoJSON document."""
+    import shapely.geometry
+    from shapely.errors import ShapelyError
+
+    if not data.strip():
+        raise InputError("the file is empty", file=file)
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError("is not a UTF-8 GeoJSON file", file=file) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"is not valid JSON ({exc.msg}, line {exc.lineno})", file=file) from None
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        doc = {"type": "FeatureCollection", "features": [doc]}
+    if not (isinstance(doc, dict) and isinstance(doc.get("features"), list)):
+        raise InputError("is not a GeoJSON FeatureCollection", file=file)
+    _check_geojson_crs(doc.get("crs"), file)
+    features: list[tuple[dict[str, Any], Any]] = []
+    for row, feature in enumerate(doc["features"], start=1):
+        if not isinstance(feature, dict):
+            raise InputError("the feature is not a GeoJSON Feature object", file=file, row=row)
+        props = feature.get("properties") or {}
+        if not isinstance(props, dict):
+            raise InputError("the feature's properties are not an object", file=file, row=row)
+        geometry = feature.get("geometry")
+        try:
+            geom = None if geometry is None else shapely.geometry.shape(geometry)
+        except (ShapelyError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            raise InputError(
+                f"the geometry cannot be read ({exc})", file=file, row=row, column="geometry"
+            ) from None
+        features.append((props, geom))
+    return features
+
+
+def _check_geojson_crs(crs: Any, file: str) -> None:
+    """RFC 7946 GeoJSON is always CRS84; a legacy ``crs`` member may say otherwise."""
+    if crs is None:
+        return
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    props = props if isinstance(props, dict) else {}
+    name = props.get("name")
+    if isinstance(name, str) and _WGS84.search(name.strip().lower()):
+        return
+    if props.get("code") == 4326:  # the 2008 GeoJSON draft's {"type": "EPSG", "code": ...}
+        return
+    shown = name if isinstance(name, str) else json.dumps(crs)[:80]
+    raise InputError(
+        f"its CRS is {shown}, not WGS84 longitude/latitude: reproject it to EPSG:4326 "
+        "(for example: ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson)",
+        file=file,
+        column="crs",
+    )
+
+
+def _ogr_features(path: Path, file: str, layer: str | None) -> list[tuple[dict[str, Any], Any]]:
+    """(properties, shapely geometry or None) of each feature of a file GDAL reads."""
+    import pyogrio
+    import pyogrio.errors
+    import shapely
+
+    try:
+        meta, _, wkb, columns = pyogrio.raw.read(path, layer=layer)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise InputError(f"cannot be read as a vector file ({exc})", file=file) from None
+    _check_ogr_crs(meta.get("crs"), file)
+    if wkb is None:
+        raise InputError("has no geometry column", file=file)
+    geoms = shapely.from_wkb(wkb)
+    fields = [str(f) for f in meta["fields"]]
+    return [
+        ({f: values[i] for f, values in zip(fields, columns, strict=True)}, geoms[i])
+        for i in range(len(geoms))
+    ]
+
+
+def _pyproj_judgement(crs: str) -> tuple[bool, str]:
+    """Whether pyproj finds ``crs`` to be WGS84 longitude/latitude, and its name."""
+    try:
+        import pyproj
+        from pyproj.exceptions import CRSError
+    except ImportError:  # pyproj comes with geopandas; without it only GDAL's names are known
+        return False, crs[:80]
+    try:
+        parsed = pyproj.CRS.from_user_input(crs)
+    except CRSError:
+        return False, crs[:80]
+    return parsed.equals("OGC:CRS84", ignore_axis_order=True), parsed.name
+
+
+def _check_ogr_crs(crs: str | None, file: str) -> None:
+    """GDAL names EPSG:4326 or CRS84 when it recognises them; pyproj judges any other WKT.
+
+    A file without a CRS passes here: its coordinates are checked to be degrees instead.
+    """
+    if crs is None or crs in ("EPSG:4326", "OGC:CRS84") or _WKT_CRS84.search(crs):
+        return
+    lonlat, shown = _pyproj_judgement(crs)
+    if lonlat:
+        return
+    raise InputError(
+        f"its CRS is {shown}, not WGS84 longitude/latitude: reproject it to EPSG:4326 "
+        "(for example: ogr2ogr -t_srs EPSG:4326 out.gpkg in.gpkg)",
+        file=file,
+        column="crs",
+    )
+
+
+def _key_text(value: Any) -> str | None:
+    """A property value as a key: None for a missing one, whole numbers without ".0"."""
+    if value is None:
+        return None
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return None
+        if float(value).is_integer():
+            return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def _choose_key(features: list[tuple[dict[str, Any], Any]], file: str) -> str:
+    for candidate in KEY_CANDIDATES:
+        if all(_key_text(props.get(candidate)) is not None for props, _ in features):
+            return candidate
+    available = list(dict.fromkeys(p for props, _ in features for p in props))
+    raise InputError(
+        f"none of {', '.join(KEY_CANDIDATES)} is a property of every feature; name the key "
+        f"property (the features have: {', '.join(available) or 'no properties'})",
+        file=file,
+    )
+
+
+def _polygonal(geom: Any, *, file: str, row: int) -> tuple[Any, bool]:
+    """The feature's (Multi)Polygon, mended when invalid (and whether it was); else an error."""
+    import shapely
+
+    if geom is None or geom.is_empty:
+        raise InputError("the feature has no geometry", file=file, row=row, column="geometry")
+    if geom.geom_type not in _POLYGONAL:
+        raise InputError(
+            f"the geometry is a {geom.geom_type}, not a Polygon or MultiPolygon",
+            file=file,
+            row=row,
+            column="geometry",
+        )
+    if geom.is_valid:
+        return geom, False
+    # make_valid may return a collection with stray lines and points: keep the areas only.
+    polygons = [
+        poly
+        for part in shapely.get_parts(shapely.make_valid(geom))
+        if part.geom_type in _POLYGONAL
+        for poly in shapely.get_parts(part)
+    ]
+    if not polygons:
+        raise InputError(
+            "the geometry is invalid and has no area once repaired",
+            file=file,
+            row=row,
+            column="geometry",
+        )
+    return (polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)), True
+
+
+def _check_lonlat(geometries: npt.NDArray[np.object_], file: str) -> None:
+    """Projected coordinates (metres) in a file that claims, or lacks, a CRS are an error."""
+    import shapely
+
+    bounds = shapely.bounds(geometries)
+    outside = np.flatnonzero(
+        (bounds[:, 0] < -180 - _SLACK)
+        | (bounds[:, 2] > 180 + _SLACK)
+        | (bounds[:, 1] < -90 - _SLACK)
+        | (bounds[:, 3] > 90 + _SLACK)
+    )
+    if outside.size:
+        i = int(outside[0])
+        x, y = bounds[i, 0], bounds[i, 1]
+        raise InputError(
+            f"coordinates such as ({x:.6g}, {y:.6g}) are not longitude/latitude degrees: "
+            "reproject the file to EPSG:4326",
+            file=file,
+            row=i + 1,
+            column="geometry",
+        )
+
+
+def load_regions(path: Path, key: str | None = None, *, layer: str | None = None) -> Regions:
+    """Region boundaries from a GeoJSON, GeoPackage, Shapefile or any file GDAL reads.
+
+    ``key`` is the property naming each region; without it the first of ``name``,
+    ``shapeName``, ``NAME`` and ``id`` that every feature has. ``layer`` picks a layer of a
+    multi-layer file (default: the first). Errors name the file, the feature (as the row,
+    counting from 1) and the property (as the column).
+    """
+    import shapely
+
+    path = Path(path)
+    file = path.name
+    data = _file_bytes(path)
+    if path.suffix.lower() in _GEOJSON_SUFFIXES:
+        features = _geojson_features(data, file)
+    else:
+        features = _ogr_features(path, file, layer)
+    if not features:
+        raise InputError("holds no features", file=file)
+    key = key or _choose_key(features, file)
+    keys: list[str] = []
+    first_row: dict[str, int] = {}
+    geoms: list[Any] = []
+    repaired: list[str] = []
+    for row, (props, geom) in enumerate(features, start=1):
+        value = _key_text(props.get(key))
+        if value is None:
+            available = ", ".join(p for p in props if p != key) or "no properties"
+            raise InputError(
+                f"the feature has no property '{key}' (it has: {available})",
+                file=file,
+                row=row,
+                column=key,
+            )
+        if value in first_row:
+            raise InputError(
+                f"'{value}' is also the key of feature {first_row[value]}; keys must be unique",
+                file=file,
+                row=row,
+                column=key,
+            )
+        first_row[value] = row
+        polygon, mended = _polygonal(geom, file=file, row=row)
+        keys.append(value)
+        geoms.append(polygon)
+        if mended:
+            repaired.append(value)
+    geometries = shapely.force_2d(np.array(geoms, dtype=object))
+    _check_lonlat(geometries, file)
+    names: dict[str, dict[str, str]] = {lang: {k: k for k in keys} for lang in LANGS}
+    return Regions(
+        keys=tuple(keys),
+        names=names,
+        geometries=geometries,
+        path=path,
+        key_property=key,
+        sha256=hashlib.sha256(data + b"\x00" + key.encode("utf-8")).hexdigest(),
+        repaired=tuple(repaired),
+    )
+
+
+# --- Kazakhstan: the region table, the layouts and the crosswalk -----------------------------
+
+
+@dataclass(frozen=True)
+class KzRegion:
+    """A region of Kazakhstan in the layouts from ``first_layout`` to ``last_layout``."""
+
+    code: str
+    name_en: str
+    name_ru: str
+    name_kk: str
+    first_layout: str
+    last_layout: str
+    aliases: tuple[str, ...]
+
+    def name(self, lang: Lang = "en") -> str:
+        """Display name in ``lang``."""
+        return {"en": self.name_en, "ru": self.name_ru, "kk": self.name_kk}[lang]
+
+    def in_layout(self, layout: str) -> bool:
+        """Whether the region exists in ``layout``."""
+        return (
+            LAYOUTS.index(self.first_layout)
+            <= LAYOUTS.index(layout)
+            <= LAYOUTS.index(self.last_layout)
+        )
+
+
+def _read_package_csv(name: str) -> list[dict[str, str]]:
+    text = resources.files("infosoc.geo").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def check_layout(layout: str) -> str:
+    """``layout`` itself when it is one of :data:`LAYOUTS`, else an :class:`InputError`."""
+    if layout not in LAYOUTS:
+        raise InputError(f"unknown layout '{layout}': the layouts are {', '.join(LAYOUTS)}")
+    return layout
+
+
+@cache
+def _kz_table() -> dict[str, KzRegion]:
+    table: dict[str, KzRegion] = {}
+    for row in _read_package_csv("kz_regions.csv"):
+        region = KzRegion(
+            code=row["code"],
+            name_en=row["name_en"],
+            name_ru=row["name_ru"],
+            name_kk=row["name_kk"],
+            first_layout=row["first_layout"],
+            last_layout=row["last_layout"],
+            aliases=tuple(a for a in row["aliases"].split("|") if a),
+        )
+        if region.first_layout not in LAYOUTS or region.last_layout not in LAYOUTS:
+            raise RuntimeError(f"kz_regions.csv: {region.code} has an unknown layout")
+        if region.code in table:
+            raise RuntimeError(f"kz_regions.csv: {region.code} is listed twice")
+        table[region.code] = region
+    return table
+
+
+def fold_region_name(text: str) -> str:
+    """Fold a region name for comparison: as country names, and hyphens and "г." too.
+
+    "г. Астана", "г.Астана" and "Астана" fold alike, as do "Западно-Казахстанская" and
+    "западно казахстанская".
+    """
+    folded = normalise(str(text)).replace("-", " ")
+    folded = re.sub(r"\s+", " ", folded).strip()
+    return re.sub(r"^(г\.|г |город )\s*", "", folded)
+
+
+def _without_footnote(folded: str) -> str:
+    """A folded name without a trailing footnote mark, as in stat.gov.kz's "Туркестанская 1"."""
+    return re.sub(r"(?<=[^\W\d_])\s?\d{1,2}$", "", folded)
+
+
+@cache
+def _kz_index() -> dict[str, tuple[str, ...]]:
+    """Folded code, name or alias -> the codes it names, newest region first.
+
+    A name may belong to two regions of different layouts: stat.gov.kz and geoBoundaries call
+    the 1997 South Kazakhstan (KZ-YUZ) by its 2018 name, "Туркестанская". Two regions of one
+    layout sharing a name is a bug in the table.
+    """
+    table = _kz_table()
+    index: dict[str, list[str]] = {}
+    for region in table.values():
+        names = (region.code, region.name_en, region.name_ru, region.name_kk, *region.aliases)
+        for text in names:
+            codes = index.setdefault(fold_region_name(text), [])
+            if region.code not in codes:
+                codes.append(region.code)
+    for folded, codes in index.items():
+        for layout in LAYOUTS:
+            if sum(table[c].in_layout(layout) for c in codes) > 1:
+                raise RuntimeError(f"kz_regions.csv: '{folded}' names two regions of {layout}")
+        codes.sort(key=lambda c: LAYOUTS.index(table[c].last_layout), reverse=True)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _kz_candidates(name: str) -> tuple[str, ...]:
+    index = _kz_index()
+    folded = fold_region_name(name)
+    return index.get(folded) or index.get(_without_footnote(folded), ())
+
+
+def lookup_kz_region(name: str, *, layout: str | None = None) -> str | None:
+    """The code of a Kazakhstan region name or code, or None when it does not resolve.
+
+    With ``layout``, only a region of that layout is returned; without, the newest region of
+    that name.
+    """
+    codes = _kz_candidates(name)
+    if layout is None:
+        return codes[0] if codes else None
+    check_layout(layout)
+    table = _kz_table()
+    return next((c for c in codes if table[c].in_layout(layout)), None)
+
+
+def _kz_suggestions(name: str, n: int = 3) -> list[str]:
+    index = _kz_index()
+    table = _kz_table()
+    matches = difflib.get_close_matches(fold_region_name(name), list(index), n=n * 3, cutoff=0.6)
+    seen = dict.fromkeys(f"{table[c].name_en} ({c})" for key in matches for c in index[key])
+    return list(seen)[:n]
+
+
+def _why_unresolved(name: str, layout: str | None) -> str:
+    codes = _kz_candidates(name)
+    if codes and layout is not None:
+        region = _kz_table()[codes[0]]
+        span = (
+            f"the {region.first_layout} layout"
+            if region.first_layout == region.last_layout
+            else f"the layouts {region.first_layout} to {region.last_layout}"
+        )
+        return f"'{name}' is {region.name_en} ({region.code}), a region of {span}, not of {layout}"
+    hints = _kz_suggestions(name)
+    return f"'{name}'" + (f" (did you mean {' or '.join(hints)}?)" if hints else "")
+
+
+def resolve_kz_region(name: str, *, layout: str | None = None) -> str:
+    """The ISO 3166-2 code of a region of Kazakhstan from any of its names, codes or aliases.
+
+    Case, spaces, hyphens and a leading "г." do not matter. With ``layout`` the region must
+    belong to that layout ("Туркестанская" is KZ-YUZ in 1997 and KZ-61 after); an unknown name
+    is an :class:`InputError` with suggestions.
+    """
+    code = lookup_kz_region(name, layout=layout)
+    if code is None:
+        raise InputError("unknown region of Kazakhstan: " + _why_unresolved(name, layout))
+    return code
+
+
+def resolve_kz_regions(
+    names: Iterable[str],
+    *,
+    layout: str | None = None,
+    file: str | None = None,
+    column: str | None = None,
+    rows: dict[str, int] | None = None,
+) -> dict[str, str]:
+    """Name -> code for every name; one error lists every name that does not resolve."""
+    resolved: dict[str, str] = {}
+    failed: list[str] = []
+    for name in names:
+        code = lookup_kz_region(name, layout=layout)
+        if code is None:
+            where = f" (row {rows[name]})" if rows and name in rows else ""
+            failed.append(_why_unresolved(name, layout) + where)
+        else:
+            resolved[name] = code
+    if failed:
+        noun = "region" if len(failed) == 1 else "regions"
+        raise InputError(
+            f"{len(failed)} unknown {noun} of Kazakhstan: " + "; ".join(failed),
+            file=file,
+            column=column,
+        )
+    return resolved
+
+
+def kz_region(code: str) -> KzRegion:
+    """The :class:`KzRegion` of a code (or of anything :func:`resolve_kz_region` takes)."""
+    table = _kz_table()
+    return table[code] if code in table else table[resolve_kz_region(code)]
+
+
+def kz_layout_codes(layout: str) -> tuple[str, ...]:
+    """The codes of the regions of ``layout``, sorted."""
+    check_layout(layout)
+    return tuple(sorted(c for c, r in _kz_table().items() if r.in_layout(layout)))
+
+
+def kz_region_names(lang: Lang = "en", layout: str | None = None) -> dict[str, str]:
+    """Code -> display name in ``lang``, of the regions of ``layout`` (default: every region)."""
+    codes = kz_layout_codes(layout) if layout is not None else sorted(_kz_table())
+    return {c: _kz_table()[c].name(lang) for c in codes}
+
+
+@cache
+def _crosswalk_steps() -> dict[tuple[str, str], dict[str, str]]:
+    """(newer layout, the layout before it) -> newer code -> older code, checked whole."""
+    steps: dict[tuple[str, str], dict[str, str]] = {}
+    for row in _read_package_csv("kz_region_crosswalk.csv"):
+        step = steps.setdefault((row["from_layout"], row["to_layout"]), {})
+        if row["from_code"] in step:
+            raise RuntimeError(f"kz_region_crosswalk.csv: {row['from_code']} is mapped twice")
+        step[row["from_code"]] = row["to_code"]
+    wanted = set(zip(LAYOUTS[1:], LAYOUTS[:-1], strict=True))
+    if set(steps) != wanted:
+        raise RuntimeError(f"kz_region_crosswalk.csv: the steps are {sorted(steps)}")
+    for (newer, older), step in steps.items():
+        if set(step) != set(kz_layout_codes(newer)) or set(step.values()) != set(
+            kz_layout_codes(older)
+        ):
+            raise RuntimeError(f"kz_region_crosswalk.csv: {newer}->{older} is not complete")
+    return steps
+
+
+def crosswalk(from_layout: str, to_layout: str) -> dict[str, str]:
+    """Code in ``from_layout`` -> code of the region of ``to_layout`` that contains it.
+
+    Only backwards (or to the same layout): a newer region lies wholly in one older region, so
+    summing additive figures (population, counts) up the crosswalk is exact. Going forwards
+    would split older regions, which needs weights that a crosswalk does not hold.
+    """
+    start, end = LAYOUTS.index(check_layout(from_layout)), LAYOUTS.index(check_layout(to_layout))
+    if start < end:
+        raise InputError(
+            f"cannot map the {from_layout} layout forward to {to_layout}: that would split "
+            f"regions of {from_layout}, which needs weights (such as population) that a "
+            f"crosswalk does not hold; aggregate the {to_layout} data to {from_layout} instead"
+        )
+    mapping = {c: c for c in kz_layout_codes(from_layout)}
+    steps = _crosswalk_steps()
+    for i in range(start, end, -1):
+        step = steps[(LAYOUTS[i], LAYOUTS[i - 1])]
+        mapping = {c: step[older] for c, older in mapping.items()}
+    return mapping
+
+
+def layout_of_date(day: date) -> str:
+    """The layout in force on ``day`` (a reform counts from the day it came into force)."""
+    if day < LAYOUT_STARTS[LAYOUTS[0]]:
+        raise InputError(
+            f"{day.isoformat()} is before the 1997 layout: earlier regions are not covered"
+        )
+    return [layout for layout in LAYOUTS if LAYOUT_STARTS[layout] <= day][-1]
+
+
+def layout_of_year(year: int) -> str:
+    """The layout in force on 1 January of ``year``.
+
+    So 2018 is "1997" and 2022 is "2018": a year's figures can always be summed to this layout,
+    even where the statistics office already publishes them in the layout of a reform made
+    during the year (stat.gov.kz gives 1 January 2022 in the 2022 layout).
+    """
+    return layout_of_date(date(year, 1, 1))
+
+
+# --- Kazakhstan's boundaries -------------------------------------------------------------------
+
+
+def _dissolve(regions: Regions, layout: str) -> Regions:
+    """The regions merged up to an older layout through the crosswalk."""
+    import shapely
+
+    mapping = crosswalk(regions.layout or LAYOUTS[-1], layout)
+    codes = kz_layout_codes(layout)
+    parts: dict[str, list[Any]] = {c: [] for c in codes}
+    for code, geom in zip(regions.keys, regions.geometries, strict=True):
+        parts[mapping[code]].append(geom)
+    geometries = np.array(
+        [shapely.union_all(parts[c]) if len(parts[c]) > 1 else parts[c][0] for c in codes],
+        dtype=object,
+    )
+    return Regions(
+        keys=codes,
+        names={lang: kz_region_names(lang, layout) for lang in LANGS},
+        geometries=geometries,
+        path=regions.path,
+        key_property=regions.key_property,
+        sha256=hashlib.sha256(f"{regions.sha256}:{layout}".encode()).hexdigest(),
+        layout=layout,
+        repaired=tuple(sorted({mapping[k] for k in regions.repaired})),
+    )
+
+
+def kazakhstan_regions(shared_geo_dir: Path, layout: str = "2022") -> Regions:
+    """Kazakhstan's regions keyed by ISO 3166-2 code, with names in en/ru/kk.
+
+    The boundaries are OpenStreetMap's current 20 regions (``OSMB-KZ_obl_sh-i.geojson``);
+    for the 2018 or 1997 layout they are merged through the crosswalk, so every layout shares
+    one outline of the country. Every feature's ``name`` must match the region table.
+    """
+    path = Path(shared_geo_dir) / OSMB_FILE
+    loaded = load_regions(path, key="name")
+    rows = {name: i for i, name in enumerate(loaded.keys, start=1)}
+    codes = resolve_kz_regions(loaded.keys, layout="2022", file=path.name, column="name", rows=rows)
+    missing = sorted(set(kz_layout_codes("2022")) - set(codes.values()))
+    if missing:
+        raise InputError(f"has no boundary for {', '.join(missing)}", file=path.name)
+    order = sorted(range(len(loaded.keys)), key=lambda i: codes[loaded.keys[i]])
+    keys = tuple(codes[loaded.keys[i]] for i in order)
+    current = Regions(
+        keys=keys,
+        names={lang: kz_region_names(lang, "2022") for lang in LANGS},
+        geometries=loaded.geometries[order],
+        path=path,
+        key_property=loaded.key_property,
+        sha256=loaded.sha256,
+        layout="2022",
+        repaired=tuple(codes[k] for k in loaded.repaired),
+    )
+    return current if check_layout(layout) == "2022" else _dissolve(current, layout)
