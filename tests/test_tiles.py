@@ -424,3 +424,17 @@ def test_tiles_round_trip_through_parquet(tmp_path: Path) -> None:
     write_tiles(table, path)
     assert pq.read_table(path).equals(table)
     assert pq.ParquetFile(path).metadata.row_group(0).column(0).compression == "ZSTD"
+
+
+def test_synthetic_tiles_round_given_centres_with_slower_villages() -> None:
+    centres = (np.array([76.9, 71.4]), np.array([43.25, 51.17]), np.array([2.0, 1.0]))
+    table = synthetic_tiles(5_000, seed=2, centres=centres, rural_speed_factor=0.2)
+    lon, lat = centroids(table)
+    near = np.zeros(len(lon), bool)
+    for c_lon, c_lat in zip(centres[0], centres[1], strict=True):
+        near |= (np.abs(lon - c_lon) < 0.5) & (np.abs(lat - c_lat) < 0.5)
+    assert near.mean() > 0.8  # the rural scatter is the rest
+    down = table["avg_d_kbps"].to_numpy()
+    assert np.median(down[~near]) < 0.4 * np.median(down[near])
+    with pytest.raises(InputError, match="rural_speed_factor"):
+        synthetic_tiles(10, rural_speed_factor=0)

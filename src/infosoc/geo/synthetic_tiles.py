@@ -59,10 +59,18 @@ def _check(n: int, bbox: tuple[float, float, float, float], cities: int, year: i
         raise InputError(f"year {year}: Ookla's open data start in {FIRST_YEAR}")
 
 
+Centres = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]
+
+
 def _draw_tiles(
-    rng: np.random.Generator, n: int, box: tuple[int, int, int, int], cities: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """n distinct tiles (x, y) inside ``box``: city clusters plus a rural scatter."""
+    rng: np.random.Generator,
+    n: int,
+    box: tuple[int, int, int, int],
+    cities: int,
+    centres: Centres | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """n distinct tiles (x, y) inside ``box``: city clusters plus a rural scatter, and which
+    tiles are the rural scatter."""
     x0, x1, y0, y1 = box
     width, height = x1 - x0 + 1, y1 - y0 + 1
     if n > width * height // 4:
@@ -71,14 +79,20 @@ def _draw_tiles(
             f"n = {n} tiles: the bounding box holds {width * height} zoom-16 tiles, "
             f"ask for at most a quarter of them"
         )
-    cx = rng.integers(x0, x1 + 1, cities)
-    cy = rng.integers(y0, y1 + 1, cities)
-    weight = rng.pareto(PARETO_SHAPE, cities) + 1.0
+    if centres is None:
+        cx = rng.integers(x0, x1 + 1, cities)
+        cy = rng.integers(y0, y1 + 1, cities)
+        weight = rng.pareto(PARETO_SHAPE, cities) + 1.0
+    else:
+        cx, cy = lonlat_to_tiles(centres[0], centres[1], ZOOM)
+        weight = np.asarray(centres[2], np.float64).copy()
+        cities = len(weight)
     weight /= weight.sum()
     # A city's spread grows with its share of tiles, so its core is dense (about one tile in
     # two) but not saturated, whatever n is; a floor keeps small towns a few tiles wide.
     spread = np.maximum(np.sqrt(n * weight / (2 * np.pi)) * 1.5, 2.0)
     kept = np.zeros(0, dtype=np.int64)
+    kept_rural = np.zeros(0, dtype=bool)
     while kept.size < n:
         draw = max(2 * (n - kept.size), 64)
         rural = rng.random(draw) < RURAL_SHARE
@@ -89,10 +103,12 @@ def _draw_tiles(
         y[rural] = rng.integers(y0, y1 + 1, int(rural.sum()))
         inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
         keys = np.concatenate([kept, (y[inside] << ZOOM) | x[inside]])
+        flags = np.concatenate([kept_rural, rural[inside]])
         # The first draw of each tile wins, so the outcome depends on the seed alone.
         _, first = np.unique(keys, return_index=True)
-        kept = keys[np.sort(first)][:n]
-    return kept & ((1 << ZOOM) - 1), kept >> ZOOM
+        chosen = np.sort(first)[:n]
+        kept, kept_rural = keys[chosen], flags[chosen]
+    return kept & ((1 << ZOOM) - 1), kept >> ZOOM, kept_rural
 
 
 def _text(degrees: npt.NDArray[np.float64]) -> Any:
@@ -121,6 +137,8 @@ def synthetic_tiles(
     bbox: tuple[float, float, float, float] = KAZAKHSTAN_BBOX,
     cities: int = 50,
     year: int | None = None,
+    centres: Centres | None = None,
+    rural_speed_factor: float = 1.0,
 ) -> Any:
     """A pyarrow Table of ``n`` distinct zoom-16 tiles with Ookla's columns, from ``seed``.
 
@@ -129,18 +147,26 @@ def synthetic_tiles(
     latencies in Q4 2022 and the centroids ``tile_x``/``tile_y`` (longitude, latitude of the
     tile's centre, rounded to 4 decimals) in 2023, so the files of those years' earlier
     quarters have fewer columns than these. None gives every column.
+
+    ``centres`` (longitudes, latitudes, weights) puts the cities at real places, e.g. the
+    towns of GeoNames weighted by population, instead of at random; centres outside
+    ``bbox`` draw no tile. ``rural_speed_factor`` scales the speeds of the rural scatter
+    (0.3 makes villages about three times slower than towns), to give a visible divide.
     """
     _check(n, bbox, cities, year)
+    if not 0 < rural_speed_factor <= 10:
+        raise InputError(f"rural_speed_factor = {rural_speed_factor}: must be in (0, 10]")
     rng = np.random.default_rng(seed)
-    x, y = _draw_tiles(rng, n, _tile_range(bbox), cities)
+    x, y, rural = _draw_tiles(rng, n, _tile_range(bbox), cities, centres)
     quadkeys = encode_quadkeys(x, y, ZOOM)
     # Ookla's files run in quadkey order; so do these, which also helps compression.
     order = np.asarray(pc.sort_indices(quadkeys))
-    x, y, quadkeys = x[order], y[order], quadkeys.take(order)
+    x, y, quadkeys, rural = x[order], y[order], quadkeys.take(order), rural[order]
 
     tests = np.minimum(rng.geometric(0.08, n), 5000).astype(np.int64)
     devices = 1 + rng.binomial(tests - 1, 0.6).astype(np.int64)
-    down = np.maximum(np.rint(rng.lognormal(math.log(60000), 0.9, n)), 1).astype(np.int64)
+    scale = np.where(rural, rural_speed_factor, 1.0)
+    down = np.maximum(np.rint(rng.lognormal(math.log(60000), 0.9, n) * scale), 1).astype(np.int64)
     up = np.maximum(np.rint(down * rng.uniform(0.1, 0.9, n)), 1).astype(np.int64)
     latency = np.maximum(np.rint(rng.lognormal(math.log(25), 0.6, n)), 1).astype(np.int64)
     # Loaded latency (during the download or upload) is idle latency times a few; a tile

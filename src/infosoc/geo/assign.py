@@ -1,0 +1,91 @@
+"""Tiles to regions: every tile belongs to the one region that holds its centre.
+
+Assigning by centre, not by overlap, is what keeps a tile on a border from being counted in
+both regions (the official Ookla tutorial's ``intersects`` join counts it twice). A centre
+that lies exactly on a shared border touches both regions; the region listed first wins, so
+the assignment is a function of the tile and the boundary set alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .tiles import Quadkeys, decode_quadkeys, tile_bounds
+
+OUTSIDE = -1  # the region index of a tile whose centre lies in no region
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+
+
+def tile_centres(quadkeys: Quadkeys) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Longitude and latitude of the centre of each tile's polygon, in degrees.
+
+    This is the centroid of the WKT polygon in Ookla's ``tile`` column (a rectangle in
+    degrees), i.e. what shapely's ``centroid`` gives, not the mercator centre.
+    """
+    x, y, zoom = decode_quadkeys(quadkeys)
+    west, south, east, north = tile_bounds(x, y, zoom)
+    return (west + east) / 2.0, (south + north) / 2.0
+
+
+def assign_points(
+    lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], geometries: Any
+) -> npt.NDArray[np.int32]:
+    """For each point, the index of the first geometry that covers it, or ``OUTSIDE``.
+
+    Each region is prepared once and tested only against the points inside its bounding
+    box, found by binary search in the points sorted by longitude: a region with many
+    vertices is then tested in log time per point, and no shapely object is made per point.
+    """
+    import shapely
+
+    n = len(lon)
+    found = np.full(n, OUTSIDE, dtype=np.int32)
+    if n == 0 or len(geometries) == 0:
+        return found
+    order = np.argsort(lon, kind="stable")
+    sorted_lon, sorted_lat = lon[order], lat[order]
+    bounds = shapely.bounds(np.asarray(geometries, dtype=object))
+    # The last region first, so that where regions overlap or share a border the first
+    # region listed is written last and wins.
+    for i in range(len(geometries) - 1, -1, -1):
+        west, south, east, north = bounds[i]
+        if not np.isfinite(west):
+            continue  # an empty geometry holds no point
+        start = int(np.searchsorted(sorted_lon, west, side="left"))
+        stop = int(np.searchsorted(sorted_lon, east, side="right"))
+        if start >= stop:
+            continue
+        strip = sorted_lat[start:stop]
+        candidates = np.flatnonzero((strip >= south) & (strip <= north)) + start
+        if candidates.size == 0:
+            continue
+        geometry = geometries[i]
+        shapely.prepare(geometry)
+        inside = shapely.intersects_xy(geometry, sorted_lon[candidates], sorted_lat[candidates])
+        found[order[candidates[inside]]] = i
+    return found
+
+
+def _unit_vectors(lon: npt.ArrayLike, lat: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    lam, phi = np.radians(np.asarray(lon, np.float64)), np.radians(np.asarray(lat, np.float64))
+    return np.column_stack((np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)))
+
+
+def distance_to_nearest_km(
+    lon: npt.NDArray[np.float64],
+    lat: npt.NDArray[np.float64],
+    place_lon: npt.NDArray[np.float64],
+    place_lat: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Great-circle distance from each point to the nearest place, in km (inf with no place)."""
+    from scipy.spatial import cKDTree
+
+    if len(place_lon) == 0:
+        return np.full(len(lon), np.inf)
+    tree = cKDTree(_unit_vectors(place_lon, place_lat))
+    chord, _ = tree.query(_unit_vectors(lon, lat), k=1)
+    # A chord c on the unit sphere spans the angle 2·asin(c/2).
+    return 2.0 * np.arcsin(np.clip(np.asarray(chord) / 2.0, 0.0, 1.0)) * EARTH_RADIUS_KM
