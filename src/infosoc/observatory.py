@@ -43,6 +43,13 @@ class Observatory:
     def store_path(self) -> Path:
         return settings.store_path(self.home)
 
+    @property
+    def divide(self) -> Any:
+        """The digital divide inside a country: :class:`infosoc.divide.Divide`."""
+        from .divide import Divide
+
+        return Divide(self.home, self._mirror)
+
     @contextmanager
     def _store(self, *, read_only: bool = True) -> Iterator[Store]:
         store = Store(self.store_path, read_only=read_only)

@@ -1,0 +1,1 @@
+"""Figures for reports: charts rendered offline to SVG, PNG, HTML or a Vega-Lite spec."""

@@ -1,0 +1,302 @@
+"""A choropleth of regions coloured by a measure, rendered offline with Altair and vl-convert.
+
+Regions without a value are drawn in a neutral grey under a "no data" legend entry: they are
+never coloured as 0. Altair and vl-convert are imported inside the functions because they take
+about a second to import and most CLI commands never draw a chart.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..errors import InfosocError, InputError
+from ..geo.countries import Lang
+from ..i18n import label
+
+if TYPE_CHECKING:
+    import altair as alt
+
+FONT = "DejaVu Sans"  # WeasyPrint measures the embedded SVG's text with its own fonts
+NO_DATA_COLOUR = "#bdbdbd"
+NO_DATA: dict[str, str] = {"en": "no data", "ru": "нет данных", "kk": "деректер жоқ"}
+SCHEME = "blues"
+# The palest blues are close to the no-data grey and to the page; start a little darker.
+SCHEME_EXTENT = (0.2, 1.0)
+COORD_DIGITS = 4  # about 10 m; far finer than the simplification, and it keeps the JSON short
+SUFFIXES = (".svg", ".png", ".html", ".json")
+# Projections that suit one country; Vega-Lite fits each to the features it draws.
+Projection = Literal["mercator", "equalEarth", "conicEqualArea", "equirectangular"]
+PNG_SCALE = 2
+PADDING = 12
+# A script or stylesheet fetched from elsewhere; the offline HTML must have none.
+_REMOTE = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.I)
+
+
+def choropleth(
+    keys: Sequence[str],
+    names: Mapping[str, str],
+    geometries: Sequence[Any],
+    values: Mapping[str, float | None],
+    *,
+    title: str,
+    legend_title: str,
+    lang: Lang = "en",
+    simplify_tolerance: float = 0.01,
+    reverse: bool = False,
+    projection: Projection = "mercator",
+    width: int = 640,
+    height: int = 400,
+) -> alt.LayerChart:
+    """Regions coloured by ``values[key]`` (darker is better; ``reverse`` when lower is better).
+
+    ``geometries`` are shapely (Multi)Polygons in WGS84 lon/lat, in the order of ``keys``;
+    a key missing from ``values`` or mapped to None or NaN is drawn as "no data".
+    The result is a layer chart: one layer for the measured regions and, when any region has
+    no value, one grey layer with its own "no data" legend entry.
+    """
+    import altair as alt
+
+    if lang not in NO_DATA:
+        raise InputError(f"unknown language '{lang}'; expected one of {', '.join(NO_DATA)}")
+    no_data = NO_DATA[lang]
+    features = _features(keys, names, geometries, values, simplify_tolerance, no_data)
+    measured = [f for f in features if f["properties"]["value"] is not None]
+    missing = [f for f in features if f["properties"]["value"] is None]
+    layers = []
+    if measured:
+        layers.append(_value_layer(measured, legend_title, reverse, label("region", lang)))
+    if missing:
+        layers.append(_no_data_layer(missing, legend_title, no_data, label("region", lang)))
+    # Both layers share one projection, which Vega-Lite fits to the union of their features.
+    chart: alt.LayerChart = (
+        alt.layer(*layers)
+        .project(type=projection)
+        .properties(
+            title=alt.Title(title, anchor="start"),
+            width=width,
+            height=height,
+            # Vega's default 5 px let the legend's last letter touch the edge; DejaVu is wide.
+            padding=PADDING,
+        )
+        .resolve_scale(color="independent")
+        .configure(font=FONT)
+        .configure_view(stroke=None)
+    )
+    return chart
+
+
+def _value_layer(
+    features: list[dict[str, Any]], legend_title: str, reverse: bool, region: str
+) -> alt.Chart:
+    """The measured regions on a sequential scale, darker where the measure is better."""
+    import altair as alt
+
+    scheme = {"name": SCHEME, "extent": list(SCHEME_EXTENT)}
+    colour = alt.Color(
+        "properties.value:Q",
+        title=legend_title,
+        scale=alt.Scale(scheme=scheme, reverse=reverse),
+    )
+    value = alt.Tooltip("properties.value:Q", title=legend_title, format=".1f")
+    return _layer(features, colour, region, value)
+
+
+def _no_data_layer(
+    features: list[dict[str, Any]], legend_title: str, no_data: str, region: str
+) -> alt.Chart:
+    """The regions without a value, in grey, with a legend entry of their own."""
+    import altair as alt
+
+    # A nominal scale with one entry gives the grey its own legend row, labelled in `lang`.
+    colour = alt.Color(
+        "properties.status:N",
+        scale=alt.Scale(domain=[no_data], range=[NO_DATA_COLOUR]),
+        legend=alt.Legend(title=None, symbolType="square"),
+    )
+    status = alt.Tooltip("properties.status:N", title=legend_title)
+    return _layer(features, colour, region, status)
+
+
+def _layer(features: list[dict[str, Any]], colour: Any, region: str, value: Any) -> alt.Chart:
+    """One geoshape layer of ``features`` with white borders and a name-and-value tooltip."""
+    import altair as alt
+
+    tooltip = [alt.Tooltip("properties.name:N", title=region), value]
+    chart: alt.Chart = (
+        alt.Chart(_data(features))
+        .mark_geoshape(stroke="white", strokeWidth=0.6)
+        .encode(color=colour, tooltip=tooltip)
+    )
+    return chart
+
+
+def _features(
+    keys: Sequence[str],
+    names: Mapping[str, str],
+    geometries: Sequence[Any],
+    values: Mapping[str, float | None],
+    tolerance: float,
+    no_data: str,
+) -> list[dict[str, Any]]:
+    """GeoJSON features with key, name, value (None when missing) and a status label."""
+    if len(keys) != len(geometries):
+        raise InputError(f"{len(keys)} keys but {len(geometries)} geometries")
+    if not keys:
+        raise InputError("no regions to draw")
+    duplicates = sorted(key for key, n in Counter(keys).items() if n > 1)
+    if duplicates:
+        raise InputError(f"duplicate region keys: {', '.join(duplicates)}")
+    # A value for a region that is not drawn is almost always a key mismatch; say so.
+    unknown = sorted(set(values) - set(keys))
+    if unknown:
+        raise InputError(f"values for unknown region keys: {', '.join(unknown[:5])}")
+    features = []
+    for key, geometry in zip(keys, geometries, strict=True):
+        value = _value(key, values.get(key))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": _geojson(geometry, key, tolerance),
+                "properties": {
+                    "key": key,
+                    "name": names.get(key, key),
+                    "value": value,
+                    "status": no_data if value is None else None,
+                },
+            }
+        )
+    return features
+
+
+def _value(key: str, value: float | None) -> float | None:
+    """A finite float, or None for no data (NaN counts as no data; infinity is an error)."""
+    if value is None:
+        return None
+    number = float(value)
+    if math.isnan(number):
+        return None
+    if math.isinf(number):
+        raise InputError(f"region '{key}': value is infinite")
+    return number
+
+
+def _geojson(geometry: Any, key: str, tolerance: float) -> dict[str, Any]:
+    """The simplified geometry as a GeoJSON mapping wound the way d3-geo expects."""
+    from shapely.geometry import MultiPolygon, Polygon, mapping
+    from shapely.geometry.polygon import orient
+
+    if isinstance(geometry, Polygon):
+        parts = [geometry]
+    elif isinstance(geometry, MultiPolygon):
+        parts = list(geometry.geoms)
+    else:
+        kind = type(geometry).__name__
+        raise InputError(f"region '{key}': expected a Polygon or MultiPolygon, got {kind}")
+    simplified = []
+    for part in parts:
+        small = part.simplify(tolerance, preserve_topology=True) if tolerance > 0 else part
+        if small.is_empty:
+            continue
+        # d3-geo treats rings as spherical: exteriors must run clockwise, the opposite of
+        # RFC 7946, or a region fills the whole globe except itself.
+        simplified.append(orient(small, sign=-1.0))
+    if not simplified:
+        raise InputError(f"region '{key}': the geometry is empty")
+    shape = simplified[0] if len(simplified) == 1 else MultiPolygon(simplified)
+    result: dict[str, Any] = _rounded(mapping(shape))
+    return result
+
+
+def _rounded(obj: Any) -> Any:
+    """``obj`` with every float rounded to COORD_DIGITS and tuples turned into lists."""
+    if isinstance(obj, float):
+        return round(obj, COORD_DIGITS)
+    if isinstance(obj, list | tuple):
+        return [_rounded(item) for item in obj]
+    if isinstance(obj, dict):
+        return {key: _rounded(item) for key, item in obj.items()}
+    return obj
+
+
+def _data(features: list[dict[str, Any]]) -> alt.InlineData:
+    """Inline GeoJSON, so the spec renders with no file or network access."""
+    import altair as alt
+
+    collection = {"type": "FeatureCollection", "features": features}
+    return alt.InlineData(values=collection, format=alt.JsonDataFormat(property="features"))
+
+
+def save_chart(chart: alt.TopLevelMixin, path: Path) -> Path:
+    """Write ``chart`` to ``path`` as SVG, PNG (scale 2), offline HTML or a Vega-Lite spec.
+
+    The format follows the suffix. The file is written whole or not at all.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"{path}: unknown chart format '{suffix}'; use {', '.join(SUFFIXES)}")
+    data = _render(chart, suffix)
+    _write_atomically(path, data)
+    return path
+
+
+def _render(chart: alt.TopLevelMixin, suffix: str) -> bytes:
+    """The bytes of ``chart`` in the format of ``suffix``."""
+    if suffix == ".json":
+        # Not indented: one coordinate a line would make the spec four times larger.
+        return (chart.to_json(indent=None, ensure_ascii=False) + "\n").encode("utf-8")
+    import vl_convert as vlc
+
+    spec = chart.to_dict()
+
+    version = _vl_version(vlc.get_vegalite_versions())
+    if suffix == ".svg":
+        svg: str = vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[])
+        return svg.encode("utf-8")
+    if suffix == ".png":
+        png: bytes = vlc.vegalite_to_png(
+            spec, vl_version=version, scale=PNG_SCALE, allowed_base_urls=[]
+        )
+        return png
+    page: str = vlc.vegalite_to_html(spec, vl_version=version, bundle=True)
+    # bundle=True inlines Vega and vega-embed; a CDN script would break the offline promise.
+    if _REMOTE.search(page) or "cdn.jsdelivr.net" in page:
+        raise InfosocError("vl-convert's HTML loads a script from the network; not written")
+    page = page.replace("<title>Chart</title>", f"<title>{html.escape(_title(spec))}</title>", 1)
+    return page.encode("utf-8")
+
+
+def _title(spec: dict[str, Any]) -> str:
+    """The chart's title as plain text, for the HTML page's <title>."""
+    title = spec.get("title", "Chart")
+    text = title.get("text", "Chart") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text)
+
+
+def _vl_version(supported: Sequence[str]) -> str | None:
+    """The vl-convert version matching Altair's schema, or None for vl-convert's latest."""
+    import altair as alt
+
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return major_minor if major_minor in supported else None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, so a failure leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a figure is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
