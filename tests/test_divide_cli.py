@@ -186,3 +186,43 @@ def test_map_refuses_an_unknown_measure(
         "--home", tmp_path, "--out", out,
     )  # fmt: skip
     assert result.exit_code == 2 and "unknown measure" in result.stderr and not out.exists()
+
+
+def test_tiles_found_in_a_data_folder_feed_the_report(
+    cli, tmp_path: Path, shared_data: Path, quarter_files: list[Path]
+) -> None:
+    import shutil
+
+    mirror = tmp_path / "data"
+    shutil.copytree(shared_data / "geo", mirror / "geo")
+    for path, quarter in zip(quarter_files[:2], (1, 2), strict=True):
+        folder = mirror / "speed/ookla_open_data_tiles/type=fixed/year=2023" / f"quarter={quarter}"
+        folder.mkdir(parents=True)
+        shutil.copy(path, folder / path.name)
+    fetched = cli(
+        "divide", "tiles", "--type", "fixed", "--year", "2023", "--quarter", "2",
+        "--from", mirror, "--home", tmp_path, "--format", "json",
+    )  # fmt: skip
+    assert fetched.exit_code == 0, fetched.stderr
+    assert json.loads(fetched.stdout)[0]["rows"] == 6_000
+    report = cli(
+        "divide", "report", "KAZ", "--from", mirror, "--home", tmp_path, "--format", "json"
+    )
+    assert report.exit_code == 0, report.stderr
+    assert [q["quarter"] for q in json.loads(report.stdout)["quarters"]] == ["2023 Q1", "2023 Q2"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--year", "2018", "--quarter", "1"], "2019"),
+        (["--year", "2023", "--quarter", "5"], "quarter"),
+        (["--type", "satellite", "--year", "2023", "--quarter", "1"], "fixed"),
+    ],
+)
+def test_tiles_refuses_a_quarter_that_does_not_exist(
+    cli, tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = cli("divide", "tiles", *args, "--home", tmp_path)
+    assert result.exit_code == 2 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
