@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import InputError
-from ..geo.lookup import TOWN, VILLAGE, TileLookup, build_lookup
+from ..geo.lookup import SETTLEMENTS, TOWN, VILLAGE, TileLookup, build_lookup
 from ..geo.places import Places, SettlementRule
 from ..records import Records
 from . import inequality
@@ -23,8 +23,9 @@ from .tile_aggregation import (
     DEFAULT_THRESHOLDS_MBPS,
     MEANS,
     MEDIANS,
-    OUTSIDE_KEY,
-    region_summary,
+    OUTSIDE,
+    engine_for,
+    summarise_file,
     threshold_column,
 )
 
@@ -72,14 +73,6 @@ class Aggregation:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-def _connect(con: Any | None) -> Any:
-    if con is not None:
-        return con
-    import ibis
-
-    return ibis.duckdb.connect()
-
-
 def _suppress(row: dict[str, Any], options: DivideOptions) -> None:
     """Blank a group's measures when it has too few tests to be reported: missing, not 0."""
     row["reported"] = row["tests"] >= options.min_tests
@@ -98,20 +91,15 @@ def _ordered(row: dict[str, Any], keys: Sequence[str], options: DivideOptions) -
     return out
 
 
-def summarise(
-    tiles: Any,
-    lookup: Any,
-    *,
-    by: Sequence[str],
-    options: DivideOptions,
-) -> list[dict[str, Any]]:
-    """Run the aggregation and return plain rows; the outside group has the key None."""
-    table = region_summary(tiles, lookup, by=by, thresholds=options.thresholds_mbps)
-    rows: list[dict[str, Any]] = table.to_pyarrow().to_pylist()
+def _decode(rows: list[dict[str, Any]], regions: Regions) -> list[dict[str, Any]]:
+    """Group keys back from indices to region keys and settlement names (None outside)."""
     for row in rows:
-        for key in by:
-            if row[key] == OUTSIDE_KEY:
-                row[key] = None
+        index = row.get("region")
+        if index is not None:
+            row["region"] = None if index == OUTSIDE else regions.keys[index]
+        if "settlement" in row:
+            code = row["settlement"]
+            row["settlement"] = None if code == OUTSIDE else SETTLEMENTS[code]
     return rows
 
 
@@ -133,7 +121,7 @@ def aggregate_regions(
     ``con`` is an Ibis connection (default: a new in-memory DuckDB); pass
     ``ibis.pyspark.connect(spark)`` to run the aggregation on Spark.
     """
-    from ..sources.ookla_tiles import check_tiles_file, read_tiles
+    from ..sources.ookla_tiles import check_tiles_file
 
     options = options or DivideOptions()
     check_tiles_file(tiles_path)  # a wrong file fails here, in one line, before any work
@@ -144,11 +132,11 @@ def aggregate_regions(
     )
     if progress:
         progress("aggregating")
-    con = _connect(con)
     by = ["region", "settlement"] if by_settlement else ["region"]
-    rows = summarise(
-        read_tiles(con, tiles_path), con.read_parquet(str(lookup.path)), by=by, options=options
+    rows = summarise_file(
+        engine_for(con), tiles_path, lookup.path, by=by, thresholds=options.thresholds_mbps
     )
+    _decode(rows, regions)
     names = regions.names.get(lang) or regions.names.get("en") or {}
     seen = {tuple(r[k] for k in by) for r in rows}
     # A region without a single tile is still a region of the country: listed, with no data.
@@ -190,15 +178,18 @@ def town_village(
     con: Any | None = None,
 ) -> dict[str, Any]:
     """Measures for the towns and the villages of the whole country, and the gap between them."""
-    from ..sources.ookla_tiles import read_tiles
-
     options = options or DivideOptions()
     rule = rule or SettlementRule()
     lookup = build_lookup(tiles_path, regions, cache_dir, places=places, rule=rule)
-    con = _connect(con)
-    table = con.read_parquet(str(lookup.path))
-    inside = table.filter(table.region.notnull())
-    rows = summarise(read_tiles(con, tiles_path), inside, by=["settlement"], options=options)
+    rows = summarise_file(
+        engine_for(con),
+        tiles_path,
+        lookup.path,
+        by=["settlement"],
+        thresholds=options.thresholds_mbps,
+        only_inside=True,
+    )
+    _decode(rows, regions)
     groups: dict[str, dict[str, Any]] = {}
     for row in rows:
         if row["settlement"] in (TOWN, VILLAGE):
@@ -321,7 +312,6 @@ def divide_report(
     unknown = [m for m in measures if m not in options.measure_columns]
     if unknown:
         raise InputError(f"unknown measure '{unknown[0]}'; choose from {options.measure_columns}")
-    con = _connect(con)
     per_quarter: list[dict[str, Any]] = []
     for quarter in sorted(quarters, key=lambda q: q.label):
         if progress:

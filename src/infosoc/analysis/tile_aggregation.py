@@ -1,21 +1,24 @@
-"""Speed tiles summed up by region: one Ibis expression that DuckDB and Spark both run.
+"""Speed tiles summed up by region: Ibis expressions that DuckDB and Spark both run.
 
 Every measure is test-weighted, as in Ookla's own tutorial: a tile's averages count as many
 times as it had tests. Medians are exact weighted medians, the smallest tile average whose
-cumulative test count reaches half of the region's tests, computed with a window that both
-engines translate. The shares "below a threshold" are the shares of tests taken in tiles
-whose average download is below it; Ookla publishes no single test, so the share of tests
-that were themselves slower cannot be known.
+cumulative test count reaches half of the region's tests. The shares "below a threshold"
+are the shares of tests taken in tiles whose average download is below it; Ookla publishes
+no single test, so the share of tests that were themselves slower cannot be known.
+
+The tiles are joined to the lookup once and the joined table is kept (a temporary table in
+DuckDB, a cached frame in Spark); the sums and each median then read it, not the files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 DEFAULT_THRESHOLDS_MBPS: tuple[float, ...] = (2, 10, 25, 100)
+OUTSIDE = -1  # the group key of tiles in no region (or with no settlement class)
 _BINS_PER_E = 200.0  # median pre-pass: bins 0.5 % wide in ln(1 + value)
-OUTSIDE_KEY = ""  # stands for "in no region" while grouping: a null key cannot be joined on
 
 # measure name -> (tile column, factor from the file's unit to the reported unit)
 MEANS = {
@@ -37,26 +40,113 @@ def threshold_column(mbps: float) -> str:
     return f"share_below_{mbps:g}_mbps".replace(".", "_")
 
 
-def _joined(tiles: Any, lookup: Any, by: Sequence[str]) -> Any:
-    """Tiles with their lookup columns; a tile missing from the lookup is outside."""
+class DuckDBEngine:
+    """The default engine: Ibis expressions compiled to DuckDB SQL and run in-process.
+
+    Compiling instead of using Ibis's DuckDB backend keeps pandas out of the process (a
+    second of start-up), and lets tiles be joined on their row number in the file.
+    """
+
+    join_on = "row"
+
+    def __init__(self) -> None:
+        import duckdb
+
+        self.con = duckdb.connect()
+        self.con.execute("SET enable_progress_bar = false")
+        self._views = 0
+
+    def _view(self, path: Path, *, numbered: bool) -> Any:
+        import ibis
+        import pyarrow.parquet as pq
+
+        self._views += 1
+        name = f"file_{self._views}"
+        numbering = ", file_row_number = true" if numbered else ""
+        literal = str(path).replace("'", "''")
+        self.con.execute(
+            f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet('{literal}'{numbering})"
+        )
+        schema = ibis.Schema.from_pyarrow(pq.read_schema(path))
+        if numbered:
+            schema = ibis.schema({**dict(schema.items()), "file_row_number": "int64"})
+        return ibis.table(schema, name=name)
+
+    def tiles(self, path: Path) -> Any:
+        from ..sources.ookla_tiles import check_tiles_file, normalise_tiles
+
+        check_tiles_file(path)
+        raw = self._view(path, numbered=True)
+        return normalise_tiles(raw.rename(row="file_row_number"), keep=("row",))
+
+    def lookup(self, path: Path) -> Any:
+        return self._view(path, numbered=False)
+
+    def keep(self, expr: Any) -> Any:
+        import ibis
+
+        self._views += 1
+        name = f"kept_{self._views}"
+        sql = ibis.to_sql(expr, dialect="duckdb")
+        self.con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
+        return ibis.table(expr.schema(), name=name)
+
+    def rows(self, expr: Any) -> list[dict[str, Any]]:
+        import ibis
+
+        table = self.con.sql(ibis.to_sql(expr, dialect="duckdb")).to_arrow_table()
+        # DuckDB sums 64-bit integers into 128-bit ones, which Ibis takes for int64 and so
+        # does not cast; give them back the type the expression declares.
+        return table.cast(expr.schema().to_pyarrow()).to_pylist()  # type: ignore[no-any-return]
+
+
+class IbisEngine:
+    """Any Ibis backend, e.g. ``IbisEngine(ibis.pyspark.connect(spark))``."""
+
+    join_on = "quadkey"
+
+    def __init__(self, con: Any) -> None:
+        self.con = con
+
+    def tiles(self, path: Path) -> Any:
+        from ..sources.ookla_tiles import read_tiles
+
+        return read_tiles(self.con, path)
+
+    def lookup(self, path: Path) -> Any:
+        return self.con.read_parquet(str(path))
+
+    def keep(self, expr: Any) -> Any:
+        return expr.cache()
+
+    def rows(self, expr: Any) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
+        return result
+
+
+def engine_for(con: Any | None) -> DuckDBEngine | IbisEngine:
+    """DuckDB in-process by default; an Ibis connection runs there instead."""
+    return DuckDBEngine() if con is None else IbisEngine(con)
+
+
+def join_lookup(tiles: Any, lookup: Any, by: Sequence[str], on: str) -> Any:
+    """The tiles with their group keys; a tile missing from the lookup is outside (-1)."""
     import ibis
 
-    keys = lookup.select("quadkey", *by).rename(lookup_quadkey="quadkey")
-    joined = tiles.left_join(keys, tiles.quadkey == keys.lookup_quadkey)
-    return joined.mutate(
-        **{k: ibis.coalesce(joined[k], ibis.literal(OUTSIDE_KEY)) for k in by}
-    ).drop("lookup_quadkey")
+    keys = lookup.select(**{"_key": lookup[on]}, **{k: lookup[k] for k in by})
+    joined = tiles.left_join(keys, tiles[on] == keys["_key"])
+    measures = [c for c in tiles.columns if c not in ("quadkey", "row")]
+    return joined.select(
+        *measures,
+        **{k: ibis.coalesce(joined[k].cast("int32"), ibis.literal(OUTSIDE, "int32")) for k in by},
+    )
 
 
 def _sums(t: Any, by: Sequence[str], thresholds: Sequence[float]) -> Any:
     import ibis
 
     w = t.tests
-    metrics: dict[str, Any] = {
-        "tests": w.sum(),
-        "devices": t.devices.sum(),
-        "tiles": t.count(),
-    }
+    metrics: dict[str, Any] = {"tests": w.sum(), "devices": t.devices.sum(), "tiles": t.count()}
     for name, (column, _) in MEANS.items():
         value = t[column]
         metrics[f"_sum_{name}"] = (value * w).sum()
@@ -113,37 +203,34 @@ def _weighted_median(t: Any, by: Sequence[str], column: str, name: str) -> Any:
 
 
 def region_summary(
-    tiles: Any,
-    lookup: Any,
+    joined: Any,
     *,
     by: Sequence[str] = ("region",),
     thresholds: Sequence[float] = DEFAULT_THRESHOLDS_MBPS,
 ) -> Any:
-    """An Ibis table with one row per group of ``by`` (lookup columns) and every measure.
-
-    ``tiles`` has the normalised tile columns (sources.ookla_tiles.read_tiles) and
-    ``lookup`` the columns quadkey and ``by``. Groups of tiles outside every region carry
-    the key ``OUTSIDE_KEY``.
-    """
+    """One row per group of ``by`` with every measure, from tiles joined to their groups."""
     import ibis
 
-    t = _joined(tiles, lookup, by)
-    sums = _sums(t, by, thresholds)
+    sums = _sums(joined, by, thresholds)
     columns: dict[str, Any] = {k: sums[k] for k in by}
     columns.update(tests=sums.tests, devices=sums.devices, tiles=sums.tiles)
     for name, (_, factor) in MEANS.items():
         weight = sums[f"_w_{name}"]
         columns[name] = ibis.ifelse(
-            weight > 0, sums[f"_sum_{name}"] / weight.cast("float64") * factor, ibis.null()
+            weight > 0,
+            sums[f"_sum_{name}"].cast("float64") / weight.cast("float64") * factor,
+            ibis.null(),
         ).cast("float64")
     for mbps in thresholds:
         col = threshold_column(mbps)
         columns[col] = ibis.ifelse(
-            sums.tests > 0, sums[f"_slow_{col}"] / sums.tests.cast("float64"), ibis.null()
+            sums.tests > 0,
+            sums[f"_slow_{col}"].cast("float64") / sums.tests.cast("float64"),
+            ibis.null(),
         ).cast("float64")
     result = sums.select(**columns)
     for name, (column, factor) in MEDIANS.items():
-        median = _weighted_median(t, by, column, name)
+        median = _weighted_median(joined, by, column, name)
         median = median.rename(**{f"_m_{k}": k for k in by})
         condition = [result[k] == median[f"_m_{k}"] for k in by]
         result = result.left_join(median, condition)
@@ -151,3 +238,24 @@ def region_summary(
             *[f"_m_{k}" for k in by]
         )
     return result.order_by(list(by))
+
+
+def summarise_file(
+    engine: DuckDBEngine | IbisEngine,
+    tiles_path: Path,
+    lookup_path: Path,
+    *,
+    by: Sequence[str],
+    thresholds: Sequence[float],
+    only_inside: bool = False,
+) -> list[dict[str, Any]]:
+    """Rows of :func:`region_summary` for one tile file and its lookup table.
+
+    ``only_inside`` drops the tiles outside every region before grouping (for the town and
+    village figures of a whole country).
+    """
+    lookup = engine.lookup(lookup_path)
+    if only_inside:
+        lookup = lookup.filter(lookup.region.notnull())
+    joined = engine.keep(join_lookup(engine.tiles(tiles_path), lookup, by, engine.join_on))
+    return engine.rows(region_summary(joined, by=by, thresholds=thresholds))

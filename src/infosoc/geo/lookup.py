@@ -9,6 +9,7 @@ quarter against the same regions is a plain equi-join that any engine can run.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -19,14 +20,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError
-from .assign import OUTSIDE, assign_points, distance_to_nearest_km, tile_centres
+from .assign import OUTSIDE, assign_points, centres_of_tiles, distance_to_nearest_km
 from .places import Places, SettlementRule
+from .tiles import decode_quadkeys
 
 if TYPE_CHECKING:
     from .regions import Regions
 
-LOOKUP_VERSION = "1"  # bump when the table's meaning changes, so old caches are not reused
+LOOKUP_VERSION = "2"  # bump when the table's meaning changes, so old caches are not reused
 TOWN, VILLAGE = "town", "village"
+SETTLEMENTS = (TOWN, VILLAGE)  # the settlement column holds an index into this
 Progress = Callable[[str], None]
 
 
@@ -59,44 +62,60 @@ def _cache_key(
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def distinct_quadkeys(tiles_path: Path) -> Any:
-    """The file's quadkeys as a pyarrow string array; a repeated quadkey is an error."""
+def read_quadkeys(tiles_path: Path) -> Any:
+    """The file's quadkey column, in file order, as one pyarrow string array."""
     import duckdb
 
     con = duckdb.connect()
     try:
-        rows, distinct = con.execute(
-            "SELECT count(*), count(DISTINCT quadkey) FROM read_parquet(?)", [str(tiles_path)]
-        ).fetchall()[0]
-        if rows != distinct:
-            dup = con.execute(
-                "SELECT quadkey FROM read_parquet(?) GROUP BY quadkey HAVING count(*) > 1 LIMIT 1",
-                [str(tiles_path)],
-            ).fetchall()[0][0]
-            raise InputError(
-                f"quadkey {dup} appears more than once ({rows - distinct} repeated rows): "
-                "a quarter's file has one row per tile",
-                file=str(tiles_path),
-                column="quadkey",
-            )
+        # DuckDB decodes Parquet pages on every core, several times faster than one reader;
+        # the rows must stay in file order, since the lookup records each tile's row.
+        con.execute("SET preserve_insertion_order = true")
         table = con.read_parquet(str(tiles_path)).select("quadkey").to_arrow_table()
     except duckdb.Error as exc:
-        raise InputError(f"cannot read the tiles: {exc}", file=str(tiles_path)) from None
+        reason = str(exc).splitlines()[0]
+        raise InputError(f"cannot read the quadkeys: {reason}", file=str(tiles_path)) from None
     finally:
         con.close()
     return table.column("quadkey").combine_chunks()
 
 
-def _settlement_labels(
-    lon: np.ndarray[Any, Any], lat: np.ndarray[Any, Any], places: Places, rule: SettlementRule
-) -> Any:
-    import pyarrow as pa
+def _check_unique(quadkeys: Any, x: Any, y: Any, zoom: int, tiles_path: Path) -> None:
+    """A quarter's file has one row per tile; a repeated tile would be counted twice."""
+    keys = np.sort((y << zoom) | x)
+    repeated = np.flatnonzero(keys[1:] == keys[:-1])
+    if repeated.size:
+        key = int(keys[repeated[0]])
+        first = int(np.flatnonzero(((y << zoom) | x) == key)[0])
+        raise InputError(
+            f"quadkey {quadkeys[first].as_py()} appears more than once ({repeated.size} "
+            "repeated rows): a quarter's file has one row per tile",
+            file=str(tiles_path),
+            column="quadkey",
+        )
 
+
+def _settlement_codes(
+    lon: np.ndarray[Any, Any], lat: np.ndarray[Any, Any], places: Places, rule: SettlementRule
+) -> np.ndarray[Any, Any]:
     towns = places.at_least(rule.min_population)
     near = distance_to_nearest_km(lon, lat, towns.lon, towns.lat) <= rule.radius_km
-    return pa.DictionaryArray.from_arrays(
-        pa.array(np.where(near, 0, 1).astype(np.int8)), pa.array([TOWN, VILLAGE])
-    )
+    return np.where(near, SETTLEMENTS.index(TOWN), SETTLEMENTS.index(VILLAGE)).astype(np.int8)
+
+
+def _arrow(values: np.ndarray[Any, Any], missing: np.ndarray[Any, Any] | None = None) -> Any:
+    """A numpy column as an Arrow array, nulls where ``missing``, without ``pa.array``:
+    that looks for pandas objects and so imports pandas, half a second of start-up."""
+    import pyarrow as pa
+
+    data = np.ascontiguousarray(values)
+    kind = pa.from_numpy_dtype(data.dtype)
+    validity = None
+    nulls = 0
+    if missing is not None and missing.any():
+        validity = pa.py_buffer(np.packbits(~missing, bitorder="little"))
+        nulls = int(missing.sum())
+    return pa.Array.from_buffers(kind, len(data), [validity, pa.py_buffer(data)], nulls)
 
 
 def _write_atomically(table: Any, path: Path) -> None:
@@ -106,7 +125,8 @@ def _write_atomically(table: Any, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
     os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        # A cache file, read back at once: fast LZ4 rather than small zstd.
+        pq.write_table(table, tmp, compression="lz4")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -122,7 +142,13 @@ def build_lookup(
     rule: SettlementRule | None = None,
     progress: Progress | None = None,
 ) -> TileLookup:
-    """The lookup table for these tiles and regions, from the cache or computed now."""
+    """The lookup table for these tiles and regions, from the cache or computed now.
+
+    Columns: ``quadkey``; ``row``, the tile's row in the file (so an engine that can number
+    a Parquet file's rows joins on an integer); ``region``, the index of the region in
+    ``regions.keys`` (null outside every region); and with places, ``settlement``, the
+    index into :data:`SETTLEMENTS`.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -144,29 +170,32 @@ def build_lookup(
             settlements=with_settlements,
         )
     say("reading quadkeys")
-    quadkeys = distinct_quadkeys(tiles_path)
+    quadkeys = read_quadkeys(tiles_path)
     try:
-        lon, lat = tile_centres(quadkeys)
+        x, y, zoom = decode_quadkeys(quadkeys)
     except InputError as exc:
         raise InputError(exc.reason, file=str(tiles_path), column="quadkey") from None
+    _check_unique(quadkeys, x, y, zoom, tiles_path)
+    lon, lat = centres_of_tiles(x, y, zoom)
     say(f"placing {len(quadkeys):,} tiles in {len(regions.keys)} regions")
     index = assign_points(lon, lat, regions.geometries)
     outside = int((index == OUTSIDE).sum())
     columns: dict[str, Any] = {
         "quadkey": quadkeys,
-        "region": pa.DictionaryArray.from_arrays(
-            pa.array(index, mask=index == OUTSIDE), pa.array(list(regions.keys), pa.string())
-        ),
+        "row": _arrow(np.arange(len(quadkeys), dtype=np.int64)),
+        "region": _arrow(index, index == OUTSIDE),
     }
     if places is not None:
         say("classifying towns and villages")
-        columns["settlement"] = _settlement_labels(lon, lat, places, rule)
-    table = pa.table(columns).replace_schema_metadata(
-        {"tiles": str(len(quadkeys)), "outside": str(outside), "regions": regions.sha256}
-    )
-    # Plain strings join on every engine; the dictionary only saved memory while building.
-    table = table.cast(
-        pa.schema([(f.name, pa.string()) for f in table.schema], metadata=table.schema.metadata)
+        columns["settlement"] = _arrow(_settlement_codes(lon, lat, places, rule))
+    table = pa.Table.from_arrays(
+        list(columns.values()), names=list(columns)
+    ).replace_schema_metadata(
+        {
+            "tiles": str(len(quadkeys)),
+            "outside": str(outside),
+            "regions": json.dumps(list(regions.keys), ensure_ascii=False),
+        }
     )
     _write_atomically(table, path)
     return TileLookup(path, len(quadkeys), outside, reused=False, settlements=with_settlements)

@@ -93,11 +93,28 @@ def _digits(quadkeys: Quadkeys) -> npt.NDArray[np.uint8]:
     matrix = data[offsets[0] : offsets[0] + whole * zoom].reshape(whole, zoom) - np.uint8(_ZERO)
     # Below '0' wraps round to a large uint8, so one comparison catches every bad byte
     # (non-ASCII characters are bytes >= 0x80 in UTF-8).
-    bad = np.flatnonzero((matrix > 3).any(axis=1))
-    if bad.size or uneven.size:
-        first = int(bad[0]) if bad.size else whole
+    # One reduction over the whole matrix first: rows are only searched when one is bad.
+    bad: Any = np.flatnonzero((matrix > 3).any(axis=1)) if matrix.size and matrix.max() > 3 else []
+    if len(bad) or uneven.size:
+        first = int(bad[0]) if len(bad) else whole
         raise InputError(_why_bad(arr[first].as_py(), arr[0].as_py()))
     return matrix
+
+
+def _nibble_tables() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """For 4 quadkey digits packed as one byte (d0·64 + d1·16 + d2·4 + d3): their 4 bits of
+    x and their 4 bits of y."""
+    packed = np.arange(256, dtype=np.uint32)
+    x = np.zeros(256, dtype=np.uint32)
+    y = np.zeros(256, dtype=np.uint32)
+    for k in range(4):  # digit k of the group, most significant first
+        digit = (packed >> np.uint32(2 * (3 - k))) & np.uint32(3)
+        x |= (digit & np.uint32(1)) << np.uint32(3 - k)
+        y |= (digit >> np.uint32(1)) << np.uint32(3 - k)
+    return x, y
+
+
+_NIBBLE_X, _NIBBLE_Y = _nibble_tables()
 
 
 def decode_quadkeys(quadkeys: Quadkeys) -> tuple[Ints, Ints, int]:
@@ -109,16 +126,21 @@ def decode_quadkeys(quadkeys: Quadkeys) -> tuple[Ints, Ints, int]:
     n, zoom = digits.shape
     x = np.zeros(n, dtype=np.uint32)
     y = np.zeros(n, dtype=np.uint32)
-    bit = np.empty(n, dtype=np.uint8)
-    # One contiguous row per zoom level: shifting whole columns in place keeps 5 M tiles
-    # well under a second without temporaries per level.
-    for level in np.ascontiguousarray(digits.T):
-        x <<= np.uint32(1)
-        y <<= np.uint32(1)
-        np.bitwise_and(level, np.uint8(1), out=bit)
-        x |= bit
-        np.right_shift(level, np.uint8(1), out=bit)
-        y |= bit
+    # Four digits at a time: packed into one byte they index a table of their x and y bits,
+    # so a zoom-16 column takes 4 passes over the tiles instead of 16.
+    padded = np.zeros((-zoom % 4, n), dtype=np.uint8)
+    columns = np.concatenate([padded, np.ascontiguousarray(digits.T)])
+    packed = np.empty(n, dtype=np.uint8)
+    for group in range(columns.shape[0] // 4):
+        d0, d1, d2, d3 = columns[4 * group : 4 * group + 4]
+        np.multiply(d0, np.uint8(64), out=packed)
+        packed += d1 * np.uint8(16)
+        packed += d2 * np.uint8(4)
+        packed += d3
+        x <<= np.uint32(4)
+        y <<= np.uint32(4)
+        x |= _NIBBLE_X[packed]
+        y |= _NIBBLE_Y[packed]
     return x.astype(np.int64), y.astype(np.int64), zoom
 
 

@@ -241,15 +241,21 @@ def read_tiles(con: Any, path: Path) -> Any:
     never 0, so that averages over several years leave those tiles out instead of counting
     them as instant.
     """
+    check_tiles_file(path)  # a clear one-line error before the engine gives its own
+    return normalise_tiles(con.read_parquet(str(path)))
+
+
+def normalise_tiles(table: Any, keep: tuple[str, ...] = ()) -> Any:
+    """An Ibis table of a tile file's raw columns, reduced to :data:`TILE_SCHEMA` (plus the
+    columns in ``keep``), with the columns a year lacks as nulls."""
     import ibis
 
-    check_tiles_file(path)  # a clear one-line error before the engine gives its own
-    table = con.read_parquet(str(path))
     present = set(table.columns)
     columns = {
         name: table[name].cast(dtype) if name in present else ibis.null(dtype)
         for name, dtype in TILE_SCHEMA.items()
     }
+    columns.update({name: table[name] for name in keep})
     return table.select(**columns)
 
 
