@@ -300,9 +300,53 @@ class Observatory:
         ``assumptions`` (``weight_noise``, ``normalisers``, ``aggregators``, ``imputations``)
         override the defaults; an assumption that cannot apply is an error before anything runs.
         """
+        from .indices import audit, sensitivity
+
+        coin, chosen, result, notes = self._uncertainty(index, year, samples, seed, assumptions)
+        sobol = sensitivity.sobol(coin, chosen, n=sobol_samples)
+        return {
+            "index": coin.definition.name,
+            "period": coin.definition.data.period,
+            "units": result.units,
+            "sensitivity": sobol.rows,
+            "parameters": {**result.parameters, "sobol": sobol.parameters, "notes": notes},
+            "availability": audit.availability(coin),
+            "correlations": audit.correlations(coin),
+            "pca": audit.pca(coin),
+            "remove_one": audit.remove_one(coin),
+        }
+
+    def rank_interval(
+        self,
+        index: str,
+        country: str,
+        *,
+        year: str | None = None,
+        samples: int = 1000,
+        seed: int = 0,
+    ) -> dict[str, Any]:
+        """One country's nominal rank and its 5-95 % Monte Carlo interval in a rebuilt index
+        (the audit's default assumptions, without the slower Sobol analysis)."""
+        from .geo.countries import resolve
+
+        iso3 = resolve(country)
+        _, _, result, notes = self._uncertainty(index, year, samples, seed, {})
+        for unit in result.units:
+            if unit.get("unit") == iso3 or unit.get("iso3") == iso3 or unit.get("code") == iso3:
+                return {**unit, "samples": samples, "seed": seed, "notes": notes}
+        raise InputError(f"{iso3} is not among the units of {index}")
+
+    def _uncertainty(
+        self,
+        index: str,
+        year: str | None,
+        samples: int,
+        seed: int,
+        assumptions: dict[str, Any],
+    ) -> tuple[Any, Any, Any, list[str]]:
         import numpy as np
 
-        from .indices import audit, sensitivity, uncertainty
+        from .indices import uncertainty
 
         coin = self._rebuild(_definition(index, year)).coin
         notes = []
@@ -317,19 +361,7 @@ class Observatory:
             )
         chosen = uncertainty.Assumptions(samples=samples, seed=seed, **assumptions)
         chosen.validate(coin)
-        result = uncertainty.run(coin, chosen)
-        sobol = sensitivity.sobol(coin, chosen, n=sobol_samples)
-        return {
-            "index": coin.definition.name,
-            "period": coin.definition.data.period,
-            "units": result.units,
-            "sensitivity": sobol.rows,
-            "parameters": {**result.parameters, "sobol": sobol.parameters, "notes": notes},
-            "availability": audit.availability(coin),
-            "correlations": audit.correlations(coin),
-            "pca": audit.pca(coin),
-            "remove_one": audit.remove_one(coin),
-        }
+        return coin, chosen, uncertainty.run(coin, chosen), notes
 
     def _rebuild(self, definition: Any) -> Any:
         from .indices import rebuild
