@@ -1,0 +1,274 @@
+"""Registries of programme targets: a YAML file, validated with pydantic.
+
+A registry lists what a government declared (a value to reach by a deadline, with the
+document that set it) and, optionally, values observed outside the store. Every fault is one
+line naming the file, the YAML line, the target and the field. The format is described in
+docs/targets.md; the shipped registries live in ``analysis/targets/``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from ..errors import InputError
+from ..geo.countries import Lang, lookup, suggest
+from .growth import period_in_years
+
+_DEADLINE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+
+
+# A SafeLoader that leaves dates as text, so that a bad date is reported with its field.
+_Loader: Any = type("_Loader", (yaml.SafeLoader,), {})
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _period(value: Any) -> str:
+    """A period such as 2020, 2020-Q2 or 2020-04 (YAML reads a bare year as a number)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"a period such as 2020, 2020-Q2 or 2020-04, not {value!r}")
+    text = str(value).strip()
+    try:
+        period_in_years(text)
+    except InputError as exc:
+        raise ValueError(exc.reason) from None
+    return text
+
+
+Period = Annotated[str, BeforeValidator(_period)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Titles(_Model):
+    """A target's title; Russian and Kazakh fall back to English when not given."""
+
+    en: str = Field(min_length=1)
+    ru: str | None = None
+    kk: str | None = None
+
+    def get(self, lang: Lang) -> str:
+        return getattr(self, lang) or self.en
+
+
+class Baseline(_Model):
+    """Where the programme started from, as it declared it."""
+
+    period: Period
+    value: float
+    source: str | None = None
+
+
+class Goal(_Model):
+    """The value to reach, and whether it is a floor (at_least) or a ceiling (at_most)."""
+
+    value: float
+    direction: Literal["at_least", "at_most"]
+
+
+class SourceDocument(_Model):
+    """The document that declared the target, and where it was found cited."""
+
+    title: str = Field(min_length=1)
+    url: str | None = None
+    cited_in: str | None = None
+
+
+class Observed(_Model):
+    """A value supplied by the user, with its own source, for what no store series measures."""
+
+    period: Period
+    value: float
+    source: str = Field(min_length=1)
+    retrieved: date | None = None
+    note: str | None = None
+
+
+class Target(_Model):
+    """One declared target."""
+
+    id: str = Field(min_length=1)
+    country: str
+    title: Titles
+    indicator: str | None = None
+    unit: str = Field(min_length=1)
+    baseline: Baseline | None = None
+    target: Goal
+    deadline: str
+    source_document: SourceDocument
+    observed: list[Observed] = Field(default_factory=list)
+    notes: str | None = None
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _plain_title(cls, value: Any) -> Any:
+        return {"en": value} if isinstance(value, str) else value
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country(cls, value: Any) -> str:
+        iso3 = lookup(str(value)) if isinstance(value, str | int) else None
+        if iso3 is None:
+            hints = suggest(str(value))
+            hint = f"; did you mean {' or '.join(hints)}?" if hints else ""
+            raise ValueError(f"unknown country {value!r}{hint}")
+        return iso3
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _deadline(cls, value: Any) -> str:
+        # YAML reads 2022 as a number and 2021-12-31 as a date; both are fine.
+        if isinstance(value, date):
+            return value.isoformat()
+        text = str(value).strip() if isinstance(value, int | str) else ""
+        if isinstance(value, bool) or not _DEADLINE.match(text):
+            raise ValueError(f"a year (2022) or a date (2021-12-31), not {value!r}")
+        if len(text) > 4:
+            try:
+                date.fromisoformat(text)
+            except ValueError as exc:
+                raise ValueError(f"{text!r} is not a date ({exc})") from None
+        return text
+
+    @property
+    def deadline_date(self) -> date:
+        """The last day on which the target can still be met."""
+        if len(self.deadline) == 4:
+            return date(int(self.deadline), 12, 31)
+        return date.fromisoformat(self.deadline)
+
+
+class _File(_Model):
+    name: str | None = None
+    description: str | None = None
+    targets: list[Target] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Validated targets and where they came from (a path, or ``builtin:NAME``)."""
+
+    label: str
+    file_name: str
+    targets: list[Target]
+
+
+def builtin_registries() -> list[Registry]:
+    """Every registry shipped with infosoc."""
+    folder = resources.files("infosoc.analysis").joinpath("targets")
+    found = sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+    return [
+        _parse(p.read_text("utf-8"), f"builtin:{p.name.removesuffix('.yaml')}", p.name)
+        for p in found
+    ]
+
+
+def load_registry(path: Path) -> Registry:
+    """Read and validate a registry file; any fault is an InputError naming where it is."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise InputError("no such registry file", file=str(path)) from None
+    except (UnicodeDecodeError, IsADirectoryError) as exc:
+        raise InputError(f"not a YAML text file ({type(exc).__name__})", file=path.name) from None
+    return _parse(text, str(path), path.name)
+
+
+def _parse(text: str, label: str, file_name: str) -> Registry:
+    try:
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader: builds no objects
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "cannot be parsed"
+        row = mark.line + 1 if mark is not None else None
+        raise InputError(f"not valid YAML: {problem}", file=file_name, row=row) from None
+    if not isinstance(data, dict) or "targets" not in data:
+        raise InputError("expected a mapping with a 'targets' list", file=file_name, row=1)
+    try:
+        parsed = _File.model_validate(data)
+    except ValidationError as exc:
+        raise _input_error(exc, data, root, file_name) from None
+    _check_unique(parsed.targets, data, root, file_name)
+    return Registry(label, file_name, parsed.targets)
+
+
+def _check_unique(targets: list[Target], data: dict[str, Any], root: Any, file_name: str) -> None:
+    seen: set[str] = set()
+    for position, target in enumerate(targets):
+        if target.id in seen:
+            raise InputError(
+                f"target '{target.id}' (#{position + 1}): the id is used twice",
+                file=file_name,
+                row=_line(root, ("targets", position, "id")),
+                column="id",
+            )
+        seen.add(target.id)
+
+
+def _input_error(
+    exc: ValidationError, data: dict[str, Any], root: Any, file_name: str
+) -> InputError:
+    """The first validation fault as one line: file, YAML line, target and field."""
+    error = exc.errors()[0]
+    loc = tuple(error["loc"])
+    more = exc.error_count() - 1
+    suffix = f" (and {more} more {'fault' if more == 1 else 'faults'})" if more else ""
+    who = "the registry"
+    path = loc
+    if len(loc) >= 2 and loc[0] == "targets" and isinstance(loc[1], int):
+        position, path = loc[1], loc[2:]
+        items = data.get("targets")
+        raw = items[position] if isinstance(items, list) and position < len(items) else None
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        who = f"target '{ident}' (#{position + 1})" if ident else f"target #{position + 1}"
+    field = ".".join(str(part) for part in path) or None
+    message = f"{who}: {_describe(error, field)}{suffix}"
+    return InputError(message, file=file_name, row=_line(root, loc), column=field)
+
+
+def _describe(error: Any, field: str | None) -> str:
+    kind, message = error["type"], str(error["msg"])
+    if kind == "missing":
+        return f"the field '{field}' is missing"
+    if kind == "extra_forbidden":
+        return f"'{field}' is not a field of a target registry (misspelt?)"
+    message = message.removeprefix("Value error, ")
+    if kind == "literal_error" or kind.endswith("_parsing") or kind.endswith("_type"):
+        message += f", not {error.get('input')!r}"
+    return message
+
+
+def _line(node: Any, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based YAML line of the deepest node on ``loc`` that exists."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == str(key)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line

@@ -1,0 +1,94 @@
+"""Linear trends: ordinary least squares on a short series, projected with a prediction interval.
+
+Used to ask whether a series is on course for a target. A straight line over the last few
+years is deliberately simple: it is easy to check by hand, and its prediction interval says
+how little a handful of points can tell about the future.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Two-sided coverage of the prediction interval.
+LEVEL = 0.90
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A straight line fitted to ``n`` points (times in years, as from ``period_in_years``)."""
+
+    n: int
+    slope: float
+    intercept: float
+    mean_time: float
+    sxx: float  # sum of squared deviations of the times
+    residual_sd: float | None  # None with two points: no degrees of freedom are left
+
+    def at(self, time: float) -> float:
+        """The line's value at ``time``."""
+        return self.intercept + self.slope * time
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The trend's value at a time, with its prediction interval (None when it has none)."""
+
+    value: float
+    low: float | None
+    high: float | None
+
+
+def fit(times: Sequence[float], values: Sequence[float]) -> Trend | None:
+    """OLS line through the points; None with fewer than two distinct times (no trend)."""
+    x = np.asarray(times, dtype=float)
+    y = np.asarray(values, dtype=float)
+    if len(x) != len(y):
+        raise ValueError("times and values differ in length")
+    if len(x) < 2:
+        return None
+    mean_x, mean_y = float(x.mean()), float(y.mean())
+    sxx = float(((x - mean_x) ** 2).sum())
+    if sxx == 0:
+        return None
+    slope = float(((x - mean_x) * (y - mean_y)).sum()) / sxx
+    intercept = mean_y - slope * mean_x
+    residual_sd = None
+    if len(x) > 2:
+        residuals = y - (intercept + slope * x)
+        residual_sd = math.sqrt(float((residuals**2).sum()) / (len(x) - 2))
+    return Trend(len(x), slope, intercept, mean_x, sxx, residual_sd)
+
+
+def project(trend: Trend, time: float, level: float = LEVEL) -> Projection:
+    """The trend at ``time`` with a two-sided prediction interval for a new observation.
+
+    half-width = t(1 - (1 - level) / 2, n - 2) * s * sqrt(1 + 1/n + (time - mean)^2 / Sxx),
+    the textbook interval for one future value under the linear model with normal errors.
+    """
+    from scipy import stats  # scipy is slow to import; only projections need it
+
+    value = trend.at(time)
+    if trend.residual_sd is None:
+        return Projection(value, None, None)
+    quantile = float(stats.t.ppf(1 - (1 - level) / 2, trend.n - 2))
+    spread = math.sqrt(1 + 1 / trend.n + (time - trend.mean_time) ** 2 / trend.sxx)
+    half = quantile * trend.residual_sd * spread
+    return Projection(value, value - half, value + half)
+
+
+def per_year_needed(from_time: float, from_value: float, to_time: float, target: float) -> float:
+    """Constant change per year that takes ``from_value`` to ``target`` by ``to_time``."""
+    if to_time <= from_time:
+        raise ValueError("the target time must come after the starting time")
+    return (target - from_value) / (to_time - from_time)
+
+
+def cagr_pct(from_value: float, to_value: float, years: float) -> float | None:
+    """Compound annual growth rate in per cent; None unless both values and the span are > 0."""
+    if from_value <= 0 or to_value <= 0 or years <= 0:
+        return None
+    return float(((to_value / from_value) ** (1 / years) - 1) * 100)
