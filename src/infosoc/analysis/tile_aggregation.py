@@ -18,7 +18,7 @@ from typing import Any
 
 DEFAULT_THRESHOLDS_MBPS: tuple[float, ...] = (2, 10, 25, 100)
 OUTSIDE = -1  # the group key of tiles in no region (or with no settlement class)
-_BINS_PER_E = 200.0  # median pre-pass: bins 0.5 % wide in ln(1 + value)
+_BINS_PER_E = 20.0  # median pre-pass: bins 5 % wide in ln(1 + value)
 
 # measure name -> (tile column, factor from the file's unit to the reported unit)
 MEANS = {

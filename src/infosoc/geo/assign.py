@@ -16,6 +16,7 @@ import numpy.typing as npt
 from .tiles import Quadkeys, decode_quadkeys, tile_bounds
 
 OUTSIDE = -1  # the region index of a tile whose centre lies in no region
+_BAND_DEGREES = 0.5  # latitude bands of the point index in assign_points
 _EDGE_TABLE_MAX_ZOOM = 20  # up to here a table of the grid's edges is small (a million rows)
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 
@@ -53,9 +54,10 @@ def assign_points(
 ) -> npt.NDArray[np.int32]:
     """For each point, the index of the first geometry that covers it, or ``OUTSIDE``.
 
-    Each region is prepared once and tested only against the points inside its bounding
-    box, found by binary search in the points sorted by longitude: a region with many
-    vertices is then tested in log time per point, and no shapely object is made per point.
+    Each region is prepared once and tested only against the points near its bounding box.
+    The points are sorted by (latitude band, longitude), so those of a box are a few
+    contiguous runs found by binary search, one per band: no pass over all the points per
+    region, a prepared region tested in log time per point, and no shapely object per point.
     """
     import shapely
 
@@ -63,8 +65,11 @@ def assign_points(
     found = np.full(n, OUTSIDE, dtype=np.int32)
     if n == 0 or len(geometries) == 0:
         return found
-    order = np.argsort(lon, kind="stable")
-    sorted_lon, sorted_lat = lon[order], lat[order]
+    band = np.floor((lat + 90.0) / _BAND_DEGREES)
+    # Bands 400 degrees apart keep every band's longitudes (-180 to 180) in a run of its own.
+    key = band * 400.0 + lon
+    order = np.argsort(key)  # any order of equal keys will do
+    sorted_key, sorted_lon, sorted_lat = key[order], lon[order], lat[order]
     bounds = shapely.bounds(np.asarray(geometries, dtype=object))
     # The last region first, so that where regions overlap or share a border the first
     # region listed is written last and wins.
@@ -72,14 +77,15 @@ def assign_points(
         west, south, east, north = bounds[i]
         if not np.isfinite(west):
             continue  # an empty geometry holds no point
-        start = int(np.searchsorted(sorted_lon, west, side="left"))
-        stop = int(np.searchsorted(sorted_lon, east, side="right"))
-        if start >= stop:
+        bands = np.arange(
+            np.floor((south + 90.0) / _BAND_DEGREES), np.floor((north + 90.0) / _BAND_DEGREES) + 1
+        )
+        starts = np.searchsorted(sorted_key, bands * 400.0 + west, side="left")
+        stops = np.searchsorted(sorted_key, bands * 400.0 + east, side="right")
+        runs = [np.arange(a, b) for a, b in zip(starts, stops, strict=True) if b > a]
+        if not runs:
             continue
-        strip = sorted_lat[start:stop]
-        candidates = np.flatnonzero((strip >= south) & (strip <= north)) + start
-        if candidates.size == 0:
-            continue
+        candidates = np.concatenate(runs)
         geometry = geometries[i]
         shapely.prepare(geometry)
         inside = shapely.intersects_xy(geometry, sorted_lon[candidates], sorted_lat[candidates])
