@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -316,6 +317,60 @@ class Observatory:
             "remove_one": audit.remove_one(coin),
         }
 
+    # programme targets -------------------------------------------------------------------
+    def targets(
+        self,
+        country: str,
+        *,
+        file: Path | str | None = None,
+        as_of: date | str | None = None,
+        lang: Lang = "en",
+    ) -> dict[str, Any]:
+        """A country's declared programme targets, each met, missed, on or off track, or
+        impossible to check, with the evidence, a projection and a scorecard.
+
+        ``file`` is a registry of targets in YAML (docs/targets.md); by default the ones
+        shipped with infosoc. ``as_of`` (a date or "YYYY-MM-DD", default today) decides which
+        deadlines have passed.
+        """
+        from .analysis.targets import evaluate_targets
+
+        day = _as_date(as_of)
+        registry = Path(file) if file is not None else None
+        with self._store() as store:
+            return evaluate_targets(store, country, registry=registry, as_of=day, lang=lang)
+
+    # SWOT --------------------------------------------------------------------------------
+    def swot(
+        self, country: str, *, rules: Path | str | None = None, lang: Lang = "en"
+    ) -> dict[str, Any]:
+        """An evidence-based SWOT: the items the rules find in the data (shipped rules, or a
+        YAML file of your own), each with its evidence, and the review article's own SWOT
+        item by item, supported, contradicted or untestable (docs/swot.md).
+        """
+        from .analysis import swot
+
+        # The targets rule reads the programme-targets scorecard where this version has one.
+        targets = getattr(self, "targets", None)
+        with self._store() as store:
+            return swot.swot(store, country, rules=rules, lang=lang, targets=targets)
+
+    # report ------------------------------------------------------------------------------
+    def report(
+        self,
+        country: str,
+        *,
+        lang: str = "en",
+        fmt: str = "html",
+        out: Path | str | None = None,
+    ) -> Path:
+        """Write the country report (``fmt``: html, pdf or md; ``lang``: en, ru or kk) into
+        the folder ``out`` (default: the current folder) and return its path,
+        ``infosoc-report-KAZ-ru.html`` and the like (docs/report.md)."""
+        from .report.render import write_report
+
+        return write_report(self, country, lang=lang, fmt=fmt, out_dir=out)
+
     def rank_interval(
         self,
         index: str,
@@ -386,6 +441,16 @@ def _unclaimed(folder: Path, claimed: set[Path]) -> list[IngestResult]:
         IngestResult("", "", str(p.relative_to(folder)), "skipped: no source reads it", 0, 0)
         for p in found
     ]
+
+
+def _as_date(value: date | str | None) -> date | None:
+    """A date from a date or an ISO "YYYY-MM-DD" string."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"'{value}' is not a date such as 2026-11-26") from None
 
 
 def _definition(index: str, year: str | None) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import connectivity, divide, egov, indices, ingest  # noqa: F401 - importing registers the commands
+from . import connectivity, divide, egov, indices, ingest, report, swot, targets  # noqa: F401 - importing registers the commands
 from .common import app
 
 __all__ = ["app", "main"]

@@ -300,3 +300,120 @@ def _write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# Line charts for the country report ---------------------------------------------------------
+
+#: Line colours: the country in a strong blue, others in muted tones (colour-blind safe).
+SERIES_COLOURS = (
+    "#1f5fa8", "#e08214", "#4d9221", "#8c510a", "#762a83", "#c51b7d", "#35978f", "#7f7f7f",
+)  # fmt: skip
+
+
+def line_chart(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    x: str,
+    y: str,
+    series: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    highlight: str | None = None,
+    reverse_y: bool = False,
+    y_format: str | None = None,
+    legend_title: str | None = None,
+    width: int = 520,
+    height: int = 240,
+) -> alt.Chart:
+    """One line per ``series`` value over a numeric ``x`` (years), points marked.
+
+    Rows whose ``y`` is None or NaN are left out, so a gap stays a gap: a missing value is
+    never drawn as 0. ``highlight`` draws that series thicker; ``reverse_y`` puts 1 at the top
+    (ranks). Titles come translated from the caller.
+    """
+    import altair as alt
+
+    data = [
+        {x: row[x], y: float(row[y]), series: str(row[series])}
+        for row in rows
+        if _value(str(row.get(series)), row.get(y)) is not None
+    ]
+    names = list(dict.fromkeys(d[series] for d in data))
+    if highlight in names:  # the subject first: it takes the first, strongest colour
+        names.remove(highlight)
+        names.insert(0, highlight)
+    # One series needs no legend: the title names it.
+    legend = (
+        alt.Legend(orient="bottom", columns=min(len(names), 5), labelLimit=220)
+        if len(names) > 1
+        else None
+    )
+    colour = alt.Color(
+        f"{series}:N",
+        title=legend_title,
+        scale=alt.Scale(domain=names, range=list(SERIES_COLOURS[: max(len(names), 1)])),
+        legend=legend,
+    )
+    xs = sorted({d[x] for d in data})
+    # Survey editions are irregular (2003, 2004, 2005, 2008, ...): tick each one when few.
+    x_axis = (
+        alt.Axis(format="d", values=xs, labelOverlap=False, labelAngle=-45)
+        if 1 < len(xs) <= 12
+        else alt.Axis(format="d", tickMinStep=1)
+    )
+    width_of: Any = alt.value(1.6)
+    if highlight is not None:
+        width_of = alt.condition(alt.datum[series] == highlight, alt.value(3.2), alt.value(1.4))
+    y_scale = alt.Scale(zero=False, reverse=reverse_y, nice=True)
+    y_axis = alt.Axis(format=y_format) if y_format else alt.Axis()
+    chart: alt.Chart = (
+        alt.Chart(alt.InlineData(values=data))
+        # Points mark each value where there are few (survey editions); a long yearly series
+        # reads better as lines, and every point is an SVG node the PDF renderer must draw.
+        .mark_line(point=alt.OverlayMarkDef(size=28, filled=True) if len(xs) <= 12 else False)
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title, axis=x_axis, scale=alt.Scale(zero=False, nice=False)),
+            y=alt.Y(f"{y}:Q", title=y_title, scale=y_scale, axis=y_axis),
+            color=colour,
+            strokeWidth=width_of,
+            detail=f"{series}:N",
+        )
+        .properties(title=alt.Title(title, anchor="start"), width=width, height=height)
+        .configure(font=FONT, padding=PADDING)
+        .configure_view(stroke=None)
+        .configure_axis(labelFontSize=10, titleFontSize=11, gridColor="#e6e6e6")
+        .configure_legend(labelFontSize=10, titleFontSize=11)
+        .configure_title(fontSize=13)
+    )
+    return chart
+
+
+def number_locale(lang: Lang) -> dict[str, Any]:
+    """A d3-format locale with the language's decimal and group marks (axis labels "0,8")."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return {
+        "decimal": get_decimal_symbol(lang),
+        "thousands": get_group_symbol(lang),
+        "grouping": [3],
+        "currency": ["", ""],
+    }
+
+
+def chart_svg(chart: alt.TopLevelMixin, lang: Lang, prefix: str) -> str:
+    """``chart`` as SVG markup to inline in an HTML page, its ids prefixed with ``prefix``.
+
+    Vega numbers its clip paths and gradients from 1 in every SVG; two charts inlined in one
+    page would otherwise point at each other's ids.
+    """
+    import vl_convert as vlc
+
+    spec = chart.to_dict()
+    version = _vl_version(vlc.get_vegalite_versions())
+    svg: str = vlc.vegalite_to_svg(
+        spec, vl_version=version, allowed_base_urls=[], format_locale=number_locale(lang)
+    )
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
+    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', svg)

@@ -1,0 +1,43 @@
+"""``infosoc report``: the country report as HTML, PDF or Markdown, in English, Russian or
+Kazakh."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import FromOpt, HomeOpt, app, observatory, run
+
+
+@app.command()
+def report(
+    country: Annotated[str, typer.Argument(help="A country, in any form (KAZ, Қазақстан, ...).")],
+    lang: Annotated[
+        str, typer.Option("--lang", metavar="en|ru|kk", help="Language of the report.")
+    ] = "en",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="html|pdf|md", help="File format.")
+    ] = "html",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder to write into (default: the current folder).", show_default=False
+        ),
+    ] = None,
+    home: HomeOpt = None,
+    mirror: FromOpt = None,
+) -> None:
+    """Write the country report and print its path: infosoc-report-KAZ-ru.html and so on."""
+
+    def action() -> None:
+        from ..report.i18n import parse_lang
+        from ..report.render import parse_format
+
+        # Checked before any data is read, so a wrong option costs nothing and writes nothing.
+        language, kind = parse_lang(lang), parse_format(fmt)
+        path = observatory(home, mirror).report(country, lang=language, fmt=kind, out=out)
+        typer.echo(str(path))
+
+    run(action)

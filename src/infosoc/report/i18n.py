@@ -1,0 +1,131 @@
+"""The report's languages: gettext catalogues read at run time, and numbers and dates by locale.
+
+The catalogues are the ``.po`` files in ``locale/<lang>/LC_MESSAGES/infosoc.po`` (English text
+is the msgid). They are compiled in memory on first use, so a translator edits a ``.po`` file
+and sees the result at once, with no build step (docs/report.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from babel.support import NullTranslations, Translations
+
+from ..errors import InputError
+
+Lang = Literal["en", "ru", "kk"]
+LANGS: tuple[Lang, ...] = ("en", "ru", "kk")
+DOMAIN = "infosoc"
+LOCALE_DIR = Path(__file__).with_name("locale")
+#: What a missing value prints as, in every language: never 0, "nan" or "None".
+MISSING = "—"
+
+
+def parse_lang(lang: str) -> Lang:
+    """``lang`` if the report speaks it, else an InputError naming the choices."""
+    if lang not in LANGS:
+        raise InputError(f"--lang must be en, ru or kk, not '{lang}'")
+    return lang
+
+
+def po_path(lang: str) -> Path:
+    """The catalogue of ``lang``."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """The gettext translations of ``lang``, compiled in memory from its .po file (cached).
+
+    English is the source language: its translations return every msgid unchanged.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    lang = parse_lang(lang)
+    if lang == "en":
+        return NullTranslations()
+    with po_path(lang).open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    buffer = io.BytesIO()
+    # Fuzzy entries are drafts: gettext falls back to English for them, as msgfmt would.
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def missing(lang: str, *, sentence: bool = False) -> str:
+    """The mark of a missing value ("—"), or with ``sentence`` a short text saying so."""
+    if not sentence:
+        return MISSING
+    return translations(lang).gettext("No data.")
+
+
+def _absent(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def format_number(value: Any, lang: str, digits: int = 0) -> str:
+    """``value`` with ``digits`` decimals in the locale's way ("0,86" in ru); "—" if missing."""
+    from babel.numbers import format_decimal
+
+    if _absent(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return str(format_decimal(value, format=pattern, locale=parse_lang(lang)))
+
+
+def format_percent(value: Any, lang: str, digits: int = 1, *, scale: float = 100.0) -> str:
+    """A share as a percentage in the locale's pattern ("85,9 %" in ru); "—" if missing.
+
+    ``value`` is in per cent by default (85.9); give ``scale=1`` for a fraction (0.859).
+    """
+    from babel import Locale
+    from babel.numbers import format_percent as babel_percent
+
+    if _absent(value):
+        return MISSING
+    pattern = Locale.parse(parse_lang(lang)).percent_formats[None].pattern
+    if digits > 0:
+        # Keep the locale's own spacing and sign position, only widen the fraction.
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)
+    return str(babel_percent(float(value) / scale, format=pattern, locale=lang))
+
+
+def format_date(value: dt.date | dt.datetime | str | None, lang: str) -> str:
+    """A date in the locale's long form ("26 ноября 2026 г."); "—" if missing."""
+    from babel.dates import format_date as babel_date
+
+    if value is None or value == "":
+        return MISSING
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return str(babel_date(value, format="long", locale=parse_lang(lang)))
+
+
+def format_month(year: int, month: int, lang: str) -> str:
+    """A month of a year in the locale's own pattern ("сентябрь 2025 г.", "2025 ж. қыркүйек")."""
+    from babel.dates import format_skeleton
+
+    return str(format_skeleton("yMMMM", dt.date(year, month, 1), locale=parse_lang(lang)))
+
+
+def format_ordinal(value: Any, lang: str) -> str:
+    """A rank as an ordinal where the language writes one ("28th"); the catalogues add the
+    Russian and Kazakh endings themselves ("28-е место", "28-орын")."""
+    if _absent(value):
+        return MISSING
+    number = int(value)
+    if lang != "en":
+        return format_number(number, lang)
+    suffix = "th"
+    if number % 100 not in (11, 12, 13):
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number:,}{suffix}"

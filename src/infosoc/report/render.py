@@ -1,0 +1,164 @@
+"""The country report written as HTML, PDF or Markdown, from the Jinja2 templates beside it.
+
+The HTML is one offline file (inline styles and SVG charts); the PDF is WeasyPrint's print of
+the same HTML, with every network fetch refused. A report is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from ..errors import InfosocError, InputError
+from .charts import _write_atomically
+from .country import Chart, CountryReport, collect
+from .i18n import parse_lang, translations
+
+Format = Literal["html", "pdf", "md"]
+FORMATS: tuple[Format, ...] = ("html", "pdf", "md")
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def parse_format(fmt: str) -> Format:
+    """``fmt`` if a report can be written in it, else an InputError naming the choices."""
+    if fmt not in FORMATS:
+        raise InputError(f"--format must be html, pdf or md, not '{fmt}'")
+    return fmt
+
+
+def report_name(iso3: str, lang: str, fmt: str) -> str:
+    """The report's file name: ``infosoc-report-KAZ-ru.html``."""
+    return f"infosoc-report-{iso3}-{lang}.{fmt}"
+
+
+def write_report(
+    obs: Any,
+    country: str,
+    *,
+    lang: str = "en",
+    fmt: str = "html",
+    out_dir: Path | str | None = None,
+    today: dt.date | None = None,
+) -> Path:
+    """Write the report on ``country`` into ``out_dir`` (default: the current folder)."""
+    lang = parse_lang(lang)
+    fmt = parse_format(fmt)  # both checked before any work, so a bad option writes nothing
+    report = collect(obs, country, lang=lang, today=today)
+    data = render(report, fmt)
+    path = Path(out_dir if out_dir is not None else ".") / report_name(report.iso3, lang, fmt)
+    _write_atomically(path, data)
+    return path
+
+
+def render(report: CountryReport, fmt: Format) -> bytes:
+    """The bytes of ``report`` in ``fmt``."""
+    if fmt == "md":
+        return render_markdown(report).encode("utf-8")
+    html = render_html(report)
+    return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
+
+
+def render_html(report: CountryReport) -> str:
+    """The report as one self-contained HTML page, charts inlined as SVG."""
+    from markupsafe import Markup
+
+    tr = translations(report.lang)
+    charts = {
+        chart.key: Markup(svg)
+        for section in report.sections
+        for chart in section.charts
+        if (svg := _chart_svg(chart, report.lang)) is not None
+    }
+    # CSS content for the page footer: the catalogue's words around the page counters.
+    page_label = tr.gettext("Page %(page)s of %(pages)s") % {
+        "page": '" counter(page) "',
+        "pages": '" counter(pages) "',
+    }
+    template = _environment(report.lang, html=True).get_template("report.html.j2")
+    return str(template.render(report=report, charts=charts, page_label=f'"{page_label}"'))
+
+
+def render_markdown(report: CountryReport) -> str:
+    """The report in Markdown: the same sections and tables, without the charts."""
+    template = _environment(report.lang, html=False).get_template("report.md.j2")
+    text = str(template.render(report=report))
+    # Blank lines pile up where optional blocks are left out; two are enough anywhere.
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip() + "\n"
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of ``html`` through WeasyPrint, fetching nothing from anywhere."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # OSError: Pango missing on the machine
+        raise InfosocError(
+            f"PDF reports need WeasyPrint and Pango: pip install 'infosoc[report]' ({exc})"
+        ) from None
+    pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    return pdf
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The report holds everything it shows: any fetch would be a fault, so none is made."""
+    raise InfosocError(f"the report tried to load {url}; reports are offline")
+
+
+def _chart_svg(chart: Chart, lang: str) -> str | None:
+    """The chart as inline SVG, or None when there is nothing to draw or nothing to draw with
+    (Altair and vl-convert come with the ``report`` extra; the tables hold the same data)."""
+    if not any(row.get(chart.y) is not None for row in chart.rows):
+        return None
+    try:
+        import altair  # noqa: F401
+        import vl_convert  # noqa: F401
+    except ImportError:
+        return None
+    from .charts import chart_svg, line_chart
+
+    drawn = line_chart(
+        chart.rows,
+        x=chart.x,
+        y=chart.y,
+        series=chart.series,
+        title=chart.title,
+        x_title=chart.x_title,
+        y_title=chart.y_title,
+        highlight=chart.highlight,
+        reverse_y=chart.reverse_y,
+        y_format=chart.y_format,
+        legend_title=chart.legend_title,
+    )
+    return chart_svg(drawn, parse_lang(lang), prefix=chart.key)
+
+
+@cache
+def _environment(lang: str, *, html: bool) -> Any:
+    """A Jinja2 environment speaking ``lang``: gettext from the catalogues, strict undefined."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=html,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["css_string"] = _css_string
+    env.filters["md"] = _md_cell
+    return env
+
+
+def _css_string(text: str) -> str:
+    """``text`` safe inside a double-quoted CSS string."""
+    return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def _md_cell(text: str) -> str:
+    """``text`` safe inside a Markdown table cell: no pipes or line breaks to split it."""
+    return str(text).replace("|", "\\|").replace("\n", " ")

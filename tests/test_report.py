@@ -1,0 +1,480 @@
+"""`infosoc report`: the country report in three languages and three formats, offline, with
+every number sourced and every missing value shown as missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import io
+import re
+import shutil
+import subprocess
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markupsafe import escape
+
+from infosoc import Observatory
+from infosoc.report.country import CountryReport, collect
+from infosoc.report.i18n import (
+    format_date,
+    format_number,
+    format_percent,
+    missing,
+    po_path,
+    translations,
+)
+from infosoc.report.render import Format, render, report_name, write_report
+
+TODAY = dt.date(2026, 11, 26)
+LANGS = ("en", "ru", "kk")
+FORMATS: tuple[Format, ...] = ("html", "md", "pdf")
+KAZAKH = "ӘҒҚҢӨҰҮҺІәғқңөұүһі"
+HEADINGS = (
+    "Summary",
+    "E-government: the UN E-Government Development Index",
+    "Connectivity",
+    "The digital divide inside the country",
+    "National targets",
+    "Strengths, weaknesses, opportunities and threats",
+    "The review article's claims, checked",
+    "Methodology and sources",
+    "Notes",
+)
+NO_TILES = (
+    "No speed-tile files are held, so the divide between regions cannot be measured. Fetch a "
+    "quarter of Ookla's open tiles with “infosoc divide tiles --type fixed --year YEAR --quarter "
+    "Q” (or put them in the data folder under speed/ookla_open_data_tiles/), then make the "
+    "report again."
+)
+
+
+@pytest.fixture(scope="module")
+def reports(ingested_home: Path, shared_data: Path) -> dict[str, CountryReport]:
+    """The report on Kazakhstan in each language, gathered once for the module."""
+    obs = Observatory(home=ingested_home, mirror=shared_data)
+    return {lang: collect(obs, "KAZ", lang=lang, today=TODAY) for lang in LANGS}
+
+
+@pytest.fixture(scope="module")
+def rendered(reports: dict[str, CountryReport]) -> dict[tuple[str, str], bytes]:
+    pytest.importorskip("weasyprint")
+    return {(lang, fmt): render(reports[lang], fmt) for lang in LANGS for fmt in FORMATS}
+
+
+def _html(rendered: dict[tuple[str, str], bytes], lang: str) -> str:
+    return rendered[(lang, "html")].decode("utf-8")
+
+
+def _text(page: str) -> str:
+    """The visible text of an HTML page (styles and SVG left out)."""
+    body = re.sub(r"<(style|svg)\b.*?</\1>", " ", page, flags=re.S)
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def _section(page: str, key: str) -> str:
+    found = re.search(rf'<section id="{key}">(.*?)</section>', page, flags=re.S)
+    assert found, f"no section {key}"
+    return found.group(1)
+
+
+# The command line --------------------------------------------------------------------------
+@pytest.mark.parametrize(("lang", "fmt"), [("ru", "md"), ("kk", "html")])
+def test_cli_writes_the_report_and_prints_its_path(
+    cli: Any, tmp_path: Path, ingested_home: Path, shared_data: Path, lang: str, fmt: str
+) -> None:
+    out = tmp_path / "out"
+    result = cli(
+        "report", "Қазақстан", "--lang", lang, "--format", fmt, "--out", out,
+        "--home", ingested_home, "--from", shared_data,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    path = out / f"infosoc-report-KAZ-{lang}.{fmt}"
+    assert result.stdout.strip() == str(path)
+    assert path.stat().st_size > 10_000
+    assert sorted(p.name for p in out.iterdir()) == [path.name]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lang", "de"], "--lang must be en, ru or kk, not 'de'"),
+        (["--format", "docx"], "--format must be html, pdf or md, not 'docx'"),
+        (["--lang", "kk", "--format", "PDF"], "--format must be html, pdf or md, not 'PDF'"),
+    ],
+)
+def test_a_bad_language_or_format_is_one_line_exit_2_and_no_file(
+    cli: Any, tmp_path: Path, ingested_home: Path, args: list[str], message: str
+) -> None:
+    out = tmp_path / "out"
+    result = cli("report", "KAZ", *args, "--out", out, "--home", ingested_home)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {message}\n"
+    assert result.stdout == ""
+    assert not out.exists()
+
+
+def test_an_unknown_country_is_one_line_and_no_file(
+    cli: Any, tmp_path: Path, ingested_home: Path
+) -> None:
+    result = cli("report", "Atlantis", "--out", tmp_path, "--home", ingested_home)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+# What every report holds -------------------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_format_is_produced(rendered: dict[tuple[str, str], bytes], lang: str) -> None:
+    assert rendered[(lang, "html")].startswith(b"<!DOCTYPE html>")
+    assert rendered[(lang, "md")].startswith(b"# ")
+    assert rendered[(lang, "pdf")].startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_section_headings_come_from_the_catalogues(
+    rendered: dict[tuple[str, str], bytes], lang: str
+) -> None:
+    page, markdown = _html(rendered, lang), rendered[(lang, "md")].decode("utf-8")
+    for heading in HEADINGS:
+        translated = translations(lang).gettext(heading)
+        if lang != "en":
+            assert translated != heading, f"{heading!r} is not translated into {lang}"
+        assert f">{escape(translated)}</h2>" in page
+        assert f"## {translated}\n" in markdown
+
+
+def test_the_kazakh_report_is_written_in_kazakh_letters(
+    rendered: dict[tuple[str, str], bytes],
+) -> None:
+    text = _text(_html(rendered, "kk"))
+    assert set("әғқңөұүі") <= set(text)
+    assert "Қазақстан: цифрлық даму" in text
+    assert "Ұлттық нысаналы көрсеткіштер" in text and "Әдістеме және дереккөздер" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "egdi", "share", "date"),
+    [
+        ("en", "0.8628", "85.9%", "November 26, 2026"),
+        ("ru", "0,8628", "85,9\xa0%", "26 ноября 2026"),
+        ("kk", "0,8628", "85,9%", "2026\u202fж. 26 қараша"),
+    ],
+)
+def test_numbers_and_dates_follow_the_locale(
+    rendered: dict[tuple[str, str], bytes], lang: str, egdi: str, share: str, date: str
+) -> None:
+    page = _html(rendered, lang)
+    text = _text(page)
+    assert egdi in text and share in text and date in text
+    if lang != "en":  # a decimal point would be an English number left in (the article's
+        # claims are quoted as written, so their section is left out of this check)
+        ours = _text(page.replace(_section(page, "article"), ""))
+        assert not re.search(r"\b0\.\d", ours)
+        assert "8\xa0533\xa0649" in text  # internet users in 2011, grouped the locale's way
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_missing_values_are_shown_as_missing_never_as_zero(
+    rendered: dict[tuple[str, str], bytes], lang: str
+) -> None:
+    page = _html(rendered, lang)
+    for fmt_text in (_text(page), rendered[(lang, "md")].decode("utf-8")):
+        assert not re.search(r"\b(nan|NaN|None|null|inf)\b", fmt_text)
+    # No tile files are held: the divide section says so, with no table and no number.
+    divide = _section(page, "divide")
+    assert f">{escape(translations(lang).gettext(NO_TILES))}</p>" in divide
+    assert "<table" not in divide and not re.search(r"\b0\b", _text(divide))
+    # The population of 2011-2017 is not held: its cells show the missing mark.
+    users = re.search(r'<table class="users[^"]*">(.*?)</table>', page, flags=re.S)
+    assert users and f'<td class="num ">{missing(lang)}</td>' in users.group(1)
+
+
+def test_every_number_has_a_footnote_to_its_source(reports: dict[str, CountryReport]) -> None:
+    report = reports["en"]
+    egdi = next(s for s in report.sections if s.key == "egdi")
+    assert all(row[0].notes for row in egdi.tables[0].rows)  # one note per edition
+    notes = {n.number: n.text for n in report.notes}
+    first = egdi.tables[0].rows[0][0]
+    assert "EGOV_DATA_2003.csv" in notes[first.notes[0]]
+    assert "retrieved" in notes[first.notes[0]]
+    assert sorted(notes) == list(range(1, len(notes) + 1))  # numbered in reading order
+    methodology = next(s for s in report.sections if s.key == "methodology")
+    publishers = " ".join(row[0].text for row in methodology.tables[0].rows)
+    assert "UN DESA" in publishers and "World Bank" in publishers
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_html_is_one_offline_file(rendered: dict[tuple[str, str], bytes], lang: str) -> None:
+    page = _html(rendered, lang)
+    assert not re.search(r"<script|<link|<img|<iframe|@import|url\(\s*['\"]?(https?:)?//", page)
+    assert not re.search(r"\bsrc\s*=", page)
+    assert page.count("<svg") == 3  # the charts, inline
+
+
+# The PDF -----------------------------------------------------------------------------------
+def _pdf_objects(pdf: bytes) -> Iterator[bytes]:
+    """The PDF's bytes and every stream in it, decompressed where Flate-compressed."""
+    yield pdf
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        data = pdf[match.end() : pdf.find(b"endstream", match.end())]
+        try:
+            yield zlib.decompressobj().decompress(data)
+        except zlib.error:
+            continue
+
+
+def _text_layer(pdf: bytes) -> set[str]:
+    """Every character the PDF's ToUnicode maps name: what copying the text gives."""
+    found: set[str] = set()
+    for data in _pdf_objects(pdf):
+        if b"begincmap" not in data:
+            continue
+        for _glyph, code in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", data):
+            text = bytes.fromhex(code.decode()).decode("utf-16-be", errors="ignore")
+            found.update(text)
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_pdf_has_several_pages(rendered: dict[tuple[str, str], bytes], lang: str) -> None:
+    pdf = rendered[(lang, "pdf")]
+    pages = sum(len(re.findall(rb"/Type\s*/Page\b(?!s)", data)) for data in _pdf_objects(pdf))
+    assert pages >= 6
+
+
+def test_the_kazakh_pdf_text_layer_has_the_kazakh_letters(
+    rendered: dict[tuple[str, str], bytes],
+) -> None:
+    layer = _text_layer(rendered[("kk", "pdf")])
+    used = set(KAZAKH) & set(_text(_html(rendered, "kk")))
+    assert used >= set("әғқңөұүіҚӘҰӨ")
+    assert used <= layer
+
+
+def test_the_pdf_fonts_cover_every_kazakh_letter(rendered: dict[tuple[str, str], bytes]) -> None:
+    weasyprint = pytest.importorskip("weasyprint")
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    if shutil.which("fc-match") is None:
+        pytest.skip("fontconfig's fc-match is needed to find the font files")
+    document = weasyprint.HTML(string=_html(rendered, "kk")).render()
+    document.write_pdf()
+    families = {font.family for font in document.fonts.values()}
+    assert families == {"DejaVu Sans"}
+    # No glyph was drawn as a box: WeasyPrint lists the code points a font lacked.
+    assert all(not font.missing for font in document.fonts.values())
+    for family in families:
+        file = subprocess.run(
+            ["fc-match", "--format=%{file}", family], capture_output=True, text=True, check=True
+        ).stdout
+        cmap = ttlib.TTFont(file, lazy=True).getBestCmap()
+        assert [c for c in KAZAKH if ord(c) not in cmap] == []
+
+
+# Translations ------------------------------------------------------------------------------
+def _msgids() -> set[str]:
+    """Every msgid the report's code and templates use, extracted as pybabel would."""
+    from babel.messages.extract import extract_from_dir
+
+    root = Path(po_path("ru")).parents[3]  # src/infosoc/report
+    method_map = [("**.py", "python"), ("templates/**.j2", "jinja2")]
+    options = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+    found = extract_from_dir(
+        root, method_map, options_map=options, keywords={"_": None, "gettext": None,
+                                                          "ngettext": (1, 2), "N_": None},
+    )  # fmt: skip
+    ids: set[str] = set()
+    for _file, _line, message, _comments, _context in found:
+        ids.add(message[0] if isinstance(message, tuple) else message)
+    return ids
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_every_msgid_has_a_translation(lang: str) -> None:
+    from babel.messages.pofile import read_po
+
+    with po_path(lang).open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    used = _msgids()
+    assert len(used) > 100
+    for msgid in sorted(used):
+        message = catalog.get(msgid)
+        assert message is not None, f"{lang}: {msgid!r} is not in the catalogue"
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(s.strip() for s in strings), f"{lang}: {msgid!r} has no translation"
+        assert not message.fuzzy, f"{lang}: {msgid!r} is fuzzy"
+        # The translation keeps every placeholder of the source text.
+        wanted = set(re.findall(r"%\(\w+\)s", message.id[0] if message.pluralizable else msgid))
+        assert all(set(re.findall(r"%\(\w+\)s", s)) == wanted for s in strings), msgid
+
+
+def test_the_template_catalogue_is_in_step_with_the_code() -> None:
+    from babel.messages.pofile import read_po
+
+    with (po_path("ru").parents[2] / "infosoc.pot").open("rb") as handle:
+        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    assert _msgids() == template
+
+
+@pytest.mark.parametrize(
+    ("lang", "number", "percent", "date"),
+    [
+        ("en", "0.86", "85.9%", "November 26, 2026"),
+        ("ru", "0,86", "85,9\xa0%", "26 ноября 2026\u202fг."),
+        ("kk", "0,86", "85,9%", "2026\u202fж. 26 қараша"),
+    ],
+)
+def test_locale_formats(lang: str, number: str, percent: str, date: str) -> None:
+    assert format_number(0.8628, lang, 2) == number
+    assert format_percent(85.94, lang) == percent
+    assert format_date(TODAY, lang) == date
+    assert format_number(None, lang) == format_number(float("nan"), lang) == "—"
+    assert missing(lang, sentence=True) != "—"
+
+
+# Targets and SWOT, with small fixtures ---------------------------------------------------------
+TARGETS: dict[str, Any] = {
+    "country": "KAZ",
+    "as_of": "2026-11-26",
+    "registry": "test",
+    "targets": [
+        {
+            "id": "users-2022", "title": "Internet users", "indicator": "IT.NET.USER.ZS",
+            "unit": "% of population", "baseline": None,
+            "target": {"value": 82.0, "direction": "at_least", "deadline": "2022"},
+            "source_document": {"title": "Digital Kazakhstan", "url": None, "cited_in": "x"},
+            "status": "met",
+            "observed": {"period": "2022", "value": 88.5,
+                         "source": {"source": "worldbank", "file_name": "WDI_X.csv",
+                                    "retrieved": "2026-11-26"}},
+            "projection": None, "required_growth": None, "observed_growth": None,
+            "reason": "met in 2022",
+        },
+        {
+            "id": "villages", "title": "Villages online", "indicator": None, "unit": "villages",
+            "baseline": None, "target": {"value": 1250, "direction": "at_least",
+                                         "deadline": "2021-12-31"},
+            "source_document": {"title": "Digital Kazakhstan", "url": None, "cited_in": "x"},
+            "status": "no_data", "observed": None, "projection": None,
+            "required_growth": None, "observed_growth": None, "reason": "no series",
+        },
+    ],
+    "scorecard": {"declared": 2, "met": 1, "missed": 0, "on_track": 0, "off_track": 0,
+                  "no_data": 1, "share_achieved": 0.5, "share_uncheckable": 0.5},
+}  # fmt: skip
+SWOT: dict[str, Any] = {
+    "country": "KAZ",
+    "peer_groups": {},
+    "items": [
+        {"kind": "strength", "rule": "r1", "text": "EGDI well above the peers",
+         "evidence": {"indicator": "egov.egdi", "label": "EGDI", "value": 0.86, "period": "2022",
+                      "unit": "index", "peer_median": 0.64, "peer_group": "upper middle",
+                      "peers": 55, "trend": None,
+                      "source": {"source": "un-egov", "file_name": "EGOV_DATA_2022.csv",
+                                 "retrieved": "2026-11-26"}}},
+    ],
+    "article": [
+        {"kind": "threat", "number": 1, "text_ru": "Угроза", "text_en": "A threat",
+         "text_kk": "Қатер", "verdict": "untestable", "reason": "no series", "evidence": None},
+    ],
+    "summary": {},
+}  # fmt: skip
+
+
+class _WithFixtures:
+    """The real Observatory, with targets and SWOT answered by fixtures (or absent)."""
+
+    def __init__(self, obs: Observatory, *, present: bool) -> None:
+        self._obs = obs
+        if present:
+            self.targets = lambda country, **kw: TARGETS
+            self.swot = lambda country, **kw: SWOT
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("targets", "swot"):
+            raise AttributeError(name)
+        return getattr(self._obs, name)
+
+
+@pytest.fixture(scope="module")
+def fixture_reports(ingested_home: Path, shared_data: Path) -> dict[bool, CountryReport]:
+    obs = Observatory(home=ingested_home, mirror=shared_data)
+    return {
+        present: collect(_WithFixtures(obs, present=present), "KAZ", lang="ru", today=TODAY)
+        for present in (True, False)
+    }
+
+
+def test_targets_and_swot_from_their_json(fixture_reports: dict[bool, CountryReport]) -> None:
+    page = render(fixture_reports[True], "html").decode("utf-8")
+    targets, swot = _text(_section(page, "targets")), _text(_section(page, "swot"))
+    assert "достигнуто" in targets and "нет данных" in targets
+    assert "≥ 82 (2022)" in targets and "88,5 (2022)" in targets
+    assert "≥ 1\xa0250 (31 декабря 2021\u202fг.)" in targets
+    assert "доля достигнутых" in targets and "50\xa0%" in targets
+    assert "EGDI well above the peers" in swot and "Угроза" in swot and "не проверяемо" in swot
+    assert "Слабые стороны" in swot and "В имеющихся данных не найдено." in swot
+
+
+def test_without_targets_or_swot_the_sections_say_so(
+    fixture_reports: dict[bool, CountryReport],
+) -> None:
+    page = render(fixture_reports[False], "html").decode("utf-8")
+    assert "Эта версия infosoc не умеет проверять" in _text(_section(page, "targets"))
+    assert "Эта версия infosoc не умеет строить SWOT-анализ" in _text(_section(page, "swot"))
+
+
+# The divide, when tiles are held ------------------------------------------------------------
+def test_the_divide_section_reports_each_quarter_held(
+    tmp_path: Path, ingested_home: Path, shared_data: Path
+) -> None:
+    pytest.importorskip("shapely")
+    from infosoc.geo.synthetic_tiles import synthetic_tiles, write_tiles
+
+    mirror = tmp_path / "data"
+    shutil.copytree(shared_data / "geo", mirror / "geo")
+    for quarter, month in ((1, "01"), (2, "04")):
+        folder = mirror / f"speed/ookla_open_data_tiles/type=fixed/year=2023/quarter={quarter}"
+        folder.mkdir(parents=True)
+        table = synthetic_tiles(4_000, seed=20 + quarter, year=2023)
+        write_tiles(table, folder / f"2023-{month}-01_performance_fixed_tiles.parquet")
+    obs = Observatory(home=ingested_home, mirror=mirror)
+    report = collect(obs, "KAZ", lang="kk", today=TODAY)
+    divide = next(s for s in report.sections if s.key == "divide")
+    assert divide.missing is None
+    quarters = [row[0].text for row in divide.tables[0].rows]
+    assert quarters == ["2023 ж. 1-тоқсан", "2023 ж. 2-тоқсан"]
+    assert all(row[0].notes for row in divide.tables[0].rows)
+
+
+# Writing -----------------------------------------------------------------------------------
+def test_a_failed_render_leaves_no_file(
+    tmp_path: Path, ingested_home: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infosoc.report import render as render_module
+
+    target = tmp_path / report_name("KAZ", "en", "md")
+    target.write_text("the previous report\n")
+
+    def broken(report: CountryReport, fmt: str) -> bytes:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(render_module, "render", broken)
+    obs = Observatory(home=ingested_home, mirror=shared_data)
+    with pytest.raises(RuntimeError):
+        write_report(obs, "KAZ", lang="en", fmt="md", out_dir=tmp_path)
+    assert target.read_text() == "the previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_the_api_writes_into_the_folder_given(
+    tmp_path: Path, ingested_home: Path, shared_data: Path
+) -> None:
+    obs = Observatory(home=ingested_home, mirror=shared_data)
+    path = obs.report("Kazakhstan", lang="en", fmt="md", out=tmp_path)
+    assert path == tmp_path / "infosoc-report-KAZ-en.md"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Digital development of Kazakhstan\n")
+    assert "[^1]: UN DESA" in text and io.StringIO(text).readline()
