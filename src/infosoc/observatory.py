@@ -342,18 +342,27 @@ class Observatory:
 
     # SWOT --------------------------------------------------------------------------------
     def swot(
-        self, country: str, *, rules: Path | str | None = None, lang: Lang = "en"
+        self,
+        country: str,
+        *,
+        rules: Path | str | None = None,
+        lang: Lang = "en",
+        targets: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """An evidence-based SWOT: the items the rules find in the data (shipped rules, or a
         YAML file of your own), each with its evidence, and the review article's own SWOT
         item by item, supported, contradicted or untestable (docs/swot.md).
+
+        ``targets``: a result of :meth:`targets` already computed, for the targets rule;
+        by default it is computed when a rule needs it.
         """
         from .analysis import swot
 
-        # The targets rule reads the programme-targets scorecard where this version has one.
-        targets = getattr(self, "targets", None)
+        def scorecard(iso3: str) -> dict[str, Any]:
+            return targets if targets is not None else self.targets(iso3)
+
         with self._store() as store:
-            return swot.swot(store, country, rules=rules, lang=lang, targets=targets)
+            return swot.swot(store, country, rules=rules, lang=lang, targets=scorecard)
 
     # report ------------------------------------------------------------------------------
     def report(

@@ -69,12 +69,13 @@ def project(trend: Trend, time: float, level: float = LEVEL) -> Projection:
     half-width = t(1 - (1 - level) / 2, n - 2) * s * sqrt(1 + 1/n + (time - mean)^2 / Sxx),
     the textbook interval for one future value under the linear model with normal errors.
     """
-    from scipy import stats  # scipy is slow to import; only projections need it
+    # scipy.special alone: scipy.stats would cost a second of import for one quantile.
+    from scipy.special import stdtrit
 
     value = trend.at(time)
     if trend.residual_sd is None:
         return Projection(value, None, None)
-    quantile = float(stats.t.ppf(1 - (1 - level) / 2, trend.n - 2))
+    quantile = float(stdtrit(trend.n - 2, 1 - (1 - level) / 2))  # Student's t quantile
     spread = math.sqrt(1 + 1 / trend.n + (time - trend.mean_time) ** 2 / trend.sxx)
     half = quantile * trend.residual_sd * spread
     return Projection(value, value - half, value + half)

@@ -409,7 +409,9 @@ def chart_svg(chart: alt.TopLevelMixin, lang: Lang, prefix: str) -> str:
     """
     import vl_convert as vlc
 
-    spec = chart.to_dict()
+    # Altair's schema validation costs a tenth of a second per chart; the tests validate the
+    # charts infosoc draws, so a report does not repeat it.
+    spec = chart.to_dict(validate=False)
     version = _vl_version(vlc.get_vegalite_versions())
     svg: str = vlc.vegalite_to_svg(
         spec, vl_version=version, allowed_base_urls=[], format_locale=number_locale(lang)

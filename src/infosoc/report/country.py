@@ -929,6 +929,7 @@ def _targets(ctx: _Context) -> Section:
         result = ctx.obs.targets(ctx.iso3, lang=s.lang)
     except InfosocError:
         result = None
+    ctx.facts["targets_result"] = result  # the SWOT's targets rule reads the same scorecard
     targets = (result or {}).get("targets") or []
     if not targets:
         section.missing = s._(
@@ -1069,7 +1070,7 @@ def _swot(ctx: _Context) -> Section:
         section.missing = s._("This version of infosoc cannot derive a SWOT analysis.")
         return section
     try:
-        result = ctx.obs.swot(ctx.iso3, lang=s.lang)
+        result = ctx.obs.swot(ctx.iso3, lang=s.lang, targets=ctx.facts.get("targets_result"))
     except InfosocError:
         result = None
     items = (result or {}).get("items") or []
