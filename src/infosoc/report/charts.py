@@ -419,3 +419,14 @@ def chart_svg(chart: alt.TopLevelMixin, lang: Lang, prefix: str) -> str:
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', svg)
+
+
+def warm_up_charts() -> None:
+    """Import Altair and start vl-convert's engine (its first chart costs half a second)."""
+    import altair  # noqa: F401
+    import vl_convert as vlc
+
+    spec = {"data": {"values": [{"x": 0}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
+    vlc.vegalite_to_svg(
+        spec, vl_version=_vl_version(vlc.get_vegalite_versions()), allowed_base_urls=[]
+    )
