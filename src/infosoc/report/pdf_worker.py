@@ -53,6 +53,8 @@ def _warm_up() -> None:
     """Import and start everything rendering needs, before the report arrives."""
     import weasyprint  # noqa: F401
 
+    from . import country, render  # noqa: F401 - unpickling the report needs them
+
     try:
         from .charts import warm_up_charts
 
