@@ -45,23 +45,24 @@ def write_report(
     """Write the report on ``country`` into ``out_dir`` (default: the current folder)."""
     lang = parse_lang(lang)
     fmt = parse_format(fmt)  # both checked before any work, so a bad option writes nothing
-    if fmt == "pdf":
-        report, data = _collect_and_print(obs, country, lang, today)
-    else:
+    if fmt == "md":
         report = collect(obs, country, lang=lang, today=today)
         data = render(report, fmt)
+    else:
+        report, data = _collect_and_render(obs, country, lang, fmt, today)
     path = Path(out_dir if out_dir is not None else ".") / report_name(report.iso3, lang, fmt)
     _write_atomically(path, data)
     return path
 
 
-def _collect_and_print(
-    obs: Any, country: str, lang: str, today: dt.date | None
+def _collect_and_render(
+    obs: Any, country: str, lang: str, fmt: Format, today: dt.date | None
 ) -> tuple[CountryReport, bytes]:
-    """Gather the report while a child process loads WeasyPrint, then let it print the PDF."""
-    from .pdf_worker import PdfWorker
+    """Gather the report while a child process loads WeasyPrint and the chart engine, then
+    let it draw the charts and write the HTML or PDF."""
+    from .worker import RenderWorker
 
-    worker = PdfWorker()
+    worker = RenderWorker(fmt)
     try:
         report = collect(obs, country, lang=lang, today=today)
         return report, worker.render(report)
