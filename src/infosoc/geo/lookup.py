@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError
+from ..files import file_sha256, replacing
 from .assign import OUTSIDE, assign_points, centres_of_tiles, distance_to_nearest_km
 from .places import Places, SettlementRule
 from .tiles import decode_quadkeys
@@ -42,15 +41,6 @@ class TileLookup:
     outside: int
     reused: bool
     settlements: bool
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in 4 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(4 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _cache_key(
@@ -118,21 +108,6 @@ def _arrow(values: np.ndarray[Any, Any], missing: np.ndarray[Any, Any] | None = 
     return pa.Array.from_buffers(kind, len(data), [validity, pa.py_buffer(data)], nulls)
 
 
-def _write_atomically(table: Any, path: Path) -> None:
-    import pyarrow.parquet as pq
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    os.close(fd)
-    try:
-        # A cache file, read back at once: fast LZ4 rather than small zstd.
-        pq.write_table(table, tmp, compression="lz4")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def build_lookup(
     tiles_path: Path,
     regions: Regions,
@@ -197,5 +172,7 @@ def build_lookup(
             "regions": json.dumps(list(regions.keys), ensure_ascii=False),
         }
     )
-    _write_atomically(table, path)
+    # A cache file, read back at once: fast LZ4 rather than small zstd.
+    with replacing(path) as tmp:
+        pq.write_table(table, tmp, compression="lz4")
     return TileLookup(path, len(quadkeys), outside, reused=False, settlements=with_settlements)

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import html
 import math
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import InfosocError, InputError
+from ..files import write_atomically
 from ..geo.countries import Lang
 from ..i18n import label
 
@@ -243,7 +242,7 @@ def save_chart(chart: alt.TopLevelMixin, path: Path) -> Path:
     if suffix not in SUFFIXES:
         raise InputError(f"{path}: unknown chart format '{suffix}'; use {', '.join(SUFFIXES)}")
     data = _render(chart, suffix)
-    _write_atomically(path, data)
+    write_atomically(path, data)
     return path
 
 
@@ -286,20 +285,6 @@ def _vl_version(supported: Sequence[str]) -> str | None:
 
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     return major_minor if major_minor in supported else None
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, so a failure leaves no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a figure is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # Line charts for the country report ---------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import InfosocError, InputError
-from .charts import _write_atomically
+from ..files import write_atomically
 from .country import Chart, CountryReport, collect
 from .i18n import parse_lang, translations
 
@@ -51,7 +51,7 @@ def write_report(
     else:
         report, data = _collect_and_render(obs, country, lang, fmt, today)
     path = Path(out_dir if out_dir is not None else ".") / report_name(report.iso3, lang, fmt)
-    _write_atomically(path, data)
+    write_atomically(path, data)
     return path
 
 

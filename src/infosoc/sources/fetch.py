@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -13,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from ..errors import SourceError
+from ..files import write_atomically
 from .base import RawFile
 
 RETRIES = 3
@@ -38,24 +37,12 @@ def cached(path: Path) -> RawFile | None:
     )
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_to_cache(path: Path, data: bytes, url: str) -> RawFile:
     """Write a complete download and its retrieval record; never a partial file."""
     when = datetime.now(UTC)
-    _atomic_write(path, data)
+    write_atomically(path, data)
     record = {"url": url, "retrieved_at": when.isoformat()}
-    _atomic_write(_sidecar(path), json.dumps(record).encode())
+    write_atomically(_sidecar(path), json.dumps(record).encode())
     return RawFile(path=path, data=data, retrieved_at=when, retrieved_from=url)
 
 

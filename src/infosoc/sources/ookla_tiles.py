@@ -10,7 +10,6 @@ aggregating tiles to regions is the caller's job. docs/sources/ookla-tiles.md ha
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -26,7 +25,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import InputError, SourceError
-from .fetch import BACKOFF_SECONDS, RETRIES, TIMEOUT, _atomic_write, _sidecar
+from ..files import file_sha256, write_atomically
+from .fetch import BACKOFF_SECONDS, RETRIES, TIMEOUT, _sidecar
 
 Kind = Literal["fixed", "mobile"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
@@ -151,12 +151,7 @@ class TileFileInfo:
 
     def sha256(self) -> str:
         """The file's SHA-256; reads the whole file, so it is computed only when asked for."""
-        return _sha256(self.path)
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+        return file_sha256(self.path)
 
 
 def _is_number(kind: pa.DataType) -> bool:
@@ -308,7 +303,7 @@ class _Partial:
     def remember(self, size: int | None) -> None:
         self.size = size
         record = {"url": self.url, "etag": self.etag, "size": size}
-        _atomic_write(self.record, json.dumps(record).encode())
+        write_atomically(self.record, json.dumps(record).encode())
 
     def start(self, etag: str | None, size: int | None) -> None:
         """A whole body is coming: forget the old bytes, record which version this is."""
@@ -492,5 +487,5 @@ def fetch_tiles(
     }
     os.replace(partial.part, final)
     partial.record.unlink(missing_ok=True)
-    _atomic_write(_sidecar(final), json.dumps(record).encode())
+    write_atomically(_sidecar(final), json.dumps(record).encode())
     return final
