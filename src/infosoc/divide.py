@@ -22,8 +22,9 @@ from .analysis.divide import (
     quarter_of,
 )
 from .errors import InputError, NotFoundError
-from .geo.countries import Lang, resolve
+from .geo.countries import resolve
 from .geo.places import Places, SettlementRule, load_places
+from .i18n import parse_lang
 
 if TYPE_CHECKING:
     from .geo.regions import Regions
@@ -298,12 +299,6 @@ def _measure_unit(measure: str, lang: str) -> str:
     if measure.startswith("share"):
         return _UNITS["share"][lang]
     return _UNITS["mbps" if measure.endswith("_mbps") else "ms"][lang]
-
-
-def parse_lang(lang: str) -> Lang:
-    if lang not in ("en", "ru", "kk"):
-        raise InputError(f"language must be en, ru or kk, not '{lang}'")
-    return lang  # type: ignore[return-value]
 
 
 def _quarter_file(spec: str) -> QuarterFile:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .geo.countries import Lang
+from .errors import InputError
+from .geo.countries import LANGS, Lang
 
 _LABELS: dict[str, tuple[str, str, str]] = {
     "year": ("Year", "Год", "Жыл"),
@@ -41,3 +42,10 @@ def label(key: str, lang: Lang = "en") -> str:
     """The label of ``key`` in ``lang``; the key itself when there is none."""
     found = _LABELS.get(key)
     return found[_INDEX[lang]] if found else key
+
+
+def parse_lang(lang: str) -> Lang:
+    """``lang`` if infosoc speaks it, else an InputError naming the choices."""
+    if lang not in LANGS:
+        raise InputError(f"--lang must be en, ru or kk, not '{lang}'")
+    return lang

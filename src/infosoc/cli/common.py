@@ -45,12 +45,6 @@ FromOpt = Annotated[
 T = TypeVar("T")
 
 
-def parse_lang(value: str) -> Lang:
-    if value not in ("en", "ru", "kk"):
-        raise InfosocError(f"--lang must be en, ru or kk, not '{value}'")
-    return value  # type: ignore[return-value]
-
-
 def observatory(home: Path | None, mirror: Path | None = None) -> Any:
     from ..observatory import Observatory
 

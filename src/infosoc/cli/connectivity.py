@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from ..analysis.connectivity import PeerBy
     from ..analysis.download_time import Convention
 
-from .common import FormatOpt, HomeOpt, LangOpt, app, emit, observatory, parse_lang, run
+from ..i18n import parse_lang
+from .common import FormatOpt, HomeOpt, LangOpt, app, emit, observatory, run
 
 StartOpt = Annotated[
     str | None, typer.Option("--start", help="First period: 2015, 2020-Q1 or 2020-04.")

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..i18n import parse_lang
 from ..render import Format
-from .common import FormatOpt, FromOpt, HomeOpt, LangOpt, app, emit, observatory, parse_lang, run
+from .common import FormatOpt, FromOpt, HomeOpt, LangOpt, app, emit, observatory, run
 from .common import progress_bar as _progress_bar
 
 if TYPE_CHECKING:

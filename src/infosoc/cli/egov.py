@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import parse_lang
 from ..render import Format
 from .common import (
     FormatOpt,
@@ -15,7 +16,6 @@ from .common import (
     emit,
     label,
     observatory,
-    parse_lang,
     run,
 )
 

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 import typer
 
 from ..geo.countries import Lang
+from ..i18n import parse_lang
 from ..render import MISSING, Format, to_csv, to_json
-from .common import FormatOpt, HomeOpt, LangOpt, app, observatory, parse_lang, run
+from .common import FormatOpt, HomeOpt, LangOpt, app, observatory, run
 
 #: Headings and words of the table, in English, Russian and Kazakh.
 _WORDS: dict[str, tuple[str, str, str]] = {

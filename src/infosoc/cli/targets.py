@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
+from ..i18n import parse_lang
 from ..render import Format
-from .common import FormatOpt, HomeOpt, LangOpt, app, emit, observatory, parse_lang, run
+from .common import FormatOpt, HomeOpt, LangOpt, app, emit, observatory, run
 
 COLUMNS = [
     "id",

@@ -12,25 +12,18 @@ import io
 import math
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from babel.support import NullTranslations, Translations
 
-from ..errors import InputError
+from ..geo.countries import LANGS, Lang
+from ..i18n import parse_lang
 
-Lang = Literal["en", "ru", "kk"]
-LANGS: tuple[Lang, ...] = ("en", "ru", "kk")
+__all__ = ["LANGS", "Lang", "parse_lang"]
 DOMAIN = "infosoc"
 LOCALE_DIR = Path(__file__).with_name("locale")
 #: What a missing value prints as, in every language: never 0, "nan" or "None".
 MISSING = "—"
-
-
-def parse_lang(lang: str) -> Lang:
-    """``lang`` if the report speaks it, else an InputError naming the choices."""
-    if lang not in LANGS:
-        raise InputError(f"--lang must be en, ru or kk, not '{lang}'")
-    return lang
 
 
 def po_path(lang: str) -> Path:
