@@ -8,7 +8,6 @@ by default and on Spark when the caller passes a Spark-backed Ibis connection.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,15 +264,16 @@ def divide_indicators(
     }
 
 
-_QUARTER_IN_NAME = re.compile(r"(\d{4})-(\d{2})-01_performance_(fixed|mobile)_tiles")
-
-
 def quarter_of(path: Path) -> str | None:
-    """'2023 Q1' from Ookla's file name (2023-01-01_performance_fixed_tiles.parquet)."""
-    match = _QUARTER_IN_NAME.search(path.name)
-    if not match or match.group(2) not in ("01", "04", "07", "10"):
+    """'2023 Q1' from Ookla's file name (2023-01-01_performance_fixed_tiles.parquet), or None
+    for a file named otherwise."""
+    from ..sources.ookla_tiles import TileQuarter
+
+    try:
+        quarter = TileQuarter.from_name(path.name)
+    except InputError:
         return None
-    return f"{match.group(1)} Q{(int(match.group(2)) - 1) // 3 + 1}"
+    return f"{quarter.year} Q{quarter.quarter}"
 
 
 REPORT_MEASURES = ("mean_download_mbps", "median_download_mbps", "share_below_10_mbps")
