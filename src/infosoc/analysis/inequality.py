@@ -114,16 +114,14 @@ class Trend:
 
 def linear_trend(values: Sequence[float], at: Sequence[float] | None = None) -> Trend | None:
     """The slope of values per unit of ``at`` (default 0, 1, 2, …); None under two values."""
+    from .trend import fit
+
     y = np.asarray(values, dtype=np.float64)
     t = np.arange(y.size, dtype=np.float64) if at is None else np.asarray(at, dtype=np.float64)
     if t.shape != y.shape:
         raise InputError(f"{y.size} values at {t.size} points")
-    if y.size < 2 or np.ptp(t) == 0:
+    line = fit(list(t), list(y))
+    if line is None:
         return None
-    t = t - t.mean()
-    slope = float(np.dot(t, y - y.mean()) / np.dot(t, t))
-    if y.size < 3:
-        return Trend(slope, None, int(y.size))
-    residuals = y - y.mean() - slope * t
-    stderr = math.sqrt(float(np.dot(residuals, residuals)) / (y.size - 2) / float(np.dot(t, t)))
-    return Trend(slope, stderr, int(y.size))
+    stderr = None if line.residual_sd is None else line.residual_sd / math.sqrt(line.sxx)
+    return Trend(line.slope, stderr, line.n)
