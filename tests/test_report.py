@@ -9,6 +9,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
-from infosoc import Observatory
+from infosoc import InfosocError, Observatory
 from infosoc.report.country import CountryReport, collect
 from infosoc.report.i18n import (
     format_date,
@@ -27,7 +28,7 @@ from infosoc.report.i18n import (
     po_path,
     translations,
 )
-from infosoc.report.render import Format, render, report_name, write_report
+from infosoc.report.render import Format, render, render_html, report_name, write_report
 
 TODAY = dt.date(2026, 11, 26)
 LANGS = ("en", "ru", "kk")
@@ -82,7 +83,7 @@ def _section(page: str, key: str) -> str:
 
 
 # The command line --------------------------------------------------------------------------
-@pytest.mark.parametrize(("lang", "fmt"), [("ru", "md"), ("kk", "html")])
+@pytest.mark.parametrize(("lang", "fmt"), [("ru", "md"), ("kk", "html"), ("en", "pdf")])
 def test_cli_writes_the_report_and_prints_its_path(
     cli: Any, tmp_path: Path, ingested_home: Path, shared_data: Path, lang: str, fmt: str
 ) -> None:
@@ -467,6 +468,33 @@ def test_a_failed_render_leaves_no_file(
         write_report(obs, "KAZ", lang="en", fmt="md", out_dir=tmp_path)
     assert target.read_text() == "the previous report\n"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_the_render_worker_writes_what_the_library_renders(
+    tmp_path: Path, ingested_home: Path, shared_data: Path
+) -> None:
+    # The worker draws each section's charts while the rest is gathered: the page must be
+    # the one drawn in a single pass, charts and all.
+    obs = Observatory(home=ingested_home, mirror=shared_data)
+    path = write_report(obs, "KAZ", lang="ru", fmt="html", out_dir=tmp_path)
+    expected = render_html(collect(obs, "KAZ", lang="ru"))
+    assert expected.count("<svg") >= 3
+    assert path.read_text(encoding="utf-8") == expected
+
+
+def test_a_failing_render_worker_is_one_line_and_no_file(
+    tmp_path: Path, ingested_home: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\ncat >/dev/null\nprintf 'failed\\nno fonts \\n here'\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake))
+    out = tmp_path / "out"
+    obs = Observatory(home=ingested_home, mirror=shared_data)
+    with pytest.raises(InfosocError) as raised:
+        write_report(obs, "KAZ", lang="en", fmt="pdf", out_dir=out)
+    assert str(raised.value) == "the report could not be written: no fonts here"
+    assert not out.exists()
 
 
 def test_the_api_writes_into_the_folder_given(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from infosoc import Observatory, StoreError
@@ -173,3 +174,66 @@ def test_a_store_of_schema_1_is_upgraded(mirror: Callable[..., Path], tmp_path: 
         assert store.rows("SELECT value FROM meta") == [{"value": "2"}]
         labels = store.rows("SELECT label FROM indicators WHERE indicator = 'egov.egdi'")
     assert labels == [{"label": "E-Government Development Index (EGDI)"}]
+
+
+# Reading many times from one store -----------------------------------------------------------
+CODES = ("IT.NET.USER.ZS", "SP.POP.TOTL", "owid.internet_users", "egov.egdi")
+
+
+def _answers(store: Store) -> list[list[dict[str, object]]]:
+    return [
+        store.series(code, entities, countries_only=only)
+        for code in CODES
+        for entities in (None, ["KAZ", "UZB"], ["KAZ"])
+        for only in (True, False)
+    ]
+
+
+def test_prefetched_series_equal_the_ones_asked_one_by_one(ingested_home: Path) -> None:
+    path = Observatory(home=ingested_home).store_path
+    with Store(path, read_only=True) as plain, Store(path, read_only=True) as prefetched:
+        prefetched.prefetch_series(CODES)
+        prefetched.prefetch_series(CODES, countries_only=False)
+        assert _answers(prefetched) == _answers(plain)
+        assert any(len(rows) > 100 for rows in _answers(plain))  # whole indicators, not stubs
+
+
+def test_a_remembered_answer_cannot_be_changed_by_its_caller(ingested_home: Path) -> None:
+    with Store(Observatory(home=ingested_home).store_path, read_only=True) as store:
+        store.prefetch_series(["SP.POP.TOTL"])
+        for _ in range(2):
+            first = store.series("IT.NET.USER.ZS", ["KAZ"])
+            first[0]["value"] = -1.0
+            first.append({"entity": "XXX"})
+            again = store.series("IT.NET.USER.ZS", ["KAZ"])
+            assert again[0]["value"] != -1.0 and again[-1]["entity"] == "KAZ"
+            pop = store.series("SP.POP.TOTL", ["KAZ"])
+            pop[0]["value"] = -1.0
+            assert store.series("SP.POP.TOTL", ["KAZ"])[0]["value"] != -1.0
+
+
+def test_a_writable_store_answers_from_the_file_every_time(
+    mirror: Callable[..., Path], tmp_path: Path
+) -> None:
+    obs = Observatory(home=tmp_path / "home")
+    obs.ingest("un-egov", mirror=mirror((2020,)))
+    with Store(obs.store_path) as store:
+        store.prefetch_series(["egov.egdi"])  # kept by a read-only store only
+        assert store.series("egov.egdi", ["KAZ"])
+        assert store.rows("SELECT count(*) AS n FROM observations")[0]["n"] > 0
+        store.con.execute("DELETE FROM observations")
+        assert store.series("egov.egdi", ["KAZ"]) == []
+        assert store.rows("SELECT count(*) AS n FROM observations")[0]["n"] == 0
+
+
+def test_reading_shares_one_connection_and_closes_it(ingested_home: Path) -> None:
+    obs = Observatory(home=ingested_home)
+    with obs.reading() as store:
+        with obs._store() as inner, obs.reading() as nested:
+            assert inner is store and nested is store
+        assert obs.egdi("KAZ")  # queries inside the block use it and leave it open
+        store.rows("SELECT 1")
+    with pytest.raises(duckdb.Error):
+        store.rows("SELECT 2")  # closed at the end of the block
+    with obs._store() as fresh:
+        assert fresh is not store

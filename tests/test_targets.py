@@ -433,6 +433,25 @@ def test_required_growth_reaches_the_target(
     assert start * (1 + cagr / 100) ** years == pytest.approx(goal, rel=1e-9)
 
 
+@given(st.floats(1e-6, 1 - 1e-6), st.integers(1, 400))
+def test_the_t_quantile_equals_scipys(p: float, df: int) -> None:
+    from scipy.special import stdtrit
+
+    expected = float(stdtrit(df, p))
+    assert trend.student_t_quantile(p, df) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_the_t_quantile_has_the_textbook_values_and_refuses_nonsense() -> None:
+    # Tables of Student's t: t(0.95; 1) = 6.314, t(0.975; 10) = 2.228, t(0.95; 30) = 1.697.
+    assert trend.student_t_quantile(0.95, 1) == pytest.approx(6.3138, abs=1e-4)
+    assert trend.student_t_quantile(0.975, 10) == pytest.approx(2.2281, abs=1e-4)
+    assert trend.student_t_quantile(0.05, 30) == pytest.approx(-1.6973, abs=1e-4)
+    assert trend.student_t_quantile(0.5, 7) == pytest.approx(0.0, abs=1e-12)
+    for p, df in ((0.0, 5), (1.0, 5), (0.9, 0), (0.9, 2.5)):
+        with pytest.raises(ValueError):
+            trend.student_t_quantile(p, df)  # type: ignore[arg-type]
+
+
 def test_too_few_points_give_no_trend_and_zero_gives_no_cagr() -> None:
     assert trend.fit([2020.0], [5.0]) is None
     assert trend.fit([], []) is None

@@ -39,6 +39,7 @@ class Observatory:
     def __init__(self, home: Path | str | None = None, mirror: Path | str | None = None) -> None:
         self.home = settings.home_dir(home)
         self._mirror = mirror
+        self._reading: Store | None = None
 
     @property
     def store_path(self) -> Path:
@@ -52,7 +53,28 @@ class Observatory:
         return Divide(self.home, self._mirror)
 
     @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """Hold one read-only store open for every query inside the block.
+
+        Many queries in a row (a report asks about a hundred) then share one connection and
+        its memo of answers, instead of opening the file for each method.
+        """
+        if self._reading is not None:
+            yield self._reading
+            return
+        store = Store(self.store_path, read_only=True)
+        self._reading = store
+        try:
+            yield store
+        finally:
+            self._reading = None
+            store.close()
+
+    @contextmanager
     def _store(self, *, read_only: bool = True) -> Iterator[Store]:
+        if read_only and self._reading is not None:
+            yield self._reading
+            return
         store = Store(self.store_path, read_only=read_only)
         try:
             yield store

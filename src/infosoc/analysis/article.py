@@ -233,6 +233,11 @@ def evaluate(store: Store) -> list[dict[str, Any]]:
         panel: Panel | None = load_panel(store)
     except NotFoundError:
         panel = None  # the E-Government claims are then unverifiable, the others still run
+    store.prefetch_series(
+        c.compute.code
+        for c in data.claims
+        if c.compute.kind.startswith("series_") and c.compute.code
+    )
     out = []
     for claim in data.claims:
         computed, used = _compute(store, panel, claim.compute, data.groups)

@@ -49,6 +49,8 @@ TargetsFn = Callable[[str], dict[str, Any]]
 
 RULES_FILE = "swot_rules.yaml"
 ARTICLE_FILE = "article_swot.yaml"
+# libyaml's parser when PyYAML has it: the rules parse ten times faster than in pure Python.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RULE_ID = r"^[a-z0-9][a-z0-9._-]*$"
 
 
@@ -363,7 +365,7 @@ def _entry_name(raw: Any, section: str, index: int) -> str:
 def _load(text: str, name: str, model: type[Any], section: str) -> Any:
     """Parse YAML text and validate it; an error names the file, the entry, its line, the field."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -1147,9 +1149,12 @@ def swot(
     """
     iso3 = country(code).iso3
     rule_set = rules if isinstance(rules, RulesFile) else load_rules(rules)
+    article_swot = load_article()
+    checks = [*rule_set.rules, *(c for item in article_swot.items for c in item.checks or ())]
+    store.prefetch_series(c.indicator for c in checks if c.indicator is not None)
     data = _Data(store, iso3, lang, targets)
     items, not_evaluated = _items(rule_set.rules, data)
-    article = _article(load_article(), data)
+    article = _article(article_swot, data)
     summary: dict[str, Any] = {k: sum(1 for i in items if i["kind"] == k) for k in KINDS}
     summary["article"] = {v: sum(1 for a in article if a["verdict"] == v) for v in VERDICTS}
     return {

@@ -348,17 +348,25 @@ class _Context:
     s: Speaker
     notes: Notes
     facts: dict[str, Any] = field(default_factory=dict)  # what the summary draws on
-    store: Any = None  # a read-only store for the series lookups (see _series)
+    store: Any = None  # the observatory's read-only store, open while collect() runs
 
 
 def collect(
-    obs: Any, country: str, *, lang: str = "en", today: dt.date | None = None
+    obs: Any,
+    country: str,
+    *,
+    lang: str = "en",
+    today: dt.date | None = None,
+    on_section: Callable[[Section], None] | None = None,
 ) -> CountryReport:
-    """Everything the report on ``country`` shows, in ``lang``, with its footnotes."""
+    """Everything the report on ``country`` shows, in ``lang``, with its footnotes.
+
+    ``on_section`` is called with each section of the body as soon as it is gathered (the
+    report's renderer draws its charts meanwhile); its footnotes are renumbered at the end.
+    """
     lang = parse_lang(lang)
     info = geo_country(country)
     s = Speaker(lang)
-    ctx = _Context(obs, info.iso3, info.name(lang), s, Notes(list(obs.sources()), s))
     builders: list[Callable[[_Context], Section | None]] = [
         _egdi,
         _connectivity,
@@ -367,12 +375,16 @@ def collect(
         _swot,
         _article,
     ]
-    try:
-        body = [build(ctx) for build in builders]  # None: a section that does not apply
-    finally:
-        if ctx.store is not None:
-            ctx.store.close()
-    sections = [_summary(ctx), *[b for b in body if b is not None], _methodology(ctx)]
+    with obs.reading() as store:  # one connection, and its memo, for every query below
+        notes = Notes(list(obs.sources()), s)
+        ctx = _Context(obs, info.iso3, info.name(lang), s, notes, store=store)
+        body = []
+        for build in builders:
+            section = build(ctx)  # None: a section that does not apply
+            if section is not None and on_section is not None:
+                on_section(section)
+            body.append(section)
+        sections = [_summary(ctx), *[b for b in body if b is not None], _methodology(ctx)]
     title = s._("Digital development of %(country)s", country=ctx.name)
     return CountryReport(
         iso3=info.iso3,
@@ -405,10 +417,6 @@ def _renumber(sections: Sequence[Section], notes: Sequence[Note]) -> list[Note]:
 
 def _series(ctx: _Context, code: str, iso3s: Sequence[str]) -> list[dict[str, Any]]:
     """Values of one indicator with the file each came from; [] when the store has none."""
-    if ctx.store is None:  # opened once, on first use, and closed by collect()
-        from ..store import Store
-
-        ctx.store = Store(ctx.obs.store_path, read_only=True)
     rows: list[dict[str, Any]] = ctx.store.series(code, list(iso3s))
     return rows
 

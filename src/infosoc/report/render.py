@@ -7,6 +7,7 @@ the same HTML, with every network fetch refused. A report is written whole or no
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -58,13 +59,15 @@ def write_report(
 def _collect_and_render(
     obs: Any, country: str, lang: str, fmt: Format, today: dt.date | None
 ) -> tuple[CountryReport, bytes]:
-    """Gather the report while a child process loads WeasyPrint and the chart engine, then
-    let it draw the charts and write the HTML or PDF."""
+    """Gather the report while a child process loads WeasyPrint and the chart engine and
+    draws each section's charts as it comes; then let it write the HTML or PDF."""
     from .worker import RenderWorker
 
     worker = RenderWorker(fmt)
     try:
-        report = collect(obs, country, lang=lang, today=today)
+        report = collect(
+            obs, country, lang=lang, today=today, on_section=lambda s: worker.charts(s, lang)
+        )
         return report, worker.render(report)
     finally:
         worker.close()
@@ -78,16 +81,26 @@ def render(report: CountryReport, fmt: Format) -> bytes:
     return html.encode("utf-8") if fmt == "html" else html_to_pdf(html)
 
 
-def render_html(report: CountryReport) -> str:
-    """The report as one self-contained HTML page, charts inlined as SVG."""
+def chart_svgs(charts: Iterable[Chart], lang: str) -> dict[str, str]:
+    """Each chart that has something to draw, as inline SVG, by its key."""
+    return {chart.key: svg for chart in charts if (svg := _chart_svg(chart, lang)) is not None}
+
+
+def render_html(report: CountryReport, drawn: Mapping[str, str] | None = None) -> str:
+    """The report as one self-contained HTML page, charts inlined as SVG.
+
+    ``drawn`` holds charts already drawn, by key (see :func:`chart_svgs`); the others are
+    drawn now.
+    """
     from markupsafe import Markup
 
     tr = translations(report.lang)
+    drawn = drawn or {}
+    missing = [
+        chart for section in report.sections for chart in section.charts if chart.key not in drawn
+    ]
     charts = {
-        chart.key: Markup(svg)
-        for section in report.sections
-        for chart in section.charts
-        if (svg := _chart_svg(chart, report.lang)) is not None
+        key: Markup(svg) for key, svg in {**drawn, **chart_svgs(missing, report.lang)}.items()
     }
     # CSS content for the page footer: the catalogue's words around the page counters.
     page_label = tr.gettext("Page %(page)s of %(pages)s") % {

@@ -2,13 +2,15 @@
 
 Loading WeasyPrint and Altair and starting vl-convert's engine take about two seconds, all
 holding the GIL; gathering the data takes as long, mostly in DuckDB and Python. Run in a child
-process, the loading overlaps the gathering on a second core. The parent sends the gathered
-report (pickled) on the child's stdin and reads the HTML or PDF, or a one-line error, from its
-stdout.
+process, the loading overlaps the gathering on a second core. The parent sends, pickled on the
+child's stdin, each section's charts as soon as the section is gathered (the child draws them
+while the parent gathers the rest), then the whole report; it reads back the HTML or PDF, or a
+one-line error, from the child's stdout.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from typing import Any
 from ..errors import InfosocError
 
 _OK, _FAILED = b"ok", b"failed"
+_CHARTS, _REPORT = "charts", "report"  # the kinds of message the parent sends
 
 
 class RenderWorker:
@@ -30,15 +33,28 @@ class RenderWorker:
             stderr=subprocess.DEVNULL,
         )
 
+    def charts(self, section: Any, lang: str) -> None:
+        """Have the child draw ``section``'s charts now, while the rest is gathered."""
+        if self._process is None or self._process.stdin is None or not section.charts:
+            return
+        try:
+            pickle.dump((_CHARTS, lang, section.charts), self._process.stdin)
+            self._process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass  # the child has stopped: render() reports why
+
     def render(self, report: Any) -> bytes:
         """``report`` (a CountryReport) as HTML or PDF, rendered by the child."""
         process, self._process = self._process, None
         if process is None:
             raise InfosocError("the PDF worker was already used")
-        out, _ = process.communicate(pickle.dumps(report))
+        try:
+            out, _ = process.communicate(pickle.dumps((_REPORT, report.lang, report)))
+        except (BrokenPipeError, OSError):
+            out, _ = process.communicate()
         status, _, payload = out.partition(b"\n")
         if process.returncode != 0 or status != _OK:
-            reason = payload.decode("utf-8", "replace").strip() or "it stopped"
+            reason = " ".join(payload.decode("utf-8", "replace").split()) or "it stopped"
             raise InfosocError(f"the report could not be written: {reason}")
         return payload
 
@@ -65,22 +81,42 @@ def _warm_up(fmt: str) -> None:
         pass
 
 
+def _serve(fmt: str) -> bytes:
+    """Draw the charts sent ahead, then render the report that ends the stream."""
+    from .render import chart_svgs, render_html
+
+    drawn: dict[str, str] = {}
+    stream = sys.stdin.buffer
+    while True:
+        kind, lang, payload = pickle.load(stream)
+        if kind == _CHARTS:
+            drawn.update(chart_svgs(payload, lang))
+            continue
+        html = render_html(payload, drawn)
+        if fmt != "pdf":
+            return html.encode("utf-8")
+        from .render import html_to_pdf
+
+        return html_to_pdf(html)
+
+
 def main() -> int:
-    """Child side: warm up, read one pickled report from stdin, write the file to stdout."""
+    """Child side: warm up, draw what arrives, write the file (or an error) to stdout."""
     fmt = sys.argv[1] if len(sys.argv) > 1 else "pdf"
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # whatever a library prints must not mix with the file's bytes
     try:
         _warm_up(fmt)
-        report = pickle.loads(sys.stdin.buffer.read())
-        from .render import render
-
-        data = render(report, "pdf" if fmt == "pdf" else "html")
+        data = _serve(fmt)
     except Exception as exc:  # the parent turns it into one line for the user
         out.write(_FAILED + b"\n" + " ".join(f"{exc}".split()).encode("utf-8"))
+        out.flush()
         return 1
     out.write(_OK + b"\n" + data)
-    return 0
+    out.flush()
+    # The parent waits for this process to end; tearing down the chart engine and the
+    # interpreter would add half a second to every report for nothing.
+    os._exit(0)
 
 
 if __name__ == "__main__":
