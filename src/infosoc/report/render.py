@@ -63,7 +63,7 @@ def _collect_and_render(
     draws each section's charts as it comes; then let it write the HTML or PDF."""
     from .worker import RenderWorker
 
-    worker = RenderWorker(fmt)
+    worker = RenderWorker(fmt, lang)
     try:
         report = collect(
             obs, country, lang=lang, today=today, on_section=lambda s: worker.charts(s, lang)
@@ -164,6 +164,12 @@ def _chart_svg(chart: Chart, lang: str) -> str | None:
         legend_title=chart.legend_title,
     )
     return chart_svg(drawn, parse_lang(lang), prefix=chart.key)
+
+
+def warm_up_templates(lang: str) -> None:
+    """Compile the HTML template and load the catalogue of ``lang`` ahead of the report."""
+    if lang in ("en", "ru", "kk"):
+        _environment(lang, html=True).get_template("report.html.j2")
 
 
 @cache
