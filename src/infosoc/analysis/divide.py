@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import InputError
-from ..geo.lookup import SETTLEMENTS, TOWN, VILLAGE, TileLookup, build_lookup
-from ..geo.places import Places, SettlementRule
+from ..geo.places import SETTLEMENTS, TOWN, VILLAGE, Places, SettlementRule
 from ..records import Records
 from . import inequality
 from .tile_aggregation import (
@@ -29,6 +28,7 @@ from .tile_aggregation import (
 )
 
 if TYPE_CHECKING:
+    from ..geo.lookup import TileLookup
     from ..geo.regions import Regions
 
 DEFAULT_MIN_TESTS = 50  # Ookla's tutorial reports no county with fewer tests
@@ -120,6 +120,9 @@ def aggregate_regions(
     ``con`` is an Ibis connection (default: a new in-memory DuckDB); pass
     ``ibis.pyspark.connect(spark)`` to run the aggregation on Spark.
     """
+    # The spatial stack (numpy, pyarrow.compute, shapely) is loaded only to aggregate: the
+    # report imports this module to list the quarters held, often none.
+    from ..geo.lookup import build_lookup
     from ..sources.ookla_tiles import check_tiles_file
 
     options = options or DivideOptions()
@@ -177,6 +180,8 @@ def town_village(
     con: Any | None = None,
 ) -> dict[str, Any]:
     """Measures for the towns and the villages of the whole country, and the gap between them."""
+    from ..geo.lookup import build_lookup
+
     options = options or DivideOptions()
     rule = rule or SettlementRule()
     lookup = build_lookup(tiles_path, regions, cache_dir, places=places, rule=rule)

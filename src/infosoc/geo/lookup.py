@@ -20,15 +20,13 @@ import numpy as np
 from ..errors import InputError
 from ..files import file_sha256, replacing
 from .assign import OUTSIDE, assign_points, centres_of_tiles, distance_to_nearest_km
-from .places import Places, SettlementRule
+from .places import SETTLEMENTS, TOWN, VILLAGE, Places, SettlementRule
 from .tiles import decode_quadkeys
 
 if TYPE_CHECKING:
     from .regions import Regions
 
 LOOKUP_VERSION = "2"  # bump when the table's meaning changes, so old caches are not reused
-TOWN, VILLAGE = "town", "village"
-SETTLEMENTS = (TOWN, VILLAGE)  # the settlement column holds an index into this
 Progress = Callable[[str], None]
 
 

@@ -42,6 +42,10 @@ class Places:
         )
 
 
+TOWN, VILLAGE = "town", "village"
+SETTLEMENTS = (TOWN, VILLAGE)  # a lookup's settlement column holds an index into this
+
+
 @dataclass(frozen=True)
 class SettlementRule:
     """A tile is in a town when its centre is within ``radius_km`` of a place of
