@@ -187,6 +187,28 @@ def test_lookup_is_computed_once_and_reused(tmp_path: Path) -> None:
     assert not third.lookup.reused and third.totals["outside_tiles"] == 0
 
 
+def test_the_query_is_compiled_once_per_process_and_options(tmp_path: Path) -> None:
+    from infosoc.analysis import tile_aggregation
+
+    write_tiles(synthetic_tiles(2_000, seed=6), tmp_path / "a.parquet")
+    write_tiles(synthetic_tiles(2_500, seed=7), tmp_path / "b.parquet")
+    regions = load_regions(_boxes(tmp_path))
+    tile_aggregation._duckdb_sql.cache_clear()
+    first = aggregate_regions(tmp_path / "a.parquet", regions, cache_dir=tmp_path / "c")
+    other_file = aggregate_regions(tmp_path / "b.parquet", regions, cache_dir=tmp_path / "c")
+    info = tile_aggregation._duckdb_sql.cache_info()
+    assert (info.misses, info.hits) == (1, 1)  # another quarter, the same query
+    assert first.rows != other_file.rows  # ... run on the other file, not the first one
+    fresh = aggregate_regions(tmp_path / "a.parquet", regions, cache_dir=tmp_path / "d")
+    assert fresh.rows == first.rows
+    options = DivideOptions(thresholds_mbps=(5.0,))
+    changed = aggregate_regions(
+        tmp_path / "a.parquet", regions, cache_dir=tmp_path / "c", options=options
+    )
+    assert tile_aggregation._duckdb_sql.cache_info().misses == 2  # other options, other SQL
+    assert "share_below_5_mbps" in changed.rows[0] and "share_below_2_mbps" not in changed.rows[0]
+
+
 def test_missing_loaded_latency_is_missing_not_zero(tmp_path: Path) -> None:
     write_tiles(synthetic_tiles(2_000, seed=6, year=2019), tmp_path / "t.parquet")
     rows = aggregate_regions(

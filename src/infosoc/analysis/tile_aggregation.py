@@ -7,12 +7,15 @@ are the shares of tests taken in tiles whose average download is below it; Ookla
 no single test, so the share of tests that were themselves slower cannot be known.
 
 The tiles are joined to the lookup once and the joined table is kept (a temporary table in
-DuckDB, a cached frame in Spark); the sums and each median then read it, not the files.
+DuckDB, a cached frame in Spark); the sums and each median then read it, not the files. On
+DuckDB the expressions are compiled to SQL once per process for each set of file columns and
+options.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,89 +47,140 @@ class DuckDBEngine:
     """The default engine: Ibis expressions compiled to DuckDB SQL and run in-process.
 
     Compiling instead of using Ibis's DuckDB backend keeps pandas out of the process (a
-    second of start-up), and lets tiles be joined on their row number in the file.
+    second of start-up), and lets tiles be joined on their row number in the file. The SQL
+    depends only on the files' columns and the options, so it is compiled once per process
+    for each such combination (Ibis takes a few tenths of a second to build and compile it;
+    a report on several quarters would pay that for each).
     """
-
-    join_on = "row"
 
     def __init__(self) -> None:
         import duckdb
 
         self.con = duckdb.connect()
         self.con.execute("SET enable_progress_bar = false")
-        self._views = 0
 
-    def _view(self, path: Path, *, numbered: bool) -> Any:
-        import ibis
+    def summarise(
+        self,
+        tiles_path: Path,
+        lookup_path: Path,
+        *,
+        by: Sequence[str],
+        thresholds: Sequence[float],
+        only_inside: bool,
+    ) -> list[dict[str, Any]]:
+        """Rows of :func:`region_summary` for one tile file and its lookup table."""
         import pyarrow.parquet as pq
 
-        self._views += 1
-        name = f"file_{self._views}"
-        numbering = ", file_row_number = true" if numbered else ""
-        literal = str(path).replace("'", "''")
-        self.con.execute(
-            f"CREATE TEMP VIEW {name} AS SELECT * FROM read_parquet('{literal}'{numbering})"
+        from ..sources.ookla_tiles import check_tiles_file
+
+        check_tiles_file(tiles_path)
+        keep_sql, summary_sql, schema = _duckdb_sql(
+            _columns(pq.read_schema(tiles_path)),
+            _columns(pq.read_schema(lookup_path)),
+            tuple(by),
+            tuple(thresholds),
+            only_inside,
         )
-        schema = ibis.Schema.from_pyarrow(pq.read_schema(path))
-        if numbered:
-            schema = ibis.schema({**dict(schema.items()), "file_row_number": "int64"})
-        return ibis.table(schema, name=name)
-
-    def tiles(self, path: Path) -> Any:
-        from ..sources.ookla_tiles import check_tiles_file, normalise_tiles
-
-        check_tiles_file(path)
-        raw = self._view(path, numbered=True)
-        return normalise_tiles(raw.rename(row="file_row_number"), keep=("row",))
-
-    def lookup(self, path: Path) -> Any:
-        return self._view(path, numbered=False)
-
-    def keep(self, expr: Any) -> Any:
-        import ibis
-
-        self._views += 1
-        name = f"kept_{self._views}"
-        sql = ibis.to_sql(expr, dialect="duckdb")
-        self.con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
-        return ibis.table(expr.schema(), name=name)
-
-    def rows(self, expr: Any) -> list[dict[str, Any]]:
-        import ibis
-
-        table = self.con.sql(ibis.to_sql(expr, dialect="duckdb")).to_arrow_table()
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {_TILES} AS SELECT * FROM "
+            f"read_parquet({_literal(tiles_path)}, file_row_number = true)"
+        )
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {_LOOKUP} AS SELECT * FROM "
+            f"read_parquet({_literal(lookup_path)})"
+        )
+        # The joined tiles are kept: the sums and each median read them, not the files.
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_JOINED} AS {keep_sql}")
+        table = self.con.sql(summary_sql).to_arrow_table()
         # DuckDB sums 64-bit integers into 128-bit ones, which Ibis takes for int64 and so
         # does not cast; give them back the type the expression declares.
-        return table.cast(expr.schema().to_pyarrow()).to_pylist()  # type: ignore[no-any-return]
+        return table.cast(schema).to_pylist()  # type: ignore[no-any-return]
+
+
+_TILES, _LOOKUP, _JOINED = "tiles", "lookup", "joined"  # DuckDB's names, one connection each
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _columns(schema: Any) -> tuple[tuple[str, Any], ...]:
+    """A Parquet schema as a hashable key: (name, Arrow type) pairs."""
+    return tuple((field.name, field.type) for field in schema)
+
+
+@lru_cache(maxsize=32)
+def _duckdb_sql(
+    tile_columns: tuple[tuple[str, Any], ...],
+    lookup_columns: tuple[tuple[str, Any], ...],
+    by: tuple[str, ...],
+    thresholds: tuple[float, ...],
+    only_inside: bool,
+) -> tuple[str, str, Any]:
+    """The SQL that keeps the joined tiles, the SQL of the summary, and its Arrow schema."""
+    import ibis
+    import pyarrow as pa
+
+    from ..sources.ookla_tiles import normalise_tiles
+
+    raw = ibis.table(
+        ibis.Schema.from_pyarrow(pa.schema([*tile_columns, ("file_row_number", pa.int64())])),
+        name=_TILES,
+    )
+    tiles = normalise_tiles(raw.rename(row="file_row_number"), keep=("row",))
+    lookup = ibis.table(ibis.Schema.from_pyarrow(pa.schema(list(lookup_columns))), name=_LOOKUP)
+    joined = tiles_in_groups(tiles, lookup, by, "row", only_inside=only_inside)
+    kept = ibis.table(joined.schema(), name=_JOINED)
+    summary = region_summary(kept, by=by, thresholds=thresholds)
+    return (
+        ibis.to_sql(joined, dialect="duckdb"),
+        ibis.to_sql(summary, dialect="duckdb"),
+        summary.schema().to_pyarrow(),
+    )
 
 
 class IbisEngine:
-    """Any Ibis backend, e.g. ``IbisEngine(ibis.pyspark.connect(spark))``."""
-
-    join_on = "quadkey"
+    """Any Ibis backend, e.g. ``IbisEngine(ibis.pyspark.connect(spark))``: joined on the
+    quadkey, since such an engine need not number a file's rows."""
 
     def __init__(self, con: Any) -> None:
         self.con = con
 
-    def tiles(self, path: Path) -> Any:
+    def summarise(
+        self,
+        tiles_path: Path,
+        lookup_path: Path,
+        *,
+        by: Sequence[str],
+        thresholds: Sequence[float],
+        only_inside: bool,
+    ) -> list[dict[str, Any]]:
+        """Rows of :func:`region_summary` for one tile file and its lookup table."""
         from ..sources.ookla_tiles import read_tiles
 
-        return read_tiles(self.con, path)
-
-    def lookup(self, path: Path) -> Any:
-        return self.con.read_parquet(str(path))
-
-    def keep(self, expr: Any) -> Any:
-        return expr.cache()
-
-    def rows(self, expr: Any) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
+        lookup = self.con.read_parquet(str(lookup_path))
+        joined = tiles_in_groups(
+            read_tiles(self.con, tiles_path), lookup, by, "quadkey", only_inside=only_inside
+        ).cache()  # read by the sums and by each median
+        result: list[dict[str, Any]] = (
+            region_summary(joined, by=by, thresholds=thresholds).to_pyarrow().to_pylist()
+        )
         return result
 
 
 def engine_for(con: Any | None) -> DuckDBEngine | IbisEngine:
     """DuckDB in-process by default; an Ibis connection runs there instead."""
     return DuckDBEngine() if con is None else IbisEngine(con)
+
+
+def tiles_in_groups(
+    tiles: Any, lookup: Any, by: Sequence[str], on: str, *, only_inside: bool = False
+) -> Any:
+    """The tiles with their group keys (see :func:`join_lookup`); ``only_inside`` leaves out
+    the tiles outside every region (for the town and village figures of a whole country)."""
+    if only_inside:
+        lookup = lookup.filter(lookup.region.notnull())
+    return join_lookup(tiles, lookup, by, on)
 
 
 def join_lookup(tiles: Any, lookup: Any, by: Sequence[str], on: str) -> Any:
@@ -254,8 +308,6 @@ def summarise_file(
     ``only_inside`` drops the tiles outside every region before grouping (for the town and
     village figures of a whole country).
     """
-    lookup = engine.lookup(lookup_path)
-    if only_inside:
-        lookup = lookup.filter(lookup.region.notnull())
-    joined = engine.keep(join_lookup(engine.tiles(tiles_path), lookup, by, engine.join_on))
-    return engine.rows(region_summary(joined, by=by, thresholds=thresholds))
+    return engine.summarise(
+        tiles_path, lookup_path, by=by, thresholds=thresholds, only_inside=only_inside
+    )
