@@ -497,6 +497,20 @@ def test_a_failing_render_worker_is_one_line_and_no_file(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(("fmt", "last_step"), [("html", "writing the HTML"), ("md", None)])
+def test_the_report_says_each_step_as_it_starts(
+    tmp_path: Path, ingested_home: Path, shared_data: Path, fmt: str, last_step: str | None
+) -> None:
+    steps: list[str] = []
+    obs = Observatory(home=ingested_home, mirror=shared_data)
+    path = obs.report("KAZ", lang="en", fmt=fmt, out=tmp_path, progress=steps.append)
+    gathered = [s.removeprefix("gathered: ") for s in steps if s.startswith("gathered: ")]
+    assert gathered == list(HEADINGS[1:7])  # the body, between the summary and the method
+    assert steps[-1] == f"writing {path.name}"
+    if last_step is not None:  # HTML and PDF: gathered beside the worker, then drawn by it
+        assert steps[0] == "gathering the data" and steps[-2] == last_step
+
+
 def test_the_api_writes_into_the_folder_given(
     tmp_path: Path, ingested_home: Path, shared_data: Path
 ) -> None:

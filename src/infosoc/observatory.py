@@ -394,13 +394,15 @@ class Observatory:
         lang: str = "en",
         fmt: str = "html",
         out: Path | str | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> Path:
         """Write the country report (``fmt``: html, pdf or md; ``lang``: en, ru or kk) into
         the folder ``out`` (default: the current folder) and return its path,
-        ``infosoc-report-KAZ-ru.html`` and the like (docs/report.md)."""
+        ``infosoc-report-KAZ-ru.html`` and the like (docs/report.md). ``progress`` is told
+        each step as it starts."""
         from .report.render import write_report
 
-        return write_report(self, country, lang=lang, fmt=fmt, out_dir=out)
+        return write_report(self, country, lang=lang, fmt=fmt, out_dir=out, progress=progress)
 
     def rank_interval(
         self,

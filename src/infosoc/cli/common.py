@@ -107,6 +107,18 @@ def progress_bar(*columns: Any) -> Any:
     )
 
 
+class Steps:
+    """A spinner showing the current step of a long command, on a terminal only: call it
+    with each step's description (use inside :func:`progress_bar`)."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+        self.task = bar.add_task("starting", total=None)
+
+    def __call__(self, what: str) -> None:
+        self.bar.update(self.task, description=what)
+
+
 def stderr_console() -> Any:
     from rich.console import Console
 

@@ -9,7 +9,7 @@ import typer
 
 from ..i18n import parse_lang
 from ..render import Format
-from .common import FormatOpt, FromOpt, HomeOpt, LangOpt, app, emit, observatory, run
+from .common import FormatOpt, FromOpt, HomeOpt, LangOpt, Steps, app, emit, observatory, run
 from .common import progress_bar as _progress_bar
 
 if TYPE_CHECKING:
@@ -84,17 +84,6 @@ def _rule(population: int, radius_km: float) -> SettlementRule:
     return SettlementRule(population, radius_km)
 
 
-class _Steps:
-    """A spinner with the current step, on a terminal only."""
-
-    def __init__(self, bar: Any) -> None:
-        self.bar = bar
-        self.task = bar.add_task("starting", total=None)
-
-    def __call__(self, what: str) -> None:
-        self.bar.update(self.task, description=what)
-
-
 @divide_app.command()
 def aggregate(
     tiles: TilesOpt,
@@ -128,7 +117,7 @@ def aggregate(
                 rule=_rule(town_population, town_radius_km),
                 options=options,
                 lang=language,
-                progress=_Steps(bar),
+                progress=Steps(bar),
             )
         columns = list(AGGREGATE_COLUMNS)
         if by_settlement:
@@ -243,7 +232,7 @@ def report(
                 population_file=population,
                 layout=layout,
                 lang=language,
-                progress=_Steps(bar),
+                progress=Steps(bar),
             )
         emit(
             _indicator_rows(result),
@@ -320,7 +309,7 @@ def map_(
                 region_key=region_key,
                 options=_options(threshold, min_tests),
                 lang=language,
-                progress=_Steps(bar),
+                progress=Steps(bar),
             )
         typer.echo(str(path))
 

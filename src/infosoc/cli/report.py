@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import FromOpt, HomeOpt, app, observatory, run
+from .common import FromOpt, HomeOpt, Steps, app, observatory, progress_bar, run
 
 
 @app.command()
@@ -37,7 +37,10 @@ def report(
 
         # Checked before any data is read, so a wrong option costs nothing and writes nothing.
         language, kind = parse_lang(lang), parse_format(fmt)
-        path = observatory(home, mirror).report(country, lang=language, fmt=kind, out=out)
+        with progress_bar() as bar:
+            path = observatory(home, mirror).report(
+                country, lang=language, fmt=kind, out=out, progress=Steps(bar)
+            )
         typer.echo(str(path))
 
     run(action)

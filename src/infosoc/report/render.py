@@ -7,17 +7,18 @@ the same HTML, with every network fetch refused. A report is written whole or no
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import InfosocError, InputError
 from ..files import write_atomically
-from .country import Chart, CountryReport, collect
+from .country import Chart, CountryReport, Section, collect
 from .i18n import parse_lang, translations
 
 Format = Literal["html", "pdf", "md"]
+Progress = Callable[[str], None]
 FORMATS: tuple[Format, ...] = ("html", "pdf", "md")
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -42,32 +43,48 @@ def write_report(
     fmt: str = "html",
     out_dir: Path | str | None = None,
     today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> Path:
-    """Write the report on ``country`` into ``out_dir`` (default: the current folder)."""
+    """Write the report on ``country`` into ``out_dir`` (default: the current folder).
+
+    ``progress`` is told each step as it starts ("gathering: …", "printing the PDF", …).
+    """
     lang = parse_lang(lang)
     fmt = parse_format(fmt)  # both checked before any work, so a bad option writes nothing
+    say = progress or (lambda _: None)
     if fmt == "md":
-        report = collect(obs, country, lang=lang, today=today)
+        report = collect(obs, country, lang=lang, today=today, on_section=_gathered(say))
         data = render(report, fmt)
     else:
-        report, data = _collect_and_render(obs, country, lang, fmt, today)
+        report, data = _collect_and_render(obs, country, lang, fmt, today, say)
     path = Path(out_dir if out_dir is not None else ".") / report_name(report.iso3, lang, fmt)
+    say(f"writing {path.name}")
     write_atomically(path, data)
     return path
 
 
+def _gathered(say: Progress) -> Callable[[Section], None]:
+    return lambda section: say(f"gathered: {section.title}")
+
+
 def _collect_and_render(
-    obs: Any, country: str, lang: str, fmt: Format, today: dt.date | None
+    obs: Any, country: str, lang: str, fmt: Format, today: dt.date | None, say: Progress
 ) -> tuple[CountryReport, bytes]:
     """Gather the report while a child process loads WeasyPrint and the chart engine and
     draws each section's charts as it comes; then let it write the HTML or PDF."""
     from .worker import RenderWorker
 
     worker = RenderWorker(fmt, lang)
+    gathered = _gathered(say)
+
+    def on_section(section: Section) -> None:
+        worker.charts(section, lang)
+        gathered(section)
+
     try:
-        report = collect(
-            obs, country, lang=lang, today=today, on_section=lambda s: worker.charts(s, lang)
-        )
+        say("gathering the data")
+        report = collect(obs, country, lang=lang, today=today, on_section=on_section)
+        say("printing the PDF" if fmt == "pdf" else "writing the HTML")
         return report, worker.render(report)
     finally:
         worker.close()
