@@ -482,6 +482,30 @@ def test_the_render_worker_writes_what_the_library_renders(
     assert path.read_text(encoding="utf-8") == expected
 
 
+def test_charts_go_to_the_worker_while_the_rest_is_gathered(
+    tmp_path: Path, ingested_home: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infosoc.report.worker import RenderWorker
+
+    events: list[str] = []
+    send_charts, send_report = RenderWorker.charts, RenderWorker.render
+
+    def charts(self: RenderWorker, section: Any, lang: str) -> None:
+        events.append(f"charts {section.key} {len(section.charts)}")
+        send_charts(self, section, lang)
+
+    def render_report(self: RenderWorker, report: Any) -> bytes:
+        events.append("report")
+        return send_report(self, report)
+
+    monkeypatch.setattr(RenderWorker, "charts", charts)
+    monkeypatch.setattr(RenderWorker, "render", render_report)
+    obs = Observatory(home=ingested_home, mirror=shared_data)
+    write_report(obs, "KAZ", lang="en", fmt="html", out_dir=tmp_path)
+    assert events[:2] == ["charts egdi 2", "charts connectivity 1"]
+    assert events[-1] == "report"
+
+
 def test_a_failing_render_worker_is_one_line_and_no_file(
     tmp_path: Path, ingested_home: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

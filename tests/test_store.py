@@ -194,6 +194,7 @@ def test_prefetched_series_equal_the_ones_asked_one_by_one(ingested_home: Path) 
     with Store(path, read_only=True) as plain, Store(path, read_only=True) as prefetched:
         prefetched.prefetch_series(CODES)
         prefetched.prefetch_series(CODES, countries_only=False)
+        prefetched.con.close()  # from here on, only what was prefetched can answer
         assert _answers(prefetched) == _answers(plain)
         assert any(len(rows) > 100 for rows in _answers(plain))  # whole indicators, not stubs
 
@@ -201,6 +202,8 @@ def test_prefetched_series_equal_the_ones_asked_one_by_one(ingested_home: Path) 
 def test_a_remembered_answer_cannot_be_changed_by_its_caller(ingested_home: Path) -> None:
     with Store(Observatory(home=ingested_home).store_path, read_only=True) as store:
         store.prefetch_series(["SP.POP.TOTL"])
+        store.series("IT.NET.USER.ZS", ["KAZ"])
+        store.con.close()  # the answers below come from memory, or not at all
         for _ in range(2):
             first = store.series("IT.NET.USER.ZS", ["KAZ"])
             first[0]["value"] = -1.0
