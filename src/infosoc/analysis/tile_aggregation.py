@@ -15,6 +15,7 @@ options.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,21 @@ def threshold_column(mbps: float) -> str:
     return f"share_below_{mbps:g}_mbps".replace(".", "_")
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What to summarise: a tile file, its lookup table, the groups and the options.
+
+    ``only_inside`` drops the tiles outside every region before grouping (for the town and
+    village figures of a whole country).
+    """
+
+    tiles_path: Path
+    lookup_path: Path
+    by: tuple[str, ...]
+    thresholds: tuple[float, ...]
+    only_inside: bool = False
+
+
 class DuckDBEngine:
     """The default engine: Ibis expressions compiled to DuckDB SQL and run in-process.
 
@@ -59,27 +75,20 @@ class DuckDBEngine:
         self.con = duckdb.connect()
         self.con.execute("SET enable_progress_bar = false")
 
-    def summarise(
-        self,
-        tiles_path: Path,
-        lookup_path: Path,
-        *,
-        by: Sequence[str],
-        thresholds: Sequence[float],
-        only_inside: bool,
-    ) -> list[dict[str, Any]]:
+    def summarise(self, query: Summary) -> list[dict[str, Any]]:
         """Rows of :func:`region_summary` for one tile file and its lookup table."""
         import pyarrow.parquet as pq
 
         from ..sources.ookla_tiles import check_tiles_file
 
+        tiles_path, lookup_path = query.tiles_path, query.lookup_path
         check_tiles_file(tiles_path)
         keep_sql, summary_sql, schema = _duckdb_sql(
             _columns(pq.read_schema(tiles_path)),
             _columns(pq.read_schema(lookup_path)),
-            tuple(by),
-            tuple(thresholds),
-            only_inside,
+            query.by,
+            query.thresholds,
+            query.only_inside,
         )
         self.con.execute(
             f"CREATE OR REPLACE TEMP VIEW {_TILES} AS SELECT * FROM "
@@ -146,25 +155,17 @@ class IbisEngine:
     def __init__(self, con: Any) -> None:
         self.con = con
 
-    def summarise(
-        self,
-        tiles_path: Path,
-        lookup_path: Path,
-        *,
-        by: Sequence[str],
-        thresholds: Sequence[float],
-        only_inside: bool,
-    ) -> list[dict[str, Any]]:
+    def summarise(self, query: Summary) -> list[dict[str, Any]]:
         """Rows of :func:`region_summary` for one tile file and its lookup table."""
         from ..sources.ookla_tiles import read_tiles
 
-        lookup = self.con.read_parquet(str(lookup_path))
+        lookup = self.con.read_parquet(str(query.lookup_path))
+        tiles = read_tiles(self.con, query.tiles_path)
         joined = tiles_in_groups(
-            read_tiles(self.con, tiles_path), lookup, by, "quadkey", only_inside=only_inside
+            tiles, lookup, query.by, "quadkey", only_inside=query.only_inside
         ).cache()  # read by the sums and by each median
-        result: list[dict[str, Any]] = (
-            region_summary(joined, by=by, thresholds=thresholds).to_pyarrow().to_pylist()
-        )
+        summary = region_summary(joined, by=query.by, thresholds=query.thresholds)
+        result: list[dict[str, Any]] = summary.to_pyarrow().to_pylist()
         return result
 
 
@@ -303,11 +304,8 @@ def summarise_file(
     thresholds: Sequence[float],
     only_inside: bool = False,
 ) -> list[dict[str, Any]]:
-    """Rows of :func:`region_summary` for one tile file and its lookup table.
-
-    ``only_inside`` drops the tiles outside every region before grouping (for the town and
-    village figures of a whole country).
-    """
+    """Rows of :func:`region_summary` for one tile file and its lookup table (see
+    :class:`Summary` for ``only_inside``)."""
     return engine.summarise(
-        tiles_path, lookup_path, by=by, thresholds=thresholds, only_inside=only_inside
+        Summary(tiles_path, lookup_path, tuple(by), tuple(thresholds), only_inside)
     )
