@@ -4,6 +4,7 @@ every number sourced and every missing value shown as missing."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import html as html_lib
 import io
 import re
@@ -466,6 +467,7 @@ def test_a_failed_render_leaves_no_file(
     obs = Observatory(home=ingested_home, mirror=shared_data)
     with pytest.raises(RuntimeError):
         write_report(obs, "KAZ", lang="en", fmt="md", out_dir=tmp_path)
+    assert gc.isenabled()  # paused for the report, and back on after its failure too
     assert target.read_text() == "the previous report\n"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
 
@@ -526,8 +528,15 @@ def test_the_report_says_each_step_as_it_starts(
     tmp_path: Path, ingested_home: Path, shared_data: Path, fmt: str, last_step: str | None
 ) -> None:
     steps: list[str] = []
+    collecting: list[bool] = []
+
+    def step(what: str) -> None:
+        steps.append(what)
+        collecting.append(gc.isenabled())
+
     obs = Observatory(home=ingested_home, mirror=shared_data)
-    path = obs.report("KAZ", lang="en", fmt=fmt, out=tmp_path, progress=steps.append)
+    path = obs.report("KAZ", lang="en", fmt=fmt, out=tmp_path, progress=step)
+    assert not any(collecting[:-1]) and gc.isenabled()  # paused while gathering, then back
     gathered = [s.removeprefix("gathered: ") for s in steps if s.startswith("gathered: ")]
     assert gathered == list(HEADINGS[1:7])  # the body, between the summary and the method
     assert steps[-1] == f"writing {path.name}"

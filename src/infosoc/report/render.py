@@ -7,7 +7,9 @@ the same HTML, with every network fetch refused. A report is written whole or no
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -52,15 +54,33 @@ def write_report(
     lang = parse_lang(lang)
     fmt = parse_format(fmt)  # both checked before any work, so a bad option writes nothing
     say = progress or (lambda _: None)
-    if fmt == "md":
-        report = collect(obs, country, lang=lang, today=today, on_section=_gathered(say))
-        data = render(report, fmt)
-    else:
-        report, data = _collect_and_render(obs, country, lang, fmt, today, say)
+    with _no_cycle_collection():
+        if fmt == "md":
+            report = collect(obs, country, lang=lang, today=today, on_section=_gathered(say))
+            data = render(report, fmt)
+        else:
+            report, data = _collect_and_render(obs, country, lang, fmt, today, say)
     path = Path(out_dir if out_dir is not None else ".") / report_name(report.iso3, lang, fmt)
     say(f"writing {path.name}")
     write_atomically(path, data)
     return path
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused for the length of one report, then restored.
+
+    Gathering a report makes hundreds of thousands of short-lived objects and few cycles;
+    the collector's passes over them cost about a tenth of the time, and what cycles there
+    are go at the next collection once it is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _gathered(say: Progress) -> Callable[[Section], None]:
