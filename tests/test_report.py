@@ -106,6 +106,8 @@ def test_cli_writes_the_report_and_prints_its_path(
         (["--lang", "de"], "--lang must be en, ru or kk, not 'de'"),
         (["--format", "docx"], "--format must be html, pdf or md, not 'docx'"),
         (["--lang", "kk", "--format", "PDF"], "--format must be html, pdf or md, not 'PDF'"),
+        (["--format", "html,docx"], "--format must be html, pdf or md, not 'docx'"),
+        (["--format", "html,"], "--format must be html, pdf or md, not ''"),
     ],
 )
 def test_a_bad_language_or_format_is_one_line_exit_2_and_no_file(
@@ -117,6 +119,27 @@ def test_a_bad_language_or_format_is_one_line_exit_2_and_no_file(
     assert result.stderr == f"error: {message}\n"
     assert result.stdout == ""
     assert not out.exists()
+
+
+def test_several_formats_come_from_one_gathering(
+    cli: Any, tmp_path: Path, ingested_home: Path, shared_data: Path
+) -> None:
+    out = tmp_path / "out"
+    result = cli(
+        "report", "KAZ", "--lang", "ru", "--format", "pdf,html,pdf", "--out", out,
+        "--home", ingested_home, "--from", shared_data,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    pdf, html = out / "infosoc-report-KAZ-ru.pdf", out / "infosoc-report-KAZ-ru.html"
+    assert result.stdout.splitlines() == [str(pdf), str(html)]  # in the order asked, once each
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    # The HTML that was printed is the HTML written: the same as a report in HTML alone.
+    alone = write_report(
+        Observatory(home=ingested_home, mirror=shared_data), "KAZ", lang="ru", fmt="html",
+        out_dir=tmp_path / "alone",
+    )  # fmt: skip
+    assert html.read_bytes() == alone.read_bytes()
+    assert sorted(p.name for p in out.iterdir()) == sorted([pdf.name, html.name])
 
 
 def test_an_unknown_country_is_one_line_and_no_file(
@@ -520,6 +543,9 @@ def test_a_failing_render_worker_is_one_line_and_no_file(
     with pytest.raises(InfosocError) as raised:
         write_report(obs, "KAZ", lang="en", fmt="pdf", out_dir=out)
     assert str(raised.value) == "the report could not be written: no fonts here"
+    assert not out.exists()
+    with pytest.raises(InfosocError):  # the Markdown could be written, but is not either
+        obs.reports("KAZ", formats=("md", "html", "pdf"), out=out)
     assert not out.exists()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
@@ -403,6 +403,24 @@ class Observatory:
         from .report.render import write_report
 
         return write_report(self, country, lang=lang, fmt=fmt, out_dir=out, progress=progress)
+
+    def reports(
+        self,
+        country: str,
+        *,
+        lang: str = "en",
+        formats: Sequence[str] = ("html", "pdf"),
+        out: Path | str | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> list[Path]:
+        """Write the country report in several formats from one gathering of its data (the
+        PDF is printed from the HTML, so HTML and PDF together cost what the PDF costs);
+        return their paths in the order of ``formats``."""
+        from .report.render import write_reports
+
+        return write_reports(
+            self, country, lang=lang, formats=formats, out_dir=out, progress=progress
+        )
 
     def rank_interval(
         self,

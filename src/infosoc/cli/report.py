@@ -18,7 +18,14 @@ def report(
         str, typer.Option("--lang", metavar="en|ru|kk", help="Language of the report.")
     ] = "en",
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="html|pdf|md", help="File format.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="html|pdf|md[,...]",
+            help="File format; several, comma-separated (html,pdf), are made from one "
+            "gathering of the data.",
+        ),
     ] = "html",
     out: Annotated[
         Path | None,
@@ -29,18 +36,20 @@ def report(
     home: HomeOpt = None,
     mirror: FromOpt = None,
 ) -> None:
-    """Write the country report and print its path: infosoc-report-KAZ-ru.html and so on."""
+    """Write the country report and print its path (a line per format):
+    infosoc-report-KAZ-ru.html and so on."""
 
     def action() -> None:
         from ..report.i18n import parse_lang
-        from ..report.render import parse_format
+        from ..report.render import parse_formats
 
         # Checked before any data is read, so a wrong option costs nothing and writes nothing.
-        language, kind = parse_lang(lang), parse_format(fmt)
+        language, formats = parse_lang(lang), parse_formats(fmt)
         with progress_bar() as bar:
-            path = observatory(home, mirror).report(
-                country, lang=language, fmt=kind, out=out, progress=Steps(bar)
+            paths = observatory(home, mirror).reports(
+                country, lang=language, formats=formats, out=out, progress=Steps(bar)
             )
-        typer.echo(str(path))
+        for path in paths:
+            typer.echo(str(path))
 
     run(action)

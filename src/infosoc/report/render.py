@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -32,6 +32,12 @@ def parse_format(fmt: str) -> Format:
     return fmt
 
 
+def parse_formats(text: str) -> tuple[Format, ...]:
+    """Formats from ``html``, ``pdf,html`` and the like, each once, in the order given."""
+    formats = [parse_format(part.strip()) for part in text.split(",")]
+    return tuple(dict.fromkeys(formats))
+
+
 def report_name(iso3: str, lang: str, fmt: str) -> str:
     """The report's file name: ``infosoc-report-KAZ-ru.html``."""
     return f"infosoc-report-{iso3}-{lang}.{fmt}"
@@ -51,19 +57,49 @@ def write_report(
 
     ``progress`` is told each step as it starts ("gathering: …", "printing the PDF", …).
     """
+    formats = (parse_format(fmt),)
+    return write_reports(
+        obs, country, lang=lang, formats=formats, out_dir=out_dir, today=today, progress=progress
+    )[0]
+
+
+def write_reports(
+    obs: Any,
+    country: str,
+    *,
+    lang: str = "en",
+    formats: Sequence[str] = ("html", "pdf"),
+    out_dir: Path | str | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Write the report on ``country`` in each of ``formats`` from one gathering of its data
+    (a PDF is printed from the HTML, so both cost what the PDF alone costs), and return the
+    paths in the order of ``formats``. Nothing is written unless every format was rendered.
+    """
     lang = parse_lang(lang)
-    fmt = parse_format(fmt)  # both checked before any work, so a bad option writes nothing
+    # Both checked before any work, so a bad option writes nothing.
+    wanted = tuple(dict.fromkeys(parse_format(f) for f in formats))
+    if not wanted:
+        raise InputError("--format must name at least one of html, pdf or md")
     say = progress or (lambda _: None)
+    data: dict[str, bytes] = {}
     with _no_cycle_collection():
-        if fmt == "md":
+        if wanted == ("md",):
             report = collect(obs, country, lang=lang, today=today, on_section=_gathered(say))
-            data = render(report, fmt)
         else:
-            report, data = _collect_and_render(obs, country, lang, fmt, today, say)
-    path = Path(out_dir if out_dir is not None else ".") / report_name(report.iso3, lang, fmt)
-    say(f"writing {path.name}")
-    write_atomically(path, data)
-    return path
+            report, html, pdf = _collect_and_render(obs, country, lang, wanted, today, say)
+            data["html"] = html
+            if pdf is not None:
+                data["pdf"] = pdf
+        if "md" in wanted:
+            data["md"] = render(report, "md")
+    folder = Path(out_dir if out_dir is not None else ".")
+    paths = [folder / report_name(report.iso3, lang, fmt) for fmt in wanted]
+    for fmt, path in zip(wanted, paths, strict=True):
+        say(f"writing {path.name}")
+        write_atomically(path, data[fmt])
+    return paths
 
 
 @contextmanager
@@ -88,13 +124,20 @@ def _gathered(say: Progress) -> Callable[[Section], None]:
 
 
 def _collect_and_render(
-    obs: Any, country: str, lang: str, fmt: Format, today: dt.date | None, say: Progress
-) -> tuple[CountryReport, bytes]:
+    obs: Any,
+    country: str,
+    lang: str,
+    formats: Sequence[Format],
+    today: dt.date | None,
+    say: Progress,
+) -> tuple[CountryReport, bytes, bytes | None]:
     """Gather the report while a child process loads WeasyPrint and the chart engine and
-    draws each section's charts as it comes; then let it write the HTML or PDF."""
+    draws each section's charts as it comes; then let it make the HTML and, if asked, the
+    PDF."""
     from .worker import RenderWorker
 
-    worker = RenderWorker(fmt, lang)
+    printing = "pdf" in formats
+    worker = RenderWorker("pdf" if printing else "html", lang)
     gathered = _gathered(say)
 
     def on_section(section: Section) -> None:
@@ -104,8 +147,9 @@ def _collect_and_render(
     try:
         say("gathering the data")
         report = collect(obs, country, lang=lang, today=today, on_section=on_section)
-        say("printing the PDF" if fmt == "pdf" else "writing the HTML")
-        return report, worker.render(report)
+        say("printing the PDF" if printing else "writing the HTML")
+        html, pdf = worker.render(report)
+        return report, html, pdf
     finally:
         worker.close()
 

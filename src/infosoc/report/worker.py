@@ -28,6 +28,7 @@ class RenderWorker:
     """The child process; :meth:`render` hands it a report and returns the file's bytes."""
 
     def __init__(self, fmt: str, lang: str = "en") -> None:
+        self._fmt = fmt
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
             [sys.executable, "-m", "infosoc.report.worker", fmt, lang],
             stdin=subprocess.PIPE,
@@ -45,8 +46,9 @@ class RenderWorker:
         except (BrokenPipeError, OSError):
             pass  # the child has stopped: render() reports why
 
-    def render(self, report: Any) -> bytes:
-        """``report`` (a CountryReport) as HTML or PDF, rendered by the child."""
+    def render(self, report: Any) -> tuple[bytes, bytes | None]:
+        """``report`` (a CountryReport) rendered by the child: its HTML, and its PDF if the
+        worker was started for one (``fmt="pdf"``)."""
         process, self._process = self._process, None
         if process is None:
             raise InfosocError("the PDF worker was already used")
@@ -58,7 +60,9 @@ class RenderWorker:
         if process.returncode != 0 or status != _OK:
             reason = " ".join(payload.decode("utf-8", "replace").split()) or "it stopped"
             raise InfosocError(f"the report could not be written: {reason}")
-        return payload
+        size, _, files = payload.partition(b"\n")
+        html, pdf = files[: int(size)], files[int(size) :]
+        return html, (pdf if self._fmt == "pdf" else None)
 
     def close(self) -> None:
         """Stop the child if it was never used (the report failed before rendering)."""
@@ -87,7 +91,8 @@ def _warm_up(fmt: str, lang: str) -> None:
 
 
 def _serve(fmt: str) -> bytes:
-    """Draw the charts sent ahead, then render the report that ends the stream."""
+    """Draw the charts sent ahead, then render the report that ends the stream: the HTML's
+    length on a line, the HTML, then the PDF (none unless ``fmt`` is pdf)."""
     from .render import chart_svgs, render_html
 
     drawn: dict[str, str] = {}
@@ -98,11 +103,13 @@ def _serve(fmt: str) -> bytes:
             drawn.update(chart_svgs(payload, lang))
             continue
         html = render_html(payload, drawn)
-        if fmt != "pdf":
-            return html.encode("utf-8")
-        from .render import html_to_pdf
+        page = html.encode("utf-8")
+        pdf = b""
+        if fmt == "pdf":
+            from .render import html_to_pdf
 
-        return html_to_pdf(html)
+            pdf = html_to_pdf(html)
+        return str(len(page)).encode() + b"\n" + page + pdf
 
 
 def main() -> int:
