@@ -531,6 +531,32 @@ def test_charts_go_to_the_worker_while_the_rest_is_gathered(
     assert events[-1] == "report"
 
 
+def test_a_worker_started_early_is_taken_once_or_stopped() -> None:
+    from infosoc.report import worker
+
+    with worker.started_early("md", "ru"):
+        assert worker._early is None  # Markdown alone needs no worker
+    with worker.started_early("html,pdf", "ru"):
+        early = worker._early
+        assert early is not None and (early.fmt, early.lang) == ("pdf", "ru")
+        assert worker.worker_for("pdf", "ru") is early  # taken ...
+        assert worker.worker_for("pdf", "ru") is not early  # ... once
+        early.close()
+    with worker.started_early("pdf", "ru"):
+        unused = worker._early
+        assert unused is not None
+        process = unused._process
+        other = worker.worker_for("html", "ru")  # another language or format: a new one
+        assert other is not unused and (other.fmt, other.lang) == ("html", "ru")
+        other.close()
+        assert process is not None and process.poll() is not None  # the early one stopped
+    with worker.started_early("pdf", "kk"):
+        left = worker._early
+        assert left is not None and left._process is not None
+        process = left._process
+    assert process.poll() is not None and worker._early is None  # nobody took it: stopped
+
+
 def test_a_failing_render_worker_is_one_line_and_no_file(
     tmp_path: Path, ingested_home: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

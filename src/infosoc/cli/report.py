@@ -40,15 +40,19 @@ def report(
     infosoc-report-KAZ-ru.html and so on."""
 
     def action() -> None:
-        from ..report.i18n import parse_lang
-        from ..report.render import parse_formats
+        from ..report.worker import started_early
 
-        # Checked before any data is read, so a wrong option costs nothing and writes nothing.
-        language, formats = parse_lang(lang), parse_formats(fmt)
-        with progress_bar() as bar:
-            paths = observatory(home, mirror).reports(
-                country, lang=language, formats=formats, out=out, progress=Steps(bar)
-            )
+        # The renderer starts loading on the second core before this process loads the rest.
+        with started_early(fmt, lang):
+            from ..report.i18n import parse_lang
+            from ..report.render import parse_formats
+
+            # Checked before any data is read: a wrong option writes nothing.
+            language, formats = parse_lang(lang), parse_formats(fmt)
+            with progress_bar() as bar:
+                paths = observatory(home, mirror).reports(
+                    country, lang=language, formats=formats, out=out, progress=Steps(bar)
+                )
         for path in paths:
             typer.echo(str(path))
 

@@ -134,10 +134,10 @@ def _collect_and_render(
     """Gather the report while a child process loads WeasyPrint and the chart engine and
     draws each section's charts as it comes; then let it make the HTML and, if asked, the
     PDF."""
-    from .worker import RenderWorker
+    from .worker import worker_for
 
     printing = "pdf" in formats
-    worker = RenderWorker("pdf" if printing else "html", lang)
+    worker = worker_for("pdf" if printing else "html", lang)
     gathered = _gathered(say)
 
     def on_section(section: Section) -> None:

@@ -16,6 +16,7 @@ import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import InfosocError
@@ -28,7 +29,7 @@ class RenderWorker:
     """The child process; :meth:`render` hands it a report and returns the file's bytes."""
 
     def __init__(self, fmt: str, lang: str = "en") -> None:
-        self._fmt = fmt
+        self.fmt, self.lang = fmt, lang
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
             [sys.executable, "-m", "infosoc.report.worker", fmt, lang],
             stdin=subprocess.PIPE,
@@ -62,7 +63,7 @@ class RenderWorker:
             raise InfosocError(f"the report could not be written: {reason}")
         size, _, files = payload.partition(b"\n")
         html, pdf = files[: int(size)], files[int(size) :]
-        return html, (pdf if self._fmt == "pdf" else None)
+        return html, (pdf if self.fmt == "pdf" else None)
 
     def close(self) -> None:
         """Stop the child if it was never used (the report failed before rendering)."""
@@ -70,6 +71,37 @@ class RenderWorker:
             self._process.kill()
             self._process.wait()
             self._process = None
+
+
+_early: RenderWorker | None = None  # started by started_early(), taken by worker_for()
+
+
+@contextlib.contextmanager
+def started_early(fmt: str, lang: str) -> Iterator[None]:
+    """Start the worker for a report that is about to be asked for, before the caller loads
+    the rest of infosoc (a third of a second of imports the child would otherwise wait
+    for); :func:`worker_for` hands it over. Stopped at the end if nobody took it."""
+    global _early
+    asked = {part.strip() for part in fmt.split(",")}
+    if asked & {"html", "pdf"}:  # Markdown alone needs no worker
+        _early = RenderWorker("pdf" if "pdf" in asked else "html", lang)
+    try:
+        yield
+    finally:
+        if _early is not None:
+            _early.close()
+            _early = None
+
+
+def worker_for(fmt: str, lang: str) -> RenderWorker:
+    """The worker started early for ``fmt`` and ``lang``, else a new one."""
+    global _early
+    early, _early = _early, None
+    if early is not None and (early.fmt, early.lang) == (fmt, lang):
+        return early
+    if early is not None:
+        early.close()
+    return RenderWorker(fmt, lang)
 
 
 def _warm_up(fmt: str, lang: str) -> None:
