@@ -138,7 +138,7 @@ def _duckdb_sql(
     )
     tiles = normalise_tiles(raw.rename(row="file_row_number"), keep=("row",))
     lookup = ibis.table(ibis.Schema.from_pyarrow(pa.schema(list(lookup_columns))), name=_LOOKUP)
-    joined = tiles_in_groups(tiles, lookup, by, "row", only_inside=only_inside)
+    joined = join_lookup(tiles, lookup, by, "row", only_inside=only_inside)
     kept = ibis.table(joined.schema(), name=_JOINED)
     summary = region_summary(kept, by=by, thresholds=thresholds)
     return (
@@ -161,7 +161,7 @@ class IbisEngine:
 
         lookup = self.con.read_parquet(str(query.lookup_path))
         tiles = read_tiles(self.con, query.tiles_path)
-        joined = tiles_in_groups(
+        joined = join_lookup(
             tiles, lookup, query.by, "quadkey", only_inside=query.only_inside
         ).cache()  # read by the sums and by each median
         summary = region_summary(joined, by=query.by, thresholds=query.thresholds)
@@ -174,20 +174,18 @@ def engine_for(con: Any | None) -> DuckDBEngine | IbisEngine:
     return DuckDBEngine() if con is None else IbisEngine(con)
 
 
-def tiles_in_groups(
+def join_lookup(
     tiles: Any, lookup: Any, by: Sequence[str], on: str, *, only_inside: bool = False
 ) -> Any:
-    """The tiles with their group keys (see :func:`join_lookup`); ``only_inside`` leaves out
-    the tiles outside every region (for the town and village figures of a whole country)."""
-    if only_inside:
-        lookup = lookup.filter(lookup.region.notnull())
-    return join_lookup(tiles, lookup, by, on)
+    """The tiles with their group keys; a tile missing from the lookup is outside (-1).
 
-
-def join_lookup(tiles: Any, lookup: Any, by: Sequence[str], on: str) -> Any:
-    """The tiles with their group keys; a tile missing from the lookup is outside (-1)."""
+    ``only_inside`` leaves out the tiles outside every region (for the town and village
+    figures of a whole country).
+    """
     import ibis
 
+    if only_inside:
+        lookup = lookup.filter(lookup.region.notnull())
     keys = lookup.select(**{"_key": lookup[on]}, **{k: lookup[k] for k in by})
     joined = tiles.left_join(keys, tiles[on] == keys["_key"])
     measures = [c for c in tiles.columns if c not in ("quadkey", "row")]
