@@ -515,11 +515,11 @@ def test_charts_go_to_the_worker_while_the_rest_is_gathered(
     events: list[str] = []
     send_charts, send_report = RenderWorker.charts, RenderWorker.render
 
-    def charts(self: RenderWorker, section: Any, lang: str) -> None:
+    def charts(self: RenderWorker, section: Any) -> None:
         events.append(f"charts {section.key} {len(section.charts)}")
-        send_charts(self, section, lang)
+        send_charts(self, section)
 
-    def render_report(self: RenderWorker, report: Any) -> bytes:
+    def render_report(self: RenderWorker, report: Any) -> tuple[bytes, bytes | None]:
         events.append("report")
         return send_report(self, report)
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from ..errors import InfosocError, InputError
 from ..files import write_atomically
+from ..geo.countries import LANGS
 from .country import Chart, CountryReport, Section, collect
 from .i18n import parse_lang, translations
 
@@ -141,7 +142,7 @@ def _collect_and_render(
     gathered = _gathered(say)
 
     def on_section(section: Section) -> None:
-        worker.charts(section, lang)
+        worker.charts(section)
         gathered(section)
 
     try:
@@ -249,7 +250,7 @@ def _chart_svg(chart: Chart, lang: str) -> str | None:
 
 def warm_up_templates(lang: str) -> None:
     """Compile the HTML template and load the catalogue of ``lang`` ahead of the report."""
-    if lang in ("en", "ru", "kk"):
+    if lang in LANGS:  # the worker may be started before the option is checked
         _environment(lang, html=True).get_template("report.html.j2")
 
 

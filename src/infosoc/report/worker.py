@@ -37,12 +37,12 @@ class RenderWorker:
             stderr=subprocess.DEVNULL,
         )
 
-    def charts(self, section: Any, lang: str) -> None:
+    def charts(self, section: Any) -> None:
         """Have the child draw ``section``'s charts now, while the rest is gathered."""
         if self._process is None or self._process.stdin is None or not section.charts:
             return
         try:
-            pickle.dump((_CHARTS, lang, section.charts), self._process.stdin)
+            pickle.dump((_CHARTS, section.charts), self._process.stdin)
             self._process.stdin.flush()
         except (BrokenPipeError, OSError):
             pass  # the child has stopped: render() reports why
@@ -54,7 +54,7 @@ class RenderWorker:
         if process is None:
             raise InfosocError("the PDF worker was already used")
         try:
-            out, _ = process.communicate(pickle.dumps((_REPORT, report.lang, report)))
+            out, _ = process.communicate(pickle.dumps((_REPORT, report)))
         except (BrokenPipeError, OSError):
             out, _ = process.communicate()
         status, _, payload = out.partition(b"\n")
@@ -122,7 +122,7 @@ def _warm_up(fmt: str, lang: str) -> None:
         pass
 
 
-def _serve(fmt: str) -> bytes:
+def _serve(fmt: str, lang: str) -> bytes:
     """Draw the charts sent ahead, then render the report that ends the stream: the HTML's
     length on a line, the HTML, then the PDF (none unless ``fmt`` is pdf)."""
     from .render import chart_svgs, render_html
@@ -130,7 +130,7 @@ def _serve(fmt: str) -> bytes:
     drawn: dict[str, str] = {}
     stream = sys.stdin.buffer
     while True:
-        kind, lang, payload = pickle.load(stream)
+        kind, payload = pickle.load(stream)
         if kind == _CHARTS:
             drawn.update(chart_svgs(payload, lang))
             continue
@@ -156,7 +156,7 @@ def main() -> int:
     sys.stdout = sys.stderr  # whatever a library prints must not mix with the file's bytes
     try:
         _warm_up(fmt, lang)
-        data = _serve(fmt)
+        data = _serve(fmt, lang)
     except Exception as exc:  # the parent turns it into one line for the user
         out.write(_FAILED + b"\n" + " ".join(f"{exc}".split()).encode("utf-8"))
         out.flush()
