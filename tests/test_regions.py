@@ -504,3 +504,64 @@ def test_unmatched_kazakhstan_names_are_listed_together(tmp_path: Path) -> None:
     write_geojson(tmp_path / rg.OSMB_FILE, feats)
     with pytest.raises(InputError, match=r"2 unknown regions.*'Atlantis' \(row 1\).*'Narnia'"):
         rg.kazakhstan_regions(tmp_path)
+
+
+_coordinate = st.floats(-180, 180, allow_nan=False, width=32)
+
+
+@st.composite
+def _polygon_coordinates(draw: st.DrawFn, dims: int) -> list[list[list[float]]]:
+    """Rings of one dimension, closed or not; a few too short, which shape() refuses."""
+    point = st.lists(_coordinate, min_size=dims, max_size=dims)
+    rings = draw(st.lists(st.lists(point, min_size=2, max_size=7), min_size=1, max_size=3))
+    return [ring + ring[:1] if draw(st.booleans()) else ring for ring in rings]
+
+
+@st.composite
+def _geometries(draw: st.DrawFn) -> dict[str, Any]:
+    dims = draw(st.sampled_from([2, 3]))
+    if draw(st.booleans()):
+        return {"type": "Polygon", "coordinates": draw(_polygon_coordinates(dims))}
+    parts = draw(st.lists(_polygon_coordinates(dims), min_size=1, max_size=3))
+    return {"type": "MultiPolygon", "coordinates": parts}
+
+
+@given(_geometries())
+def test_geojson_geometry_is_what_shapely_shape_makes(geometry: dict[str, Any]) -> None:
+    import shapely.geometry
+
+    try:
+        expected = shapely.geometry.shape(geometry)
+    except Exception as exc:  # the same failure is expected of both
+        with pytest.raises(type(exc)):
+            rg.geojson_geometry(geometry)
+        return
+    got = rg.geojson_geometry(geometry)
+    assert got.geom_type == expected.geom_type
+    assert got.has_z == expected.has_z
+    assert got.equals_exact(expected, tolerance=0)
+
+
+def test_large_boundaries_are_read_exactly(geo_dir: Path) -> None:
+    import shapely.geometry
+
+    doc = json.loads((geo_dir / rg.OSMB_FILE).read_bytes())
+    for feature in doc["features"]:
+        expected = shapely.geometry.shape(feature["geometry"])
+        assert rg.geojson_geometry(feature["geometry"]).equals_exact(expected, tolerance=0)
+
+
+def test_polygons_are_built_without_walking_each_coordinate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import shapely.geometry
+
+    def walk(geometry: Any) -> Any:
+        raise AssertionError("shape() walks every coordinate in Python")
+
+    monkeypatch.setattr(shapely.geometry, "shape", walk)
+    hole = [[0.2, 0.2], [0.4, 0.2], [0.4, 0.4], [0.2, 0.2]]
+    polygon = rg.geojson_geometry({"type": "Polygon", "coordinates": [SQUARE[0], hole]})
+    assert polygon.area == pytest.approx(1 - 0.02)
+    multi = rg.geojson_geometry({"type": "MultiPolygon", "coordinates": [SQUARE, [hole]]})
+    assert len(multi.geoms) == 2

@@ -7,13 +7,12 @@ the same HTML, with every network fetch refused. A report is written whole or no
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from ..cycles import cycle_collection_paused
 from ..errors import InfosocError, InputError
 from ..files import write_atomically
 from ..geo.countries import LANGS
@@ -85,7 +84,7 @@ def write_reports(
         raise InputError("--format must name at least one of html, pdf or md")
     say = progress or (lambda _: None)
     data: dict[str, bytes] = {}
-    with _no_cycle_collection():
+    with cycle_collection_paused():
         if wanted == ("md",):
             report = collect(obs, country, lang=lang, today=today, on_section=_gathered(say))
         else:
@@ -101,23 +100,6 @@ def write_reports(
         say(f"writing {path.name}")
         write_atomically(path, data[fmt])
     return paths
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused for the length of one report, then restored.
-
-    Gathering a report makes hundreds of thousands of short-lived objects and few cycles;
-    the collector's passes over them cost about a tenth of the time, and what cycles there
-    are go at the next collection once it is back on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _gathered(say: Progress) -> Callable[[Section], None]:
