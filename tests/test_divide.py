@@ -209,6 +209,30 @@ def test_the_query_is_compiled_once_per_process_and_options(tmp_path: Path) -> N
     assert "share_below_5_mbps" in changed.rows[0] and "share_below_2_mbps" not in changed.rows[0]
 
 
+def test_one_scratch_database_per_thread_and_nothing_left_in_it(tmp_path: Path) -> None:
+    import threading
+
+    from infosoc.scratch import scratch_duckdb
+
+    write_tiles(synthetic_tiles(2_000, seed=8), tmp_path / "t.parquet")
+    regions = load_regions(_boxes(tmp_path))
+    con = scratch_duckdb()
+    first = aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "c")
+    again = aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "d")
+    assert scratch_duckdb() is con and again.rows == first.rows
+    # The joined tiles and the views on the files are gone once the summary is made.
+    left = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_name IN ('tiles', 'lookup', 'joined')"
+    ).fetchall()
+    assert left == []
+    elsewhere: list[Any] = []
+    thread = threading.Thread(target=lambda: elsewhere.append(scratch_duckdb()))
+    thread.start()
+    thread.join()
+    assert elsewhere[0] is not con  # a DuckDB connection is not shared between threads
+
+
 def test_missing_loaded_latency_is_missing_not_zero(tmp_path: Path) -> None:
     write_tiles(synthetic_tiles(2_000, seed=6, year=2019), tmp_path / "t.parquet")
     rows = aggregate_regions(

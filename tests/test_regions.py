@@ -526,7 +526,18 @@ def _geometries(draw: st.DrawFn) -> dict[str, Any]:
     return {"type": "MultiPolygon", "coordinates": parts}
 
 
-@given(_geometries())
+_ODD = st.sampled_from(
+    [
+        {"type": "Polygon", "coordinates": [[[0, 0], [1, 0, 5], [1, 1], [0, 0]]]},  # mixed
+        {"type": "Polygon", "coordinates": [[0, 0, 1, 1]]},  # numbers, not positions
+        {"type": "Polygon", "coordinates": [[]]},
+        {"type": "MultiPolygon", "coordinates": [[[]]]},
+        {"type": "Polygon", "coordinates": "nonsense"},
+    ]
+)
+
+
+@given(st.one_of(_geometries(), _ODD))
 def test_geojson_geometry_is_what_shapely_shape_makes(geometry: dict[str, Any]) -> None:
     import shapely.geometry
 

@@ -70,10 +70,9 @@ class DuckDBEngine:
     """
 
     def __init__(self) -> None:
-        import duckdb
+        from ..scratch import scratch_duckdb
 
-        self.con = duckdb.connect()
-        self.con.execute("SET enable_progress_bar = false")
+        self.con = scratch_duckdb()
 
     def summarise(self, query: Summary) -> list[dict[str, Any]]:
         """Rows of :func:`region_summary` for one tile file and its lookup table."""
@@ -90,23 +89,30 @@ class DuckDBEngine:
             query.thresholds,
             query.only_inside,
         )
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {_TILES} AS SELECT * FROM "
-            f"read_parquet({_literal(tiles_path)}, file_row_number = true)"
-        )
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {_LOOKUP} AS SELECT * FROM "
-            f"read_parquet({_literal(lookup_path)})"
-        )
-        # The joined tiles are kept: the sums and each median read them, not the files.
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_JOINED} AS {keep_sql}")
-        table = self.con.sql(summary_sql).to_arrow_table()
+        try:
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {_TILES} AS SELECT * FROM "
+                f"read_parquet({_literal(tiles_path)}, file_row_number = true)"
+            )
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {_LOOKUP} AS SELECT * FROM "
+                f"read_parquet({_literal(lookup_path)})"
+            )
+            # The joined tiles are kept: the sums and each median read them, not the files.
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_JOINED} AS {keep_sql}")
+            table = self.con.sql(summary_sql).to_arrow_table()
+        finally:
+            # The connection is shared with later work (see infosoc.scratch): the joined
+            # tiles, a gigabyte for a world quarter, must not outlive the summary.
+            self.con.execute(f"DROP TABLE IF EXISTS {_JOINED}")
+            self.con.execute(f"DROP VIEW IF EXISTS {_LOOKUP}")
+            self.con.execute(f"DROP VIEW IF EXISTS {_TILES}")
         # DuckDB sums 64-bit integers into 128-bit ones, which Ibis takes for int64 and so
         # does not cast; give them back the type the expression declares.
         return table.cast(schema).to_pylist()  # type: ignore[no-any-return]
 
 
-_TILES, _LOOKUP, _JOINED = "tiles", "lookup", "joined"  # DuckDB's names, one connection each
+_TILES, _LOOKUP, _JOINED = "tiles", "lookup", "joined"  # their names in DuckDB, dropped after
 
 
 def _literal(path: Path) -> str:

@@ -54,17 +54,16 @@ def read_quadkeys(tiles_path: Path) -> Any:
     """The file's quadkey column, in file order, as one pyarrow string array."""
     import duckdb
 
-    con = duckdb.connect()
+    from ..scratch import scratch_duckdb
+
     try:
-        # DuckDB decodes Parquet pages on every core, several times faster than one reader;
-        # the rows must stay in file order, since the lookup records each tile's row.
-        con.execute("SET preserve_insertion_order = true")
-        table = con.read_parquet(str(tiles_path)).select("quadkey").to_arrow_table()
+        # DuckDB decodes Parquet pages on every core, several times faster than one reader.
+        # The rows stay in file order (DuckDB's default, preserve_insertion_order, which
+        # infosoc never turns off): the lookup records each tile's row.
+        table = scratch_duckdb().read_parquet(str(tiles_path)).select("quadkey").to_arrow_table()
     except duckdb.Error as exc:
         reason = str(exc).splitlines()[0]
         raise InputError(f"cannot read the quadkeys: {reason}", file=str(tiles_path)) from None
-    finally:
-        con.close()
     return table.column("quadkey").combine_chunks()
 
 

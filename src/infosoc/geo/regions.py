@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import difflib
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -168,8 +169,21 @@ def geojson_geometry(geometry: dict[str, Any]) -> Any:
 def _polygon(rings: list[Any]) -> Any:
     import shapely
 
-    shell, *holes = (shapely.linearrings(np.asarray(ring, dtype=float)) for ring in rings)
+    shell, *holes = (shapely.linearrings(_ring_array(ring)) for ring in rings)
     return shapely.polygons(shell, holes=holes or None)
+
+
+def _ring_array(ring: list[Any]) -> npt.NDArray[np.float64]:
+    """A ring's positions as an (n, 2 or 3) array; ValueError unless all have one length.
+
+    Twice as fast as ``np.asarray`` on nested lists, which inspects each one.
+    """
+    lengths = set(map(len, ring))
+    if len(lengths) != 1:
+        raise ValueError("the positions of a ring differ in length")
+    dims = lengths.pop()
+    flat = np.fromiter(itertools.chain.from_iterable(ring), dtype=float, count=len(ring) * dims)
+    return flat.reshape(-1, dims)
 
 
 def _check_geojson_crs(crs: Any, file: str) -> None:
