@@ -5,8 +5,10 @@ Ingests every source from DATA once into a temporary home, then times the instal
 ``infosoc report KAZ --lang LANG --format html|pdf|html,pdf --out TMP --home TMP --from DATA`` as a
 subprocess, interpreter start-up included. The reference, timed in the same run with the same
 interpreter, is ``infosoc egdi KAZ --home TMP`` (the ratio report/reference is printed). Each
-command runs once untimed first to warm the OS caches. One in-process run then shows where
-the time goes: gathering the data, the HTML with its charts, and WeasyPrint's PDF.
+command runs once untimed first to warm the OS caches; then the four commands take turns,
+one run each per round, so that a slow spell of the machine weighs on all of them alike. One
+in-process run then shows where the time goes: gathering the data, the HTML with its charts,
+and WeasyPrint's PDF.
 
 Exits 1 if a median misses the target.
 
@@ -20,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import CLI, ingest_all, make_parser, show, timed_command, verdict
+from common import CLI, ingest_all, make_parser, show, timed_commands, verdict
 
 TARGET_S = 5.0
 
@@ -62,16 +64,15 @@ def main() -> int:
         base = [str(CLI), "report", "KAZ", "--lang", args.lang, "--out", out]
         base += ["--home", home, "--from", str(data)]
         egdi_cmd = [str(CLI), "egdi", "KAZ", "--home", home]
-        ref = show("reference: infosoc egdi KAZ", timed_command(egdi_cmd, args.repeat))
-        html = show(f"infosoc report KAZ --lang {args.lang} html", timed_command(
-            [*base, "--format", "html"], args.repeat
-        ))  # fmt: skip
-        pdf = show(f"infosoc report KAZ --lang {args.lang} pdf", timed_command(
-            [*base, "--format", "pdf"], args.repeat
-        ))  # fmt: skip
-        both = show(f"infosoc report KAZ --lang {args.lang} html,pdf", timed_command(
-            [*base, "--format", "html,pdf"], args.repeat
-        ))  # fmt: skip
+        formats = ("html", "pdf", "html,pdf")
+        runs = timed_commands(
+            [egdi_cmd, *([*base, "--format", fmt] for fmt in formats)], args.repeat
+        )
+        ref = show("reference: infosoc egdi KAZ", runs[0])
+        html, pdf, both = (
+            show(f"infosoc report KAZ --lang {args.lang} {fmt}", times)
+            for fmt, times in zip(formats, runs[1:], strict=True)
+        )
         written = sorted(p.name for p in Path(out).iterdir())
         print(f"written: {', '.join(written)}")
         print(f"ratio html/reference (medians)   {html / ref:7.1f} x")

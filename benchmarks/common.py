@@ -64,6 +64,25 @@ def timed_command(cmd: Sequence[str], repeat: int) -> list[float]:
     return timed(lambda: subprocess.run(cmd, check=True, capture_output=True), repeat)
 
 
+def timed_commands(cmds: Sequence[Sequence[str]], repeat: int) -> list[list[float]]:
+    """Wall-clock seconds of ``repeat`` rounds of ``cmds``, one run of each per round, after
+    one untimed warm-up run of each; a list of times per command.
+
+    Taking turns spreads a machine's slow spells (a shared host, CPU credits running out
+    under sustained load) over every command alike, where timing them one after another
+    would charge the spell to whichever ran last.
+    """
+    for cmd in cmds:
+        subprocess.run(cmd, check=True, capture_output=True)
+    times: list[list[float]] = [[] for _ in cmds]
+    for _ in range(repeat):
+        for cmd, own in zip(cmds, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            own.append(time.perf_counter() - start)
+    return times
+
+
 def show(label: str, times: list[float]) -> float:
     """Print min and median; return the median."""
     median = statistics.median(times)

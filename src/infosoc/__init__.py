@@ -4,6 +4,8 @@
 >>> Observatory().egdi("KAZ")  # doctest: +SKIP
 """
 
+from typing import TYPE_CHECKING
+
 from .errors import (
     InfosocError,
     InputError,
@@ -15,8 +17,11 @@ from .errors import (
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:  # type checkers see the class; at run time it loads on first use
+    from .observatory import Observatory
 
-def __getattr__(name: str) -> object:
+
+def __getattr__(name: str) -> type:
     # Observatory pulls in DuckDB and Arrow; load it on first use so that `infosoc --help`
     # and error paths start fast.
     if name == "Observatory":
