@@ -531,6 +531,7 @@ _ODD = st.sampled_from(
         {"type": "Polygon", "coordinates": [[[0, 0], [1, 0, 5], [1, 1], [0, 0]]]},  # mixed
         {"type": "Polygon", "coordinates": [[0, 0, 1, 1]]},  # numbers, not positions
         {"type": "Polygon", "coordinates": [[]]},
+        {"type": "Polygon", "coordinates": [[[0, 0], [1, None], [1, 1], [0, 0]]]},  # null
         {"type": "MultiPolygon", "coordinates": [[[]]]},
         {"type": "Polygon", "coordinates": "nonsense"},
     ]

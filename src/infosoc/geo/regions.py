@@ -174,7 +174,8 @@ def _polygon(rings: list[Any]) -> Any:
 
 
 def _ring_array(ring: list[Any]) -> npt.NDArray[np.float64]:
-    """A ring's positions as an (n, 2 or 3) array; ValueError unless all have one length.
+    """A ring's positions as an (n, 2 or 3) array; ValueError unless all have one length and
+    every coordinate is a finite number.
 
     Twice as fast as ``np.asarray`` on nested lists, which inspects each one.
     """
@@ -183,6 +184,8 @@ def _ring_array(ring: list[Any]) -> npt.NDArray[np.float64]:
         raise ValueError("the positions of a ring differ in length")
     dims = lengths.pop()
     flat = np.fromiter(itertools.chain.from_iterable(ring), dtype=float, count=len(ring) * dims)
+    if not np.isfinite(flat).all():  # null reads as NaN here; shape() refuses it
+        raise ValueError("a position is not a pair of numbers")
     return flat.reshape(-1, dims)
 
 
