@@ -60,8 +60,7 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
 
 def timed_command(cmd: Sequence[str], repeat: int) -> list[float]:
     """Wall-clock seconds of ``repeat`` runs of ``cmd``, after one untimed warm-up run."""
-    subprocess.run(cmd, check=True, capture_output=True)
-    return timed(lambda: subprocess.run(cmd, check=True, capture_output=True), repeat)
+    return timed_commands([cmd], repeat)[0]
 
 
 def timed_commands(cmds: Sequence[Sequence[str]], repeat: int) -> list[list[float]]:

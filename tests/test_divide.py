@@ -212,6 +212,7 @@ def test_the_query_is_compiled_once_per_process_and_options(tmp_path: Path) -> N
 def test_one_scratch_database_per_thread_and_nothing_left_in_it(tmp_path: Path) -> None:
     import threading
 
+    from infosoc.analysis import tile_aggregation
     from infosoc.scratch import scratch_duckdb
 
     write_tiles(synthetic_tiles(2_000, seed=8), tmp_path / "t.parquet")
@@ -220,6 +221,7 @@ def test_one_scratch_database_per_thread_and_nothing_left_in_it(tmp_path: Path) 
     first = aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "c")
     again = aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "d")
     assert scratch_duckdb() is con and again.rows == first.rows
+    assert tile_aggregation.DuckDBEngine().con is con  # the summary runs on it too
     # The joined tiles and the views on the files are gone once the summary is made.
     left = con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
