@@ -8,6 +8,7 @@ the assignment is a function of the tile and the boundary set alone.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -54,43 +55,75 @@ def assign_points(
 ) -> npt.NDArray[np.int32]:
     """For each point, the index of the first geometry that covers it, or ``OUTSIDE``.
 
-    Each region is prepared once and tested only against the points near its bounding box.
-    The points are sorted by (latitude band, longitude), so those of a box are a few
-    contiguous runs found by binary search, one per band: no pass over all the points per
-    region, a prepared region tested in log time per point, and no shapely object per point.
+    The points are sorted by (latitude band, longitude), so the points in a region's
+    bounding box are a few contiguous runs, one per band, found by binary search. Every
+    (region, point) pair of those runs is then tested in one vectorised call against the
+    prepared regions: no Python loop over regions, no shapely object per point. Where
+    regions overlap or share a border, the smallest index wins.
     """
     import shapely
 
     n = len(lon)
     found = np.full(n, OUTSIDE, dtype=np.int32)
-    if n == 0 or len(geometries) == 0:
+    geoms = np.asarray(geometries, dtype=object).reshape(-1)
+    if n == 0 or len(geoms) == 0:
         return found
     band = np.floor((lat + 90.0) / _BAND_DEGREES)
     # Bands 400 degrees apart keep every band's longitudes (-180 to 180) in a run of its own.
     key = band * 400.0 + lon
     order = np.argsort(key)  # any order of equal keys will do
     sorted_key, sorted_lon, sorted_lat = key[order], lon[order], lat[order]
-    bounds = shapely.bounds(np.asarray(geometries, dtype=object))
-    # The last region first, so that where regions overlap or share a border the first
-    # region listed is written last and wins.
-    for i in range(len(geometries) - 1, -1, -1):
-        west, south, east, north = bounds[i]
-        if not np.isfinite(west):
-            continue  # an empty geometry holds no point
-        bands = np.arange(
-            np.floor((south + 90.0) / _BAND_DEGREES), np.floor((north + 90.0) / _BAND_DEGREES) + 1
-        )
-        starts = np.searchsorted(sorted_key, bands * 400.0 + west, side="left")
-        stops = np.searchsorted(sorted_key, bands * 400.0 + east, side="right")
-        runs = [np.arange(a, b) for a, b in zip(starts, stops, strict=True) if b > a]
-        if not runs:
-            continue
-        candidates = np.concatenate(runs)
-        geometry = geometries[i]
-        shapely.prepare(geometry)
-        inside = shapely.intersects_xy(geometry, sorted_lon[candidates], sorted_lat[candidates])
-        found[order[candidates[inside]]] = i
+    bounds = shapely.bounds(geoms)
+    regions = np.flatnonzero(np.isfinite(bounds[:, 0]))  # an empty geometry holds no point
+    if regions.size == 0:
+        return found
+    shapely.prepare(geoms[regions])
+    west, south, east, north = bounds[regions].T
+    first_band = np.floor((south + 90.0) / _BAND_DEGREES)
+    bands_per_region = (np.floor((north + 90.0) / _BAND_DEGREES) - first_band + 1).astype(np.int64)
+    # One (region, band) pair a row, regions in increasing order.
+    pair_region = np.repeat(regions, bands_per_region)
+    pair_band = np.repeat(first_band, bands_per_region) + _counts_up(bands_per_region)
+    owner = _owner(bands_per_region)
+    starts = np.searchsorted(sorted_key, pair_band * 400.0 + west[owner])
+    stops = np.searchsorted(sorted_key, pair_band * 400.0 + east[owner], side="right")
+    runs = np.maximum(stops - starts, 0)
+    best = np.full(n, np.iinfo(np.int32).max, dtype=np.int32)  # in sorted order
+    for chunk in _chunks(runs, _PAIRS_PER_TEST):
+        lengths = runs[chunk]
+        point = np.repeat(starts[chunk], lengths) + _counts_up(lengths)
+        region = np.repeat(pair_region[chunk], lengths).astype(np.int32)
+        inside = shapely.intersects_xy(geoms[region], sorted_lon[point], sorted_lat[point])
+        np.minimum.at(best, point[inside], region[inside])
+    placed = best != np.iinfo(np.int32).max
+    found[order[placed]] = best[placed]
     return found
+
+
+_PAIRS_PER_TEST = 4_000_000  # (region, point) pairs tested at once: about 100 MB of arrays
+
+
+def _counts_up(lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """0, 1, …, k-1 for each k in ``lengths``, end to end: ``[2, 3]`` gives 0 1 0 1 2."""
+    total = int(lengths.sum())
+    ends = np.cumsum(lengths)
+    return np.arange(total, dtype=np.int64) - np.repeat(ends - lengths, lengths)
+
+
+def _owner(lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """For each item of :func:`_counts_up`, the index of the length it counts."""
+    return np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+
+
+def _chunks(runs: npt.NDArray[np.int64], limit: int) -> list[slice]:
+    """Consecutive slices of ``runs`` whose sums stay near ``limit`` (one run may exceed it)."""
+    ends = np.cumsum(runs)
+    cuts = [0]
+    while cuts[-1] < len(runs):
+        base = ends[cuts[-1] - 1] if cuts[-1] else 0
+        nxt = int(np.searchsorted(ends, base + limit, side="right"))
+        cuts.append(max(nxt, cuts[-1] + 1))
+    return [slice(a, b) for a, b in itertools.pairwise(cuts)]
 
 
 def _unit_vectors(lon: npt.ArrayLike, lat: npt.ArrayLike) -> npt.NDArray[np.float64]:

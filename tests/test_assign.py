@@ -1,0 +1,93 @@
+"""Points to regions: the vectorised assignment against a plain loop over the regions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+shapely = pytest.importorskip("shapely")
+
+from infosoc.geo import assign  # noqa: E402
+from infosoc.geo.assign import OUTSIDE, assign_points  # noqa: E402
+
+
+def plain_assignment(lon: np.ndarray, lat: np.ndarray, geometries: list[Any]) -> np.ndarray:
+    """The first geometry that covers each point, one geometry at a time."""
+    found = np.full(len(lon), OUTSIDE, dtype=np.int32)
+    for i in range(len(geometries) - 1, -1, -1):
+        found[shapely.intersects_xy(geometries[i], lon, lat)] = i
+    return found
+
+
+# Coordinates on a coarse grid, so that points fall on region borders and corners often.
+_grid = st.integers(-8, 8).map(lambda k: k * 2.5)
+
+
+@st.composite
+def _regions(draw: st.DrawFn) -> list[Any]:
+    shapes = []
+    for _ in range(draw(st.integers(0, 6))):
+        kind = draw(st.sampled_from(["box", "triangle", "multi", "empty"]))
+        x, y = draw(_grid), draw(_grid)
+        w, h = draw(st.integers(1, 8)) * 2.5, draw(st.integers(1, 8)) * 2.5
+        if kind == "box":
+            shapes.append(shapely.box(x, y, x + w, y + h))
+        elif kind == "triangle":
+            shapes.append(shapely.Polygon([(x, y), (x + w, y), (x, y + h)]))
+        elif kind == "multi":
+            shapes.append(
+                shapely.MultiPolygon(
+                    [shapely.box(x, y, x + 1, y + 1), shapely.box(-x, -y, 2 - x, 2 - y)]
+                )
+            )
+        else:
+            shapes.append(shapely.Polygon())
+    return shapes
+
+
+_points = st.lists(st.tuples(_grid | st.floats(-25, 25), _grid | st.floats(-25, 25)), max_size=60)
+
+
+@settings(max_examples=200)
+@given(_regions(), _points, st.sampled_from([1, 7, 4_000_000]))
+def test_the_same_as_a_loop_over_the_regions(
+    regions: list[Any], points: list[Any], per_test: int
+) -> None:
+    lon = np.array([p[0] for p in points], dtype=float)
+    lat = np.array([p[1] for p in points], dtype=float)
+    with pytest.MonkeyPatch.context() as patch:
+        # Small batches of (region, point) pairs as well as one batch for everything.
+        patch.setattr(assign, "_PAIRS_PER_TEST", per_test)
+        got = assign_points(lon, lat, regions)
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, plain_assignment(lon, lat, regions))
+
+
+def test_a_point_on_a_shared_border_goes_to_the_first_region() -> None:
+    left, right = shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)
+    lon, lat = np.array([1.0, 1.0, 5.0]), np.array([0.5, 0.5, 0.5])
+    assert assign_points(lon, lat, [left, right]).tolist() == [0, 0, OUTSIDE]
+    assert assign_points(lon, lat, [right, left]).tolist() == [0, 0, OUTSIDE]
+
+
+def test_no_points_or_no_regions() -> None:
+    empty = np.array([], dtype=float)
+    assert assign_points(empty, empty, [shapely.box(0, 0, 1, 1)]).tolist() == []
+    assert assign_points(np.array([0.5]), np.array([0.5]), []).tolist() == [OUTSIDE]
+    assert assign_points(np.array([0.5]), np.array([0.5]), [shapely.Polygon()]).tolist() == [
+        OUTSIDE
+    ]
+
+
+def test_counts_up_and_chunks() -> None:
+    lengths = np.array([2, 0, 3], dtype=np.int64)
+    assert assign._counts_up(lengths).tolist() == [0, 1, 0, 1, 2]
+    assert assign._owner(lengths).tolist() == [0, 0, 2, 2, 2]
+    runs = np.array([3, 3, 10, 0, 1], dtype=np.int64)
+    chunks = assign._chunks(runs, 6)
+    assert [(c.start, c.stop) for c in chunks] == [(0, 2), (2, 3), (3, 5)]
+    assert sum(int(runs[c].sum()) for c in chunks) == int(runs.sum())
