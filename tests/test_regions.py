@@ -577,3 +577,30 @@ def test_polygons_are_built_without_walking_each_coordinate(
     assert polygon.area == pytest.approx(1 - 0.02)
     multi = rg.geojson_geometry({"type": "MultiPolygon", "coordinates": [SQUARE, [hole]]})
     assert len(multi.geoms) == 2
+
+
+@given(st.lists(st.one_of(_geometries(), _ODD, st.none()), max_size=6))
+def test_polygons_built_together_are_those_built_one_by_one(geometries: list[Any]) -> None:
+    built = rg.polygons_together(geometries)
+    for position, geometry in enumerate(geometries):
+        if position not in built:
+            continue
+        alone = rg.geojson_geometry(geometry)
+        assert built[position].geom_type == alone.geom_type
+        assert not built[position].has_z
+        assert built[position].equals_exact(alone, tolerance=0)
+
+
+def test_plain_polygons_of_a_file_are_built_together() -> None:
+    hole = [[0.2, 0.2], [0.4, 0.2], [0.4, 0.4], [0.2, 0.2]]
+    geometries = [
+        {"type": "Polygon", "coordinates": [SQUARE[0], hole]},
+        None,
+        {"type": "MultiPolygon", "coordinates": [SQUARE, [hole]]},
+        {"type": "Point", "coordinates": [0, 0]},
+        {"type": "Polygon", "coordinates": [[[0, 0, 1], [1, 0, 1], [1, 1, 1], [0, 0, 1]]]},
+    ]
+    built = rg.polygons_together(geometries)
+    assert sorted(built) == [0, 2]  # the point, the 3D polygon and the null are left out
+    assert built[0].area == pytest.approx(1 - 0.02)
+    assert [g.geom_type for g in built[2].geoms] == ["Polygon", "Polygon"]

@@ -23,7 +23,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -125,14 +125,19 @@ def _geojson_features(data: bytes, file: str) -> list[tuple[dict[str, Any], Any]
     if not (isinstance(doc, dict) and isinstance(doc.get("features"), list)):
         raise InputError("is not a GeoJSON FeatureCollection", file=file)
     _check_geojson_crs(doc.get("crs"), file)
-    features: list[tuple[dict[str, Any], Any]] = []
     for row, feature in enumerate(doc["features"], start=1):
         if not isinstance(feature, dict):
             raise InputError("the feature is not a GeoJSON Feature object", file=file, row=row)
-        props = feature.get("properties") or {}
-        if not isinstance(props, dict):
+        if not isinstance(feature.get("properties") or {}, dict):
             raise InputError("the feature's properties are not an object", file=file, row=row)
+    built = polygons_together([feature.get("geometry") for feature in doc["features"]])
+    features: list[tuple[dict[str, Any], Any]] = []
+    for row, feature in enumerate(doc["features"], start=1):
+        props = feature.get("properties") or {}
         geometry = feature.get("geometry")
+        if row - 1 in built:
+            features.append((props, built[row - 1]))
+            continue
         try:
             geom = None if geometry is None else geojson_geometry(geometry)
         except (ShapelyError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
@@ -164,6 +169,82 @@ def geojson_geometry(geometry: dict[str, Any]) -> Any:
     except (ValueError, TypeError, ShapelyError):
         pass
     return shapely.geometry.shape(geometry)
+
+
+def polygons_together(geometries: Sequence[Any]) -> dict[int, Any]:
+    """The plain 2D Polygons and MultiPolygons among GeoJSON ``geometries``, by position,
+    exactly as :func:`geojson_geometry` makes them one by one.
+
+    They are built with one shapely call for all the rings, one for all the polygons and one
+    for all the multipolygons: a file of thousands of small cells would otherwise spend most
+    of its reading in per-feature calls. Anything else is left out, for
+    :func:`geojson_geometry`; so is everything if shapely refuses any ring (made one by one,
+    each gets its own answer).
+    """
+    import shapely
+    from shapely.errors import ShapelyError
+
+    rings: list[npt.NDArray[np.float64]] = []
+    rings_per_polygon: list[int] = []
+    taken: list[tuple[int, int]] = []  # (position, polygons; 0 for a Polygon)
+    for position, geometry in enumerate(geometries):
+        try:
+            polygons = _plain_polygons(geometry)
+        except (ValueError, TypeError):
+            continue
+        if polygons is None:
+            continue
+        for polygon in polygons:
+            rings.extend(polygon)
+            rings_per_polygon.append(len(polygon))
+        taken.append((position, len(polygons) if geometry["type"] == "MultiPolygon" else 0))
+    if not taken:
+        return {}
+    try:
+        ring_of = np.repeat(np.arange(len(rings)), [len(ring) for ring in rings])
+        made = shapely.linearrings(np.concatenate(rings), indices=ring_of)
+        polygon_of = np.repeat(np.arange(len(rings_per_polygon)), rings_per_polygon)
+        polygons = shapely.polygons(made, indices=polygon_of)
+    except (ValueError, ShapelyError):
+        return {}
+    built: dict[int, Any] = {}
+    parts: list[int] = []  # the polygons of the multipolygons, and whose they are
+    owners: list[int] = []
+    first = 0
+    for position, count in taken:
+        if count == 0:
+            built[position] = polygons[first]
+            first += 1
+            continue
+        parts.extend(range(first, first + count))
+        owners.extend([position] * count)
+        first += count
+    if parts:
+        multi_of = np.unique(np.asarray(owners), return_inverse=True)[1]
+        multis = shapely.multipolygons(polygons[parts], indices=multi_of)
+        for position, multi in zip(dict.fromkeys(owners), multis, strict=True):
+            built[position] = multi
+    return built
+
+
+def _plain_polygons(geometry: Any) -> list[list[npt.NDArray[np.float64]]] | None:
+    """A 2D Polygon's or MultiPolygon's rings as arrays, polygon by polygon; None for any
+    other geometry; ValueError or TypeError for positions the fast path cannot take."""
+    if not isinstance(geometry, dict):
+        return None
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    if kind == "Polygon" and coordinates and isinstance(coordinates, list):
+        polygons = [coordinates]
+    elif kind == "MultiPolygon" and coordinates and isinstance(coordinates, list):
+        if not all(coordinates):
+            return None
+        polygons = coordinates
+    else:
+        return None
+    arrays = [[_ring_array(ring) for ring in polygon] for polygon in polygons]
+    if any(ring.shape[1] != 2 for polygon in arrays for ring in polygon):
+        return None
+    return arrays
 
 
 def _polygon(rings: list[Any]) -> Any:
