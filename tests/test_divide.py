@@ -187,6 +187,53 @@ def test_lookup_is_computed_once_and_reused(tmp_path: Path) -> None:
     assert not third.lookup.reused and third.totals["outside_tiles"] == 0
 
 
+def test_a_computed_lookup_is_used_from_memory_while_its_file_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from infosoc.analysis import tile_aggregation
+    from infosoc.geo import lookup as lookup_module
+
+    write_tiles(synthetic_tiles(2_000, seed=9), tmp_path / "t.parquet")
+    regions = load_regions(_boxes(tmp_path))
+    events: list[tuple[str, bool]] = []
+    summarised = threading.Event()
+    save, summarise = lookup_module._save, tile_aggregation.DuckDBEngine.summarise
+
+    def save_once_summarised(table: Any, path: Path) -> None:
+        events.append(("saving after the summary", summarised.wait(timeout=5)))
+        save(table, path)
+
+    def summarise_and_tell(self: Any, query: Any) -> Any:
+        rows = summarise(self, query)
+        events.append(("summary with the file there", query.lookup_path.exists()))
+        summarised.set()
+        return rows
+
+    monkeypatch.setattr(lookup_module, "_save", save_once_summarised)
+    monkeypatch.setattr(tile_aggregation.DuckDBEngine, "summarise", summarise_and_tell)
+    first = aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "c")
+    assert events == [("summary with the file there", False), ("saving after the summary", True)]
+    assert first.lookup.path.is_file() and first.lookup.table is None  # written, not kept
+    again = aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "c")
+    assert again.lookup.reused and again.rows == first.rows
+
+
+def test_a_lookup_that_cannot_be_saved_is_an_error_and_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    write_tiles(synthetic_tiles(500, seed=10), tmp_path / "t.parquet")
+    regions = load_regions(_boxes(tmp_path))
+    monkeypatch.setattr(pq, "write_table", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "c")
+    assert [p.name for p in (tmp_path / "c").rglob("*")] == ["lookups"]
+
+
 def test_the_query_is_compiled_once_per_process_and_options(tmp_path: Path) -> None:
     from infosoc.analysis import tile_aggregation
 

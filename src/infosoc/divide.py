@@ -139,7 +139,8 @@ class Divide:
 
         options = options or DivideOptions()
         if measure not in options.measure_columns:
-            raise InputError(f"unknown measure '{measure}'; choose from {options.measure_columns}")
+            choices = ", ".join(options.measure_columns)
+            raise InputError(f"unknown measure '{measure}'; choose from {choices}")
         regions = self.regions(regions_file, region_key)
         result = aggregate_regions(
             tiles, regions, cache_dir=self.cache_dir, options=options, lang=lang, progress=progress

@@ -9,7 +9,8 @@ by default and on Spark when the caller passes a Spark-backed Ibis connection.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -56,9 +57,10 @@ class DivideOptions:
         if bad:
             raise InputError(f"threshold {bad[0]} Mbit/s: thresholds must be positive")
 
-    @property
-    def measure_columns(self) -> list[str]:
-        return [*MEANS, *MEDIANS, *(threshold_column(t) for t in self.thresholds_mbps)]
+    @cached_property
+    def measure_columns(self) -> tuple[str, ...]:
+        """The measure columns of a row, in order (asked once per row of a world quarter)."""
+        return (*MEANS, *MEDIANS, *(threshold_column(t) for t in self.thresholds_mbps))
 
 
 @dataclass
@@ -122,22 +124,35 @@ def aggregate_regions(
     """
     # The spatial stack (numpy, pyarrow.compute, shapely) is loaded only to aggregate: the
     # report imports this module to list the quarters held, often none.
-    from ..geo.lookup import build_lookup
+    from ..geo.lookup import lookup_table
     from ..sources.ookla_tiles import check_tiles_file
 
     options = options or DivideOptions()
     check_tiles_file(tiles_path)  # a wrong file fails here, in one line, before any work
     if by_settlement and places is None:
         raise InputError("town and village figures need a places file (GeoNames layout)")
-    lookup = build_lookup(
-        tiles_path, regions, cache_dir, places=places, rule=rule, progress=progress
-    )
-    if progress:
-        progress("aggregating")
     by = ["region", "settlement"] if by_settlement else ["region"]
-    rows = summarise_file(
-        engine_for(con), tiles_path, lookup.path, by=by, thresholds=options.thresholds_mbps
-    )
+    # On DuckDB a lookup computed now is used from memory while its file is written.
+    with lookup_table(
+        tiles_path,
+        regions,
+        cache_dir,
+        places=places,
+        rule=rule,
+        progress=progress,
+        save_in_background=con is None,
+    ) as lookup:
+        if progress:
+            progress("aggregating")
+        rows = summarise_file(
+            engine_for(con),
+            tiles_path,
+            lookup.path,
+            by=by,
+            thresholds=options.thresholds_mbps,
+            lookup_table=lookup.table,
+        )
+    lookup = replace(lookup, table=None)  # the table is not kept with the figures
     _decode(rows, regions)
     names = regions.names.get(lang) or regions.names.get("en") or {}
     seen = {tuple(r[k] for k in by) for r in rows}
@@ -316,7 +331,8 @@ def divide_report(
     options = options or DivideOptions()
     unknown = [m for m in measures if m not in options.measure_columns]
     if unknown:
-        raise InputError(f"unknown measure '{unknown[0]}'; choose from {options.measure_columns}")
+        choices = ", ".join(options.measure_columns)
+        raise InputError(f"unknown measure '{unknown[0]}'; choose from {choices}")
     per_quarter: list[dict[str, Any]] = []
     for quarter in sorted(quarters, key=lambda q: q.label):
         if progress:

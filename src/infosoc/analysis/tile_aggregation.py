@@ -15,7 +15,7 @@ options.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,9 @@ class Summary:
     by: tuple[str, ...]
     thresholds: tuple[float, ...]
     only_inside: bool = False
+    #: The lookup as an Arrow table, when it is in memory (just computed): DuckDB reads it
+    #: there instead of reading the file back.
+    lookup_table: Any = field(default=None, compare=False)
 
 
 class DuckDBEngine:
@@ -80,11 +83,11 @@ class DuckDBEngine:
 
         from ..sources.ookla_tiles import check_tiles_file
 
-        tiles_path, lookup_path = query.tiles_path, query.lookup_path
+        tiles_path, lookup_path, in_memory = query.tiles_path, query.lookup_path, query.lookup_table
         check_tiles_file(tiles_path)
         keep_sql, summary_sql, schema = _duckdb_sql(
             _columns(pq.read_schema(tiles_path)),
-            _columns(pq.read_schema(lookup_path)),
+            _columns(in_memory.schema if in_memory is not None else pq.read_schema(lookup_path)),
             query.by,
             query.thresholds,
             query.only_inside,
@@ -94,10 +97,13 @@ class DuckDBEngine:
                 f"CREATE OR REPLACE TEMP VIEW {_TILES} AS SELECT * FROM "
                 f"read_parquet({_literal(tiles_path)}, file_row_number = true)"
             )
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {_LOOKUP} AS SELECT * FROM "
-                f"read_parquet({_literal(lookup_path)})"
-            )
+            if in_memory is not None:
+                self.con.register(_LOOKUP, in_memory)
+            else:
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP VIEW {_LOOKUP} AS SELECT * FROM "
+                    f"read_parquet({_literal(lookup_path)})"
+                )
             # The joined tiles are kept: the sums and each median read them, not the files.
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_JOINED} AS {keep_sql}")
             table = self.con.sql(summary_sql).to_arrow_table()
@@ -105,7 +111,10 @@ class DuckDBEngine:
             # The connection is shared with later work (see infosoc.scratch): the joined
             # tiles, a gigabyte for a world quarter, must not outlive the summary.
             self.con.execute(f"DROP TABLE IF EXISTS {_JOINED}")
-            self.con.execute(f"DROP VIEW IF EXISTS {_LOOKUP}")
+            if in_memory is not None:
+                self.con.unregister(_LOOKUP)
+            else:
+                self.con.execute(f"DROP VIEW IF EXISTS {_LOOKUP}")
             self.con.execute(f"DROP VIEW IF EXISTS {_TILES}")
         # DuckDB sums 64-bit integers into 128-bit ones, which Ibis takes for int64 and so
         # does not cast; give them back the type the expression declares.
@@ -307,9 +316,10 @@ def summarise_file(
     by: Sequence[str],
     thresholds: Sequence[float],
     only_inside: bool = False,
+    lookup_table: Any = None,
 ) -> list[dict[str, Any]]:
     """Rows of :func:`region_summary` for one tile file and its lookup table (see
-    :class:`Summary` for ``only_inside``)."""
+    :class:`Summary` for ``only_inside`` and ``lookup_table``)."""
     return engine.summarise(
-        Summary(tiles_path, lookup_path, tuple(by), tuple(thresholds), only_inside)
+        Summary(tiles_path, lookup_path, tuple(by), tuple(thresholds), only_inside, lookup_table)
     )

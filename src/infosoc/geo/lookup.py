@@ -8,10 +8,12 @@ quarter against the same regions is a plain equi-join that any engine can run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +41,9 @@ class TileLookup:
     outside: int
     reused: bool
     settlements: bool
+    #: The table itself, inside :func:`lookup_table`'s block when it was just computed (the
+    #: first aggregation then need not read the file back); None otherwise.
+    table: Any = field(default=None, repr=False, compare=False)
 
 
 def _cache_key(
@@ -121,7 +126,30 @@ def build_lookup(
     ``regions.keys`` (null outside every region); and with places, ``settlement``, the
     index into :data:`SETTLEMENTS`.
     """
-    import pyarrow as pa
+    with lookup_table(
+        tiles_path, regions, cache_dir, places=places, rule=rule, progress=progress
+    ) as lookup:
+        return replace(lookup, table=None)
+
+
+@contextlib.contextmanager
+def lookup_table(
+    tiles_path: Path,
+    regions: Regions,
+    cache_dir: Path,
+    *,
+    places: Places | None = None,
+    rule: SettlementRule | None = None,
+    progress: Progress | None = None,
+    save_in_background: bool = False,
+) -> Iterator[TileLookup]:
+    """:func:`build_lookup` as a block, for the aggregation that follows a computed lookup.
+
+    Inside the block a lookup computed now is also in memory (``TileLookup.table``). With
+    ``save_in_background`` its file is written by a second thread while the block runs (the
+    aggregation meanwhile uses the table in memory); the block's end waits for the file, and
+    raises whatever stopped it being written. The file is whole or absent, never partial.
+    """
     import pyarrow.parquet as pq
 
     say = progress or (lambda _: None)
@@ -134,13 +162,38 @@ def build_lookup(
     path = cache_dir / "lookups" / f"{key}.parquet"
     if path.is_file():
         meta = pq.read_metadata(path).metadata or {}
-        return TileLookup(
+        yield TileLookup(
             path,
             int(meta.get(b"tiles", b"0")),
             int(meta.get(b"outside", b"0")),
             reused=True,
             settlements=with_settlements,
         )
+        return
+    table = _computed_table(tiles_path, regions, places, rule, say)
+    tiles, outside = len(table), int(table.schema.metadata[b"outside"])
+    lookup = TileLookup(path, tiles, outside, reused=False, settlements=with_settlements)
+    if not save_in_background:
+        _save(table, path)
+        yield replace(lookup, table=table)
+        return
+    saving = _Saving(table, path)
+    try:
+        yield replace(lookup, table=table)
+    finally:
+        saving.wait()
+
+
+def _computed_table(
+    tiles_path: Path,
+    regions: Regions,
+    places: Places | None,
+    rule: SettlementRule,
+    say: Progress,
+) -> Any:
+    """The lookup table of the tiles against the regions (and places), computed now."""
+    import pyarrow as pa
+
     say("reading quadkeys")
     quadkeys = read_quadkeys(tiles_path)
     try:
@@ -160,16 +213,40 @@ def build_lookup(
     if places is not None:
         say("classifying towns and villages")
         columns["settlement"] = _arrow(_settlement_codes(lon, lat, places, rule))
-    table = pa.Table.from_arrays(
-        list(columns.values()), names=list(columns)
-    ).replace_schema_metadata(
+    table = pa.Table.from_arrays(list(columns.values()), names=list(columns))
+    return table.replace_schema_metadata(
         {
             "tiles": str(len(quadkeys)),
             "outside": str(outside),
             "regions": json.dumps(list(regions.keys), ensure_ascii=False),
         }
     )
+
+
+def _save(table: Any, path: Path) -> None:
+    import pyarrow.parquet as pq
+
     # A cache file, read back at once: fast LZ4 rather than small zstd.
     with replacing(path) as tmp:
         pq.write_table(table, tmp, compression="lz4")
-    return TileLookup(path, len(quadkeys), outside, reused=False, settlements=with_settlements)
+
+
+class _Saving:
+    """:func:`_save` on a second thread (Arrow's writer lets go of the GIL while it works)."""
+
+    def __init__(self, table: Any, path: Path) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(table, path), daemon=True)
+        self._thread.start()
+
+    def _run(self, table: Any, path: Path) -> None:
+        try:
+            _save(table, path)
+        except BaseException as exc:  # handed to the waiting thread, which raises it
+            self._error = exc
+
+    def wait(self) -> None:
+        """Wait for the file; raise what stopped it being written."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
