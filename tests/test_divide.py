@@ -124,6 +124,42 @@ def test_equals_independent_computation_on_kazakhstan(tmp_path: Path, shared_dat
     _compare(agg.rows, reference(table, shapes, (2, 10, 25, 100)))
 
 
+@pytest.mark.parametrize("tiles_per_group", [0.0, 200.0, 1e9])
+def test_medians_are_exact_whatever_the_bins_of_their_first_pass(
+    tmp_path: Path, tiles_per_group: float
+) -> None:
+    from infosoc.analysis.tile_aggregation import engine_for, median_bins, summarise_file
+    from infosoc.geo.lookup import build_lookup
+
+    table = synthetic_tiles(6_000, seed=11, year=2023)
+    write_tiles(table, tmp_path / "t.parquet")
+    regions = load_regions(_boxes(tmp_path))
+    lookup = build_lookup(tmp_path / "t.parquet", regions, tmp_path / "c")
+    rows = summarise_file(
+        engine_for(None),
+        tmp_path / "t.parquet",
+        lookup.path,
+        by=["region"],
+        thresholds=(2, 10, 25, 100),
+        tiles_per_group=tiles_per_group,
+    )
+    for row in rows:
+        row["region"] = None if row["region"] == -1 else regions.keys[row["region"]]
+    shapes = list(zip(regions.keys, regions.geometries, strict=True))
+    _compare(rows, reference(table, shapes, (2, 10, 25, 100)))
+    assert median_bins(tiles_per_group) in (2, 4, 16)
+
+
+def test_the_medians_first_pass_has_about_the_square_root_of_a_group_s_tiles_in_bins() -> None:
+    from infosoc.analysis.tile_aggregation import median_bins
+
+    assert median_bins(0) == 2 and median_bins(220) == 4 and median_bins(2_200) == 16
+    assert median_bins(1e9) == 16
+    assert median_bins(500) == median_bins(625)  # two quarters, one compiled query
+    sizes = [0, 10, 100, 1_000, 10_000, 100_000]
+    assert [median_bins(n) for n in sizes] == sorted(median_bins(n) for n in sizes)
+
+
 def test_every_tile_counted_once_and_outside_reported(tmp_path: Path) -> None:
     table = synthetic_tiles(5_000, seed=3)
     write_tiles(table, tmp_path / "t.parquet")

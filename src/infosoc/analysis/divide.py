@@ -151,6 +151,8 @@ def aggregate_regions(
             by=by,
             thresholds=options.thresholds_mbps,
             lookup_table=lookup.table,
+            # The groups: each region (by settlement), and the tiles outside every region.
+            tiles_per_group=lookup.tiles / (len(regions.keys) * (2 if by_settlement else 1) + 1),
         )
     lookup = replace(lookup, table=None)  # the table is not kept with the figures
     _decode(rows, regions)
@@ -207,6 +209,7 @@ def town_village(
         by=["settlement"],
         thresholds=options.thresholds_mbps,
         only_inside=True,
+        tiles_per_group=lookup.tiles / 2,
     )
     _decode(rows, regions)
     groups: dict[str, dict[str, Any]] = {}

@@ -14,18 +14,16 @@ options.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 DEFAULT_THRESHOLDS_MBPS: tuple[float, ...] = (2, 10, 25, 100)
 OUTSIDE = -1  # the group key of tiles in no region (or with no settlement class)
-# Median pre-pass: 4 bins per unit of ln(1 + value), each about 28 % wide in value. Narrower
-# bins (20 per unit were tried) leave a world quarter with nearly one bin per tile, so the
-# pre-pass costs what a sort would; 4 measured fastest on the benchmark's world subsample.
-_BINS_PER_E = 4.0
+DEFAULT_MEDIAN_BINS = 16  # bins per unit of ln(1 + value) when the group sizes are unknown
 
 # measure name -> (tile column, factor from the file's unit to the reported unit)
 MEANS = {
@@ -60,6 +58,7 @@ class Summary:
     by: tuple[str, ...]
     thresholds: tuple[float, ...]
     only_inside: bool = False
+    median_bins: int = DEFAULT_MEDIAN_BINS
     #: The lookup as an Arrow table, when it is in memory (just computed): DuckDB reads it
     #: there instead of reading the file back.
     lookup_table: Any = field(default=None, compare=False)
@@ -94,6 +93,7 @@ class DuckDBEngine:
             query.by,
             query.thresholds,
             query.only_inside,
+            query.median_bins,
         )
         try:
             self.con.execute(
@@ -143,6 +143,7 @@ def _duckdb_sql(
     by: tuple[str, ...],
     thresholds: tuple[float, ...],
     only_inside: bool,
+    median_bins: int,
 ) -> tuple[str, str, Any]:
     """The SQL that keeps the joined tiles, the SQL of the summary, and its Arrow schema."""
     import ibis
@@ -158,7 +159,7 @@ def _duckdb_sql(
     lookup = ibis.table(ibis.Schema.from_pyarrow(pa.schema(list(lookup_columns))), name=_LOOKUP)
     joined = join_lookup(tiles, lookup, by, "row", only_inside=only_inside)
     kept = ibis.table(joined.schema(), name=_JOINED)
-    summary = region_summary(kept, by=by, thresholds=thresholds)
+    summary = region_summary(kept, by=by, thresholds=thresholds, median_bins=median_bins)
     return (
         ibis.to_sql(joined, dialect="duckdb"),
         ibis.to_sql(summary, dialect="duckdb"),
@@ -182,7 +183,9 @@ class IbisEngine:
         joined = join_lookup(
             tiles, lookup, query.by, "quadkey", only_inside=query.only_inside
         ).cache()  # read by the sums and by each median
-        summary = region_summary(joined, by=query.by, thresholds=query.thresholds)
+        summary = region_summary(
+            joined, by=query.by, thresholds=query.thresholds, median_bins=query.median_bins
+        )
         result: list[dict[str, Any]] = summary.to_pyarrow().to_pylist()
         return result
 
@@ -230,7 +233,20 @@ def _sums(t: Any, by: Sequence[str], thresholds: Sequence[float]) -> Any:
     return t.group_by(list(by)).aggregate(**metrics)
 
 
-def _weighted_median(t: Any, by: Sequence[str], column: str, name: str) -> Any:
+def median_bins(tiles_per_group: float) -> int:
+    """Bins per unit of ln(1 + value) for the medians' first pass, from the tiles per group.
+
+    The first pass should leave far fewer bins than tiles, and the second sorts the tiles of
+    one bin: about the square root of the group's size balances the two. Measured on the
+    benchmark's world files: 4 or 5 per unit fastest at 220 tiles per group, 12 to 20 at
+    2,200 (with 20 at 220, nearly every tile had a bin of its own). Snapped to a power of two
+    so that quarters of one country share one compiled query.
+    """
+    ideal = math.sqrt(max(tiles_per_group, 1.0)) / 3.0
+    return int(min(max(2 ** round(math.log2(max(ideal, 1.0))), 2), 16))
+
+
+def _weighted_median(t: Any, by: Sequence[str], column: str, name: str, bins_per_unit: int) -> Any:
     """Exact test-weighted median of ``column`` per group, in two passes.
 
     A full sort of every tile per group is what makes medians slow at world scale. The
@@ -245,7 +261,7 @@ def _weighted_median(t: Any, by: Sequence[str], column: str, name: str) -> Any:
     v = t[column]
     log_value = (ibis.greatest(v.cast("float64"), 0.0) + 1.0).ln()
     values = t.filter(v.notnull() & (t.tests > 0)).select(
-        *keys, v=v.cast("float64"), w=t.tests, bin=(log_value * _BINS_PER_E).floor().cast("int64")
+        *keys, v=v.cast("float64"), w=t.tests, bin=(log_value * bins_per_unit).floor().cast("int64")
     )
     bins = values.group_by([*keys, "bin"]).aggregate(bw=values.w.sum())
     running = ibis.window(group_by=keys, order_by=[bins.bin], preceding=None, following=0)
@@ -278,8 +294,10 @@ def region_summary(
     *,
     by: Sequence[str] = ("region",),
     thresholds: Sequence[float] = DEFAULT_THRESHOLDS_MBPS,
+    median_bins: int = DEFAULT_MEDIAN_BINS,
 ) -> Any:
-    """One row per group of ``by`` with every measure, from tiles joined to their groups."""
+    """One row per group of ``by`` with every measure, from tiles joined to their groups
+    (``median_bins``: see :func:`median_bins`; any value gives the same, exact, medians)."""
     import ibis
 
     sums = _sums(joined, by, thresholds)
@@ -301,7 +319,7 @@ def region_summary(
         ).cast("float64")
     result = sums.select(**columns)
     for name, (column, factor) in MEDIANS.items():
-        median = _weighted_median(joined, by, column, name)
+        median = _weighted_median(joined, by, column, name, median_bins)
         median = median.rename(**{f"_m_{k}": k for k in by})
         condition = [result[k] == median[f"_m_{k}"] for k in by]
         result = result.left_join(median, condition)
@@ -320,9 +338,11 @@ def summarise_file(
     thresholds: Sequence[float],
     only_inside: bool = False,
     lookup_table: Any = None,
+    tiles_per_group: float | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of :func:`region_summary` for one tile file and its lookup table (see
-    :class:`Summary` for ``only_inside`` and ``lookup_table``)."""
-    return engine.summarise(
-        Summary(tiles_path, lookup_path, tuple(by), tuple(thresholds), only_inside, lookup_table)
-    )
+    :class:`Summary` for ``only_inside`` and ``lookup_table``); ``tiles_per_group``, when
+    known, sizes the medians' first pass."""
+    bins = DEFAULT_MEDIAN_BINS if tiles_per_group is None else median_bins(tiles_per_group)
+    query = Summary(tiles_path, lookup_path, tuple(by), tuple(thresholds), only_inside, bins)
+    return engine.summarise(replace(query, lookup_table=lookup_table))
