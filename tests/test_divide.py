@@ -242,6 +242,7 @@ def test_a_computed_lookup_is_used_from_memory_while_its_file_is_written(
         save(table, path)
 
     def summarise_and_tell(self: Any, query: Any) -> Any:
+        assert query.tiles_table is not None  # the tiles read once, for the lookup too
         rows = summarise(self, query)
         events.append(("summary with the file there", query.lookup_path.exists()))
         summarised.set()

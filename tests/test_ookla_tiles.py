@@ -273,6 +273,27 @@ def test_bad_files_name_the_file_and_the_column(tmp_path: Path) -> None:
             assert "\n" not in str(error)
 
 
+def test_the_tile_table_in_memory_holds_the_read_columns_and_each_row_s_position(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infosoc.sources import ookla_tiles
+
+    monkeypatch.setattr(ookla_tiles, "SCAN_BATCH_ROWS", 7)  # several batches from one group
+    for year in (2019, 2023):
+        path = tiles_file(tmp_path / f"{year}.parquet", year)
+        source = pq.read_table(path)
+        table = ookla_tiles.tile_table(path)
+        read = [c for c in TILE_SCHEMA if c in source.column_names]
+        assert table.column_names == [*read, "file_row_number"]  # no WKT polygons, no x and y
+        assert table["file_row_number"].to_pylist() == list(range(source.num_rows))
+        assert table.select(read).equals(source.select(read))
+        assert max(len(b) for b in table.to_batches()) == 7 < source.num_rows
+    for path, message, _ in bad_files(tmp_path).values():
+        with pytest.raises(InputError) as caught:
+            ookla_tiles.tile_table(path)
+        assert caught.value.file == str(path) and message in str(caught.value)
+
+
 def test_missing_file_and_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         check_tiles_file(tmp_path / "nothing.parquet")

@@ -125,12 +125,17 @@ def aggregate_regions(
     # The spatial stack (numpy, pyarrow.compute, shapely) is loaded only to aggregate: the
     # report imports this module to list the quarters held, often none.
     from ..geo.lookup import lookup_table
-    from ..sources.ookla_tiles import check_tiles_file
+    from ..sources.ookla_tiles import check_tiles_file, tile_table
 
     options = options or DivideOptions()
     check_tiles_file(tiles_path)  # a wrong file fails here, in one line, before any work
     if by_settlement and places is None:
         raise InputError("town and village figures need a places file (GeoNames layout)")
+    tiles = None
+    if con is None:  # DuckDB reads the tiles from memory, read once for the lookup and sums
+        if progress:
+            progress("reading the tiles")
+        tiles = tile_table(tiles_path)
     by = ["region", "settlement"] if by_settlement else ["region"]
     # On DuckDB a lookup computed now is used from memory while its file is written.
     with lookup_table(
@@ -141,6 +146,7 @@ def aggregate_regions(
         rule=rule,
         progress=progress,
         save_in_background=con is None,
+        quadkeys=tiles.column("quadkey") if tiles is not None else None,
     ) as lookup:
         if progress:
             progress("aggregating")
@@ -151,6 +157,7 @@ def aggregate_regions(
             by=by,
             thresholds=options.thresholds_mbps,
             lookup_table=lookup.table,
+            tiles_table=tiles,
             # The groups: each region (by settlement), and the tiles outside every region.
             tiles_per_group=lookup.tiles / (len(regions.keys) * (2 if by_settlement else 1) + 1),
         )

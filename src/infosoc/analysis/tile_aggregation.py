@@ -62,6 +62,9 @@ class Summary:
     #: The lookup as an Arrow table, when it is in memory (just computed): DuckDB reads it
     #: there instead of reading the file back.
     lookup_table: Any = field(default=None, compare=False)
+    #: The tile file's columns in memory (sources.ookla_tiles.tile_table), read there by
+    #: DuckDB instead of the file.
+    tiles_table: Any = field(default=None, compare=False)
 
 
 class DuckDBEngine:
@@ -86,9 +89,13 @@ class DuckDBEngine:
         from ..sources.ookla_tiles import check_tiles_file
 
         tiles_path, lookup_path, in_memory = query.tiles_path, query.lookup_path, query.lookup_table
-        check_tiles_file(tiles_path)
+        tiles = query.tiles_table
+        if tiles is None:
+            check_tiles_file(tiles_path)
         keep_sql, summary_sql, schema = _duckdb_sql(
-            _columns(pq.read_schema(tiles_path)),
+            _file_columns(tiles.schema)
+            if tiles is not None
+            else _columns(pq.read_schema(tiles_path)),
             _columns(in_memory.schema if in_memory is not None else pq.read_schema(lookup_path)),
             query.by,
             query.thresholds,
@@ -96,10 +103,13 @@ class DuckDBEngine:
             query.median_bins,
         )
         try:
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {_TILES} AS SELECT * FROM "
-                f"read_parquet({_literal(tiles_path)}, file_row_number = true)"
-            )
+            if tiles is not None:
+                self.con.register(_TILES, tiles)
+            else:
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP VIEW {_TILES} AS SELECT * FROM "
+                    f"read_parquet({_literal(tiles_path)}, file_row_number = true)"
+                )
             if in_memory is not None:
                 self.con.register(_LOOKUP, in_memory)
             else:
@@ -118,7 +128,10 @@ class DuckDBEngine:
                 self.con.unregister(_LOOKUP)
             else:
                 self.con.execute(f"DROP VIEW IF EXISTS {_LOOKUP}")
-            self.con.execute(f"DROP VIEW IF EXISTS {_TILES}")
+            if tiles is not None:
+                self.con.unregister(_TILES)
+            else:
+                self.con.execute(f"DROP VIEW IF EXISTS {_TILES}")
         # DuckDB sums 64-bit integers into 128-bit ones, which Ibis takes for int64 and so
         # does not cast; give them back the type the expression declares.
         return table.cast(schema).to_pylist()  # type: ignore[no-any-return]
@@ -129,6 +142,12 @@ _TILES, _LOOKUP, _JOINED = "tiles", "lookup", "joined"  # their names in DuckDB,
 
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def _file_columns(schema: Any) -> tuple[tuple[str, Any], ...]:
+    """The columns of a tile table in memory as those of its file (without the row number the
+    file's reader adds)."""
+    return tuple((f.name, f.type) for f in schema if f.name != "file_row_number")
 
 
 def _columns(schema: Any) -> tuple[tuple[str, Any], ...]:
@@ -338,11 +357,12 @@ def summarise_file(
     thresholds: Sequence[float],
     only_inside: bool = False,
     lookup_table: Any = None,
+    tiles_table: Any = None,
     tiles_per_group: float | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of :func:`region_summary` for one tile file and its lookup table (see
-    :class:`Summary` for ``only_inside`` and ``lookup_table``); ``tiles_per_group``, when
-    known, sizes the medians' first pass."""
+    :class:`Summary` for ``only_inside``, ``lookup_table`` and ``tiles_table``);
+    ``tiles_per_group``, when known, sizes the medians' first pass."""
     bins = DEFAULT_MEDIAN_BINS if tiles_per_group is None else median_bins(tiles_per_group)
     query = Summary(tiles_path, lookup_path, tuple(by), tuple(thresholds), only_inside, bins)
-    return engine.summarise(replace(query, lookup_table=lookup_table))
+    return engine.summarise(replace(query, lookup_table=lookup_table, tiles_table=tiles_table))

@@ -142,6 +142,7 @@ def lookup_table(
     rule: SettlementRule | None = None,
     progress: Progress | None = None,
     save_in_background: bool = False,
+    quadkeys: Any = None,
 ) -> Iterator[TileLookup]:
     """:func:`build_lookup` as a block, for the aggregation that follows a computed lookup.
 
@@ -149,6 +150,7 @@ def lookup_table(
     ``save_in_background`` its file is written by a second thread while the block runs (the
     aggregation meanwhile uses the table in memory); the block's end waits for the file, and
     raises whatever stopped it being written. The file is whole or absent, never partial.
+    ``quadkeys``, the file's quadkey column already in memory, saves reading it again.
     """
     import pyarrow.parquet as pq
 
@@ -170,7 +172,7 @@ def lookup_table(
             settlements=with_settlements,
         )
         return
-    table = _computed_table(tiles_path, regions, places, rule, say)
+    table = _computed_table(tiles_path, regions, places, rule, say, quadkeys)
     tiles, outside = len(table), int(table.schema.metadata[b"outside"])
     lookup = TileLookup(path, tiles, outside, reused=False, settlements=with_settlements)
     if not save_in_background:
@@ -190,12 +192,16 @@ def _computed_table(
     places: Places | None,
     rule: SettlementRule,
     say: Progress,
+    quadkeys: Any = None,
 ) -> Any:
     """The lookup table of the tiles against the regions (and places), computed now."""
     import pyarrow as pa
 
-    say("reading quadkeys")
-    quadkeys = read_quadkeys(tiles_path)
+    if quadkeys is None:
+        say("reading quadkeys")
+        quadkeys = read_quadkeys(tiles_path)
+    elif isinstance(quadkeys, pa.ChunkedArray):
+        quadkeys = quadkeys.combine_chunks()
     try:
         x, y, zoom = decode_quadkeys(quadkeys)
     except InputError as exc:

@@ -240,6 +240,32 @@ def read_tiles(con: Any, path: Path) -> Any:
     return normalise_tiles(con.read_parquet(str(path)))
 
 
+SCAN_BATCH_ROWS = 131_072  # DuckDB scans an in-memory table one batch per thread
+
+
+def tile_table(path: Path) -> Any:
+    """The columns infosoc reads of a tile file (those of :data:`TILE_SCHEMA` it has), in
+    memory, with each row's position in the file as ``file_row_number``.
+
+    Arrow decodes the columns on every core, where a database engine reads a Parquet row
+    group on one, and a quarter's file may be one row group. The batches are cut small
+    enough that DuckDB then joins and sums them on every core too.
+    """
+    info = check_tiles_file(path)
+    try:
+        table = pq.read_table(path, columns=[c for c in TILE_SCHEMA if c in info.columns])
+    except (OSError, pa.ArrowException) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"cannot be read ({first_line})", file=str(path)) from None
+    import numpy as np
+
+    rows = np.arange(table.num_rows, dtype=np.int64)
+    # Not pa.array(rows): for a numpy array it looks for pandas, and so imports it.
+    row_numbers = pa.Array.from_buffers(pa.int64(), len(rows), [None, pa.py_buffer(rows)])
+    table = table.append_column("file_row_number", row_numbers)
+    return pa.Table.from_batches(table.to_batches(max_chunksize=SCAN_BATCH_ROWS), table.schema)
+
+
 def normalise_tiles(table: Any, keep: tuple[str, ...] = ()) -> Any:
     """An Ibis table of a tile file's raw columns, reduced to :data:`TILE_SCHEMA` (plus the
     columns in ``keep``), with the columns a year lacks as nulls."""
