@@ -254,3 +254,34 @@ def test_importing_the_module_does_not_import_altair() -> None:
         "assert 'altair' not in sys.modules and 'vl_convert' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_spec_written_by_altair_is_drawn_without_altair(tmp_path: Path) -> None:
+    # The report's renderer draws the specs the gathering process wrote: it must not need
+    # Altair (a quarter of a second to load) to draw them.
+    from infosoc.report.charts import line_chart
+
+    rows = [{"year": y, "value": 0.5 + y / 10_000, "who": "Қазақстан"} for y in (2020, 2022)]
+    spec = line_chart(
+        rows, x="year", y="value", series="who", title="Ә Ғ Қ", x_title="x", y_title="y"
+    ).to_dict(validate=False)
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    code = (
+        "import json, sys; sys.modules['altair'] = None; "
+        "from infosoc.report.charts import spec_svg; "
+        f"spec = json.load(open({str(tmp_path / 'spec.json')!r}, encoding='utf-8')); "
+        "svg = spec_svg(spec, 'kk', prefix='c1'); "
+        "assert svg.startswith('<svg') and 'Ә Ғ Қ' in svg and 'Қазақстан' in svg, svg[:200]; "
+        "assert 'altair' not in sys.modules or sys.modules['altair'] is None"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_vega_lite_version_comes_from_the_spec_s_schema() -> None:
+    from infosoc.report.charts import _schema_version
+
+    supported = ["5.20", "6.1", "6.4"]
+    url = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+    assert _schema_version({"$schema": url}, supported) == "6.4"
+    assert _schema_version({"$schema": url.replace("v6.4.1", "v7.0.0")}, supported) is None
+    assert _schema_version({}, supported) is None

@@ -228,8 +228,8 @@ def test_a_computed_lookup_is_used_from_memory_while_its_file_is_written(
 ) -> None:
     import threading
 
-    from infosoc.analysis import tile_aggregation
     import infosoc.geo.lookup as lookup_module
+    from infosoc.analysis import tile_aggregation
 
     write_tiles(synthetic_tiles(2_000, seed=9), tmp_path / "t.parquet")
     regions = load_regions(_boxes(tmp_path))

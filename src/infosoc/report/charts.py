@@ -387,17 +387,22 @@ def number_locale(lang: Lang) -> dict[str, Any]:
 
 
 def chart_svg(chart: alt.TopLevelMixin, lang: Lang, prefix: str) -> str:
-    """``chart`` as SVG markup to inline in an HTML page, its ids prefixed with ``prefix``.
+    """``chart`` as SVG markup to inline in an HTML page, its ids prefixed with ``prefix``."""
+    # Altair's schema validation costs a tenth of a second per chart; the tests validate the
+    # charts infosoc draws, so a report does not repeat it.
+    return spec_svg(chart.to_dict(validate=False), lang, prefix)
+
+
+def spec_svg(spec: dict[str, Any], lang: Lang, prefix: str) -> str:
+    """A Vega-Lite ``spec`` (as Altair writes it) drawn as SVG by vl-convert, its ids prefixed
+    with ``prefix``; Altair itself is not needed.
 
     Vega numbers its clip paths and gradients from 1 in every SVG; two charts inlined in one
     page would otherwise point at each other's ids.
     """
     import vl_convert as vlc
 
-    # Altair's schema validation costs a tenth of a second per chart; the tests validate the
-    # charts infosoc draws, so a report does not repeat it.
-    spec = chart.to_dict(validate=False)
-    version = _vl_version(vlc.get_vegalite_versions())
+    version = _schema_version(spec, vlc.get_vegalite_versions())
     svg: str = vlc.vegalite_to_svg(
         spec, vl_version=version, allowed_base_urls=[], format_locale=number_locale(lang)
     )
@@ -406,12 +411,21 @@ def chart_svg(chart: alt.TopLevelMixin, lang: Lang, prefix: str) -> str:
     return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', svg)
 
 
+_SCHEMA = re.compile(r"/vega-lite/v(\d+)\.(\d+)")
+
+
+def _schema_version(spec: dict[str, Any], supported: Sequence[str]) -> str | None:
+    """The Vega-Lite version a spec was written for (its ``$schema``), if vl-convert has it;
+    else None, vl-convert's latest."""
+    found = _SCHEMA.search(str(spec.get("$schema", "")))
+    version = f"{found.group(1)}.{found.group(2)}" if found else None
+    return version if version in supported else None
+
+
 def warm_up_charts() -> None:
-    """Import Altair and start vl-convert's engine (its first chart costs half a second)."""
-    import altair  # noqa: F401
+    """Start vl-convert's engine (its first chart costs half a second), without Altair."""
     import vl_convert as vlc
 
     spec = {"data": {"values": [{"x": 0}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
-    vlc.vegalite_to_svg(
-        spec, vl_version=_vl_version(vlc.get_vegalite_versions()), allowed_base_urls=[]
-    )
+    # The latest version vl-convert has: Altair writes its specs for a recent one.
+    vlc.vegalite_to_svg(spec, vl_version=vlc.get_vegalite_versions()[-1], allowed_base_urls=[])

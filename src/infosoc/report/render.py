@@ -147,7 +147,26 @@ def render(report: CountryReport, fmt: Format) -> bytes:
 
 def chart_svgs(charts: Iterable[Chart], lang: str) -> dict[str, str]:
     """Each chart that has something to draw, as inline SVG, by its key."""
-    return {chart.key: svg for chart in charts if (svg := _chart_svg(chart, lang)) is not None}
+    return spec_svgs(chart_specs(charts, lang), lang)
+
+
+def chart_specs(charts: Iterable[Chart], lang: str) -> dict[str, dict[str, Any]]:
+    """Each chart that has something to draw, as the Vega-Lite spec Altair writes, by key.
+
+    Apart from :func:`spec_svgs` so that the process gathering the report can write the
+    specs and the one rendering it need not load Altair (a quarter of a second) before it
+    draws them.
+    """
+    return {chart.key: spec for chart in charts if (spec := _chart_spec(chart, lang)) is not None}
+
+
+def spec_svgs(specs: Mapping[str, dict[str, Any]], lang: str) -> dict[str, str]:
+    """Vega-Lite specs (see :func:`chart_specs`) drawn as inline SVG by vl-convert, by key."""
+    if not specs:
+        return {}
+    from .charts import spec_svg
+
+    return {key: spec_svg(spec, parse_lang(lang), prefix=key) for key, spec in specs.items()}
 
 
 def render_html(report: CountryReport, drawn: Mapping[str, str] | None = None) -> str:
@@ -202,9 +221,10 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise InfosocError(f"the report tried to load {url}; reports are offline")
 
 
-def _chart_svg(chart: Chart, lang: str) -> str | None:
-    """The chart as inline SVG, or None when there is nothing to draw or nothing to draw with
-    (Altair and vl-convert come with the ``report`` extra; the tables hold the same data)."""
+def _chart_spec(chart: Chart, lang: str) -> dict[str, Any] | None:
+    """The chart's Vega-Lite spec, or None when there is nothing to draw or nothing to draw
+    with (Altair and vl-convert come with the ``report`` extra; the tables hold the same
+    data)."""
     if not any(row.get(chart.y) is not None for row in chart.rows):
         return None
     try:
@@ -212,7 +232,7 @@ def _chart_svg(chart: Chart, lang: str) -> str | None:
         import vl_convert  # noqa: F401
     except ImportError:
         return None
-    from .charts import chart_svg, line_chart
+    from .charts import line_chart
 
     drawn = line_chart(
         chart.rows,
@@ -227,7 +247,10 @@ def _chart_svg(chart: Chart, lang: str) -> str | None:
         y_format=chart.y_format,
         legend_title=chart.legend_title,
     )
-    return chart_svg(drawn, parse_lang(lang), prefix=chart.key)
+    # Altair's schema validation costs a tenth of a second per chart; the tests validate the
+    # charts infosoc draws, so a report does not repeat it.
+    spec: dict[str, Any] = drawn.to_dict(validate=False)
+    return spec
 
 
 def warm_up_templates(lang: str) -> None:

@@ -1,11 +1,12 @@
 """A second process that renders the report, started before the report's data are gathered.
 
-Loading WeasyPrint and Altair and starting vl-convert's engine take about two seconds, all
-holding the GIL; gathering the data takes as long, mostly in DuckDB and Python. Run in a child
-process, the loading overlaps the gathering on a second core. The parent sends, pickled on the
-child's stdin, each section's charts as soon as the section is gathered (the child draws them
-while the parent gathers the rest), then the whole report; it reads back the HTML or PDF, or a
-one-line error, from the child's stdout.
+Loading WeasyPrint and starting vl-convert's engine take more than a second, all holding the
+GIL; gathering the data takes as long, mostly in DuckDB and Python. Run in a child process,
+the loading overlaps the gathering on a second core. The parent sends, pickled on the
+child's stdin, each section's charts as Vega-Lite specs (Altair writes them in the parent, so
+the child does not load Altair too) as soon as the section is gathered, and the child draws
+them while the parent gathers the rest; then the whole report. It reads back the HTML or PDF,
+or a one-line error, from the child's stdout.
 """
 
 from __future__ import annotations
@@ -38,11 +39,18 @@ class RenderWorker:
         )
 
     def charts(self, section: Any) -> None:
-        """Have the child draw ``section``'s charts now, while the rest is gathered."""
+        """Have the child draw ``section``'s charts now, while the rest is gathered.
+
+        Their Vega-Lite specs are written here, with Altair: the child, which has WeasyPrint
+        and the chart engine to load, then need not load Altair as well.
+        """
         if self._process is None or self._process.stdin is None or not section.charts:
             return
+        from .render import chart_specs
+
+        specs = chart_specs(section.charts, self.lang)
         try:
-            pickle.dump((_CHARTS, section.charts), self._process.stdin)
+            pickle.dump((_CHARTS, specs), self._process.stdin)
             self._process.stdin.flush()
         except (BrokenPipeError, OSError):
             pass  # the child has stopped: render() reports why
@@ -118,21 +126,21 @@ def _warm_up(fmt: str, lang: str) -> None:
         from .charts import warm_up_charts
 
         warm_up_charts()
-    except ImportError:  # no Altair or vl-convert: the report is drawn without charts
+    except ImportError:  # no vl-convert: the report is drawn without charts
         pass
 
 
 def _serve(fmt: str, lang: str) -> bytes:
     """Draw the charts sent ahead, then render the report that ends the stream: the HTML's
     length on a line, the HTML, then the PDF (none unless ``fmt`` is pdf)."""
-    from .render import chart_svgs, render_html
+    from .render import render_html, spec_svgs
 
     drawn: dict[str, str] = {}
     stream = sys.stdin.buffer
     while True:
         kind, payload = pickle.load(stream)
         if kind == _CHARTS:
-            drawn.update(chart_svgs(payload, lang))
+            drawn.update(spec_svgs(payload, lang))
             continue
         html = render_html(payload, drawn)
         page = html.encode("utf-8")
