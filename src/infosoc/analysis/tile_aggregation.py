@@ -103,20 +103,8 @@ class DuckDBEngine:
             query.median_bins,
         )
         try:
-            if tiles is not None:
-                self.con.register(_TILES, tiles)
-            else:
-                self.con.execute(
-                    f"CREATE OR REPLACE TEMP VIEW {_TILES} AS SELECT * FROM "
-                    f"read_parquet({_literal(tiles_path)}, file_row_number = true)"
-                )
-            if in_memory is not None:
-                self.con.register(_LOOKUP, in_memory)
-            else:
-                self.con.execute(
-                    f"CREATE OR REPLACE TEMP VIEW {_LOOKUP} AS SELECT * FROM "
-                    f"read_parquet({_literal(lookup_path)})"
-                )
+            self._attach(_TILES, tiles, tiles_path, numbered=True)
+            self._attach(_LOOKUP, in_memory, lookup_path)
             # The joined tiles are kept: the sums and each median read them, not the files.
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_JOINED} AS {keep_sql}")
             table = self.con.sql(summary_sql).to_arrow_table()
@@ -124,17 +112,30 @@ class DuckDBEngine:
             # The connection is shared with later work (see infosoc.scratch): the joined
             # tiles, a gigabyte for a world quarter, must not outlive the summary.
             self.con.execute(f"DROP TABLE IF EXISTS {_JOINED}")
-            if in_memory is not None:
-                self.con.unregister(_LOOKUP)
-            else:
-                self.con.execute(f"DROP VIEW IF EXISTS {_LOOKUP}")
-            if tiles is not None:
-                self.con.unregister(_TILES)
-            else:
-                self.con.execute(f"DROP VIEW IF EXISTS {_TILES}")
+            self._detach(_LOOKUP, in_memory)
+            self._detach(_TILES, tiles)
         # DuckDB sums 64-bit integers into 128-bit ones, which Ibis takes for int64 and so
         # does not cast; give them back the type the expression declares.
         return table.cast(schema).to_pylist()  # type: ignore[no-any-return]
+
+    def _attach(self, name: str, table: Any, path: Path, *, numbered: bool = False) -> None:
+        """``name``: the Arrow ``table`` when it is in memory, else a view on the file at
+        ``path`` (``numbered``: with each row's position as ``file_row_number``)."""
+        if table is not None:
+            self.con.register(name, table)
+            return
+        option = ", file_row_number = true" if numbered else ""
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM "
+            f"read_parquet({_literal(path)}{option})"
+        )
+
+    def _detach(self, name: str, table: Any) -> None:
+        """Undo :meth:`_attach`."""
+        if table is not None:
+            self.con.unregister(name)
+        else:
+            self.con.execute(f"DROP VIEW IF EXISTS {name}")
 
 
 _TILES, _LOOKUP, _JOINED = "tiles", "lookup", "joined"  # their names in DuckDB, dropped after
