@@ -357,3 +357,23 @@ def test_divide_indicators_leave_out_unreported_regions() -> None:
     pop = divide_indicators(rows, "mean_download_mbps", weighting="population", population={"a": 1})
     assert pop["regions"] == 1 and pop["gini"] is None and set(pop["left_out"]) == {"b", "c"}
     assert math.isfinite(out["theil"]) and out["theil"] > 0
+
+
+def test_an_error_in_the_aggregation_is_the_one_reported_while_the_lookup_is_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infosoc.analysis import tile_aggregation
+
+    def disk_full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    def broken(self: Any, query: Any) -> Any:
+        raise InputError("the summary failed")
+
+    write_tiles(synthetic_tiles(500, seed=12), tmp_path / "t.parquet")
+    regions = load_regions(_boxes(tmp_path))
+    monkeypatch.setattr(pq, "write_table", disk_full)
+    monkeypatch.setattr(tile_aggregation.DuckDBEngine, "summarise", broken)
+    with pytest.raises(InputError, match="the summary failed"):
+        aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "c")
+    assert [p.name for p in (tmp_path / "c").rglob("*")] == ["lookups"]

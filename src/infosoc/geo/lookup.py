@@ -182,8 +182,10 @@ def lookup_table(
     saving = _Saving(table, path)
     try:
         yield replace(lookup, table=table)
-    finally:
-        saving.wait()
+    except BaseException:
+        saving.wait(quietly=True)  # the block's own error is the one to report
+        raise
+    saving.wait()
 
 
 def _computed_table(
@@ -251,8 +253,8 @@ class _Saving:
         except BaseException as exc:  # handed to the waiting thread, which raises it
             self._error = exc
 
-    def wait(self) -> None:
-        """Wait for the file; raise what stopped it being written."""
+    def wait(self, *, quietly: bool = False) -> None:
+        """Wait for the file; raise what stopped it being written, unless ``quietly``."""
         self._thread.join()
-        if self._error is not None:
+        if self._error is not None and not quietly:
             raise self._error
