@@ -377,3 +377,21 @@ def test_an_error_in_the_aggregation_is_the_one_reported_while_the_lookup_is_sav
     with pytest.raises(InputError, match="the summary failed"):
         aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "c")
     assert [p.name for p in (tmp_path / "c").rglob("*")] == ["lookups"]
+
+
+def test_aggregating_does_not_load_pyarrow_dataset(tmp_path: Path) -> None:
+    # pyarrow.dataset takes half a second to load: every divide command would pay it.
+    import subprocess
+    import sys
+
+    write_tiles(synthetic_tiles(300, seed=13), tmp_path / "t.parquet")
+    boxes = _boxes(tmp_path)
+    code = (
+        "import sys; from pathlib import Path; "
+        "from infosoc.analysis.divide import aggregate_regions; "
+        "from infosoc.geo.regions import load_regions; "
+        f"aggregate_regions(Path({str(tmp_path / 't.parquet')!r}), "
+        f"load_regions(Path({str(boxes)!r})), cache_dir=Path({str(tmp_path / 'c')!r})); "
+        "assert 'pyarrow.dataset' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
