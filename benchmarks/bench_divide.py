@@ -21,15 +21,17 @@ their generation is never timed; every lookup cache and home is a fresh temporar
    cumulative sum), on the Kazakhstan case and on a random 650,000-tile subsample of the
    world file against the same 3,000 cells. Both sides run in a child process from file
    paths to per-region rows, after one untimed warm-up on a small file, so start-up and
-   imports are excluded from both. The tutorial is not run on the whole world file unless
-   ``--reference-full`` is given; the output says which input it ran on.
+   imports are excluded from both. The sides take turns, ``--rounds`` rounds (default 3) of
+   one child each, so that a slow or fast spell of the machine weighs on both. The tutorial
+   is not run on the whole world file unless ``--reference-full`` is given; the output says
+   which input it ran on.
 
 ``--quick`` is a smoke run: the world case shrinks to 650,000 tiles and 300 cells, its
 subsample to 65,000 tiles. Peak RSS is that of the child process (the CLI, or the child that
 runs one side). Exits 1 if a target is missed.
 
     .venv/bin/python benchmarks/bench_divide.py [--data DIR] [--repeat N] [--slow-repeat N]
-        [--quick] [--reference-full] [--work DIR]
+        [--rounds N] [--quick] [--reference-full] [--work DIR]
 """
 
 from __future__ import annotations
@@ -321,19 +323,39 @@ def agreement(ours: dict[str, float], reference: dict[str, float]) -> str:
 
 
 def compare(
-    label: str, tiles: Path, regions: Path, args: Any, warmup: Path, ref_repeat: int
+    label: str,
+    tiles: Path,
+    regions: Path,
+    args: Any,
+    warmup: Path,
+    ref_repeat: int,
 ) -> dict[str, Any]:
-    """Ours against the tutorial on the same files, library level, each in its own child."""
-    ours = run_side("ours", tiles, regions, args.repeat, warmup)
-    ref = run_side("reference", tiles, regions, ref_repeat, warmup)
-    ours_med = show(f"{label}: infosoc (library)", ours["times"], ours["rss_kb"])
-    ref_med = show(f"{label}: tutorial reference", ref["times"], ref["rss_kb"])
-    s = ref["summary"]
+    """Ours against the tutorial on the same files, library level, each in its own child.
+
+    The two sides take turns, ``args.rounds`` rounds of one child each (ours with
+    ``args.repeat`` runs, the tutorial with its share of ``ref_repeat``): a slow or fast
+    spell of the machine then weighs on both sides, not on whichever ran during it. The first
+    of our runs in each child also compiles the aggregation's SQL for that input (the small
+    warm-up file has other median bins), which the median of the many leaves out.
+    """
+    rounds = max(args.rounds, 1)
+    ours_runs, ref_runs = [], []
+    for _ in range(rounds):
+        ours_runs.append(run_side("ours", tiles, regions, args.repeat, warmup))
+        ref_runs.append(run_side("reference", tiles, regions, -(-ref_repeat // rounds), warmup))
+    ours_times = [t for run in ours_runs for t in run["times"]]
+    ref_times = [t for run in ref_runs for t in run["times"]]
+    ours_rss = max(run["rss_kb"] for run in ours_runs)
+    ref_rss = max(run["rss_kb"] for run in ref_runs)
+    ours_med = show(f"{label}: infosoc (library)", ours_times, ours_rss)
+    ref_med = show(f"{label}: tutorial reference", ref_times, ref_rss)
+    print(f"  in {rounds} rounds, the sides taking turns")
+    s = ref_runs[-1]["summary"]
     print(
         f"  tutorial: {s['tiles']:,} tiles, {s['double_counted']:,} counted in two regions or "
         f"more ({s['extra_rows']:,} extra rows), {s['outside']:,} outside every region dropped"
     )
-    o = ours["summary"]
+    o = ours_runs[-1]["summary"]
     print(
         f"  infosoc:  {o['tiles']:,} tiles, each counted once; {o['outside']:,} outside every "
         f"region (reported as such)"
@@ -341,6 +363,8 @@ def compare(
     print(f"  agreement: {agreement(o['means'], s['means'])}")
     speedup = ref_med / ours_med
     print(f"  speed-up tutorial/infosoc (medians) {speedup:7.1f} x")
+    ours = {**ours_runs[-1], "times": ours_times, "rss_kb": ours_rss}
+    ref = {**ref_runs[-1], "times": ref_times, "rss_kb": ref_rss}
     return {"ours": ours_med, "ref": ref_med, "speedup": speedup, "o": ours, "r": ref}
 
 
@@ -429,6 +453,12 @@ def main() -> int:
         type=int,
         default=1,
         help="runs of the world case and of the tutorial on the world subsample (default: 1)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds in which the two sides of a comparison take turns (default: 3)",
     )
     parser.add_argument(
         "--quick", action="store_true", help="smoke run: a world of 650,000 tiles and 300 cells"
