@@ -605,3 +605,32 @@ def test_the_api_writes_into_the_folder_given(
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Digital development of Kazakhstan\n")
     assert "[^1]: UN DESA" in text and io.StringIO(text).readline()
+
+
+def test_native_libraries_missing_from_the_linker_cache_are_not_searched_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ctypes.util
+    import subprocess
+    import sys
+
+    from infosoc.report.render import quick_library_lookup
+
+    if not sys.platform.startswith("linux") or not Path("/sbin/ldconfig").exists():
+        pytest.skip("the linker cache is Linux's")
+    ran: list[str] = []
+    popen = subprocess.Popen
+
+    def recording(args: Any, *rest: Any, **kwargs: Any) -> Any:
+        ran.append(str(args[0] if isinstance(args, (list, tuple)) else args))
+        return popen(args, *rest, **kwargs)
+
+    original = ctypes.util.find_library
+    expected_c = original("c")
+    monkeypatch.setattr(subprocess, "Popen", recording)
+    with quick_library_lookup():
+        ran.clear()  # the one listing of the cache
+        assert ctypes.util.find_library("no-such-library-0.dll") is None
+        assert ran == []  # ctypes would have run gcc and ld to look for it
+        assert ctypes.util.find_library("c") == expected_c  # the cache's names as before
+    assert ctypes.util.find_library is original

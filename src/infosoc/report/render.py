@@ -6,8 +6,10 @@ the same HTML, with every network fetch refused. A report is written whole or no
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -207,13 +209,49 @@ def render_markdown(report: CountryReport) -> str:
 def html_to_pdf(html: str) -> bytes:
     """The PDF of ``html`` through WeasyPrint, fetching nothing from anywhere."""
     try:
-        from weasyprint import HTML
+        with quick_library_lookup():
+            from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: Pango missing on the machine
         raise InfosocError(
             f"PDF reports need WeasyPrint and Pango: pip install 'infosoc[report]' ({exc})"
         ) from None
     pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
     return pdf
+
+
+@contextlib.contextmanager
+def quick_library_lookup() -> Iterator[None]:
+    """While WeasyPrint loads: a native library name the linker's cache does not list is
+    not found, at once.
+
+    WeasyPrint tries up to six spellings of each library it loads (Linux, macOS and Windows
+    names), and for each miss ctypes runs gcc and ld to look further: about 20 ms a name, a
+    quarter of a second in all. The right names are in the linker's cache (``ldconfig -p``),
+    and those ctypes still resolves as before; a library outside the cache is loaded by its
+    file name, which WeasyPrint also tries.
+    """
+    import ctypes.util
+    import subprocess
+
+    listing = None
+    if sys.platform.startswith("linux") and Path("/sbin/ldconfig").exists():
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            listing = subprocess.run(
+                ["/sbin/ldconfig", "-p"], capture_output=True, text=True, timeout=10
+            ).stdout
+    if not listing:
+        yield
+        return
+    original = ctypes.util.find_library
+
+    def find_library(name: str) -> str | None:
+        return original(name) if f"lib{name}." in listing else None
+
+    ctypes.util.find_library = find_library
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:

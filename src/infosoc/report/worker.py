@@ -120,7 +120,8 @@ def _warm_up(fmt: str, lang: str) -> None:
     if fmt == "pdf":
         # Only the import: a warm-up print was measured to save nothing on the report's
         # own, and its CPU would be taken from the gathering, which runs meanwhile.
-        with contextlib.suppress(ImportError, OSError):  # printing says what is missing
+        # Printing says what is missing, if anything.
+        with contextlib.suppress(ImportError, OSError), render.quick_library_lookup():
             import weasyprint  # noqa: F401
     try:
         from .charts import warm_up_charts
