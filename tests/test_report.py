@@ -634,3 +634,16 @@ def test_native_libraries_missing_from_the_linker_cache_are_not_searched_for(
         assert ran == []  # ctypes would have run gcc and ld to look for it
         assert ctypes.util.find_library("c") == expected_c  # the cache's names as before
     assert ctypes.util.find_library is original
+
+
+def test_a_pdf_that_would_load_anything_is_refused_in_one_line() -> None:
+    pytest.importorskip("weasyprint")
+    from infosoc.report.render import html_to_pdf
+
+    page = '<html><body><p>x</p><img src="http://example.invalid/logo.png"></body></html>'
+    with pytest.raises(InfosocError) as caught:
+        html_to_pdf(page)
+    message = str(caught.value)
+    assert "http://example.invalid/logo.png" in message and "offline" in message
+    assert "\n" not in message
+    assert html_to_pdf("<html><body><p>x</p></body></html>").startswith(b"%PDF")

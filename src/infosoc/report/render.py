@@ -215,7 +215,11 @@ def html_to_pdf(html: str) -> bytes:
         raise InfosocError(
             f"PDF reports need WeasyPrint and Pango: pip install 'infosoc[report]' ({exc})"
         ) from None
-    pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    fetcher, fatal = _offline_fetcher()
+    try:
+        pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
+    except fatal as exc:  # WeasyPrint's own error names the URL; ours says why
+        raise InfosocError(str(exc.__cause__ or exc)) from None
     return pdf
 
 
@@ -257,6 +261,25 @@ def quick_library_lookup() -> Iterator[None]:
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     """The report holds everything it shows: any fetch would be a fault, so none is made."""
     raise InfosocError(f"the report tried to load {url}; reports are offline")
+
+
+def _offline_fetcher() -> tuple[Any, type[BaseException]]:
+    """A WeasyPrint URL fetcher that refuses every fetch and stops the print, and the error
+    WeasyPrint then raises.
+
+    WeasyPrint 66 and later want an instance of their fetcher class (a plain function there
+    fails on an attribute of its own); earlier ones take the function.
+    """
+    try:
+        from weasyprint.urls import FatalURLFetchingError, URLFetcher
+    except ImportError:
+        return _refuse_fetch, InfosocError
+
+    class OfflineFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            _refuse_fetch(url)
+
+    return OfflineFetcher(fail_on_errors=True), FatalURLFetchingError
 
 
 def _chart_spec(chart: Chart, lang: str) -> dict[str, Any] | None:
