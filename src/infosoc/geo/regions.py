@@ -184,25 +184,21 @@ def polygons_together(geometries: Sequence[Any]) -> dict[int, Any]:
     import shapely
     from shapely.errors import ShapelyError
 
-    rings: list[npt.NDArray[np.float64]] = []
-    rings_per_polygon: list[int] = []
-    taken: list[tuple[int, int]] = []  # (position, polygons; 0 for a Polygon)
-    for position, geometry in enumerate(geometries):
-        try:
-            polygons = _plain_polygons(geometry)
-        except (ValueError, TypeError):
-            continue
-        if polygons is None:
-            continue
-        for polygon in polygons:
-            rings.extend(polygon)
-            rings_per_polygon.append(len(polygon))
-        taken.append((position, len(polygons) if geometry["type"] == "MultiPolygon" else 0))
-    if not taken:
-        return {}
+    plain = [(i, polys) for i, g in enumerate(geometries) if (polys := _polygon_lists(g))]
     try:
-        ring_of = np.repeat(np.arange(len(rings)), [len(ring) for ring in rings])
-        made = shapely.linearrings(np.concatenate(rings), indices=ring_of)
+        coordinates, sizes = _plane_coordinates(_rings_of(plain))
+    except (ValueError, TypeError):
+        # A feature the fast path cannot take (3D, odd positions): the others still can.
+        plain = [(i, polys) for i, polys in plain if _is_plane(polys)]
+        coordinates, sizes = _plane_coordinates(_rings_of(plain))
+    if not plain:
+        return {}
+    rings_per_polygon = [len(polygon) for _, polys in plain for polygon in polys]
+    multi = {i for i, _ in plain if geometries[i]["type"] == "MultiPolygon"}
+    taken = [(i, len(polys) if i in multi else 0) for i, polys in plain]  # 0: a Polygon
+    try:
+        ring_of = np.repeat(np.arange(len(sizes)), sizes)
+        made = shapely.linearrings(coordinates, indices=ring_of)
         polygon_of = np.repeat(np.arange(len(rings_per_polygon)), rings_per_polygon)
         polygons = shapely.polygons(made, indices=polygon_of)
     except (ValueError, ShapelyError):
@@ -227,24 +223,52 @@ def polygons_together(geometries: Sequence[Any]) -> dict[int, Any]:
     return built
 
 
-def _plain_polygons(geometry: Any) -> list[list[npt.NDArray[np.float64]]] | None:
-    """A 2D Polygon's or MultiPolygon's rings as arrays, polygon by polygon; None for any
-    other geometry; ValueError or TypeError for positions the fast path cannot take."""
+def _polygon_lists(geometry: Any) -> list[list[Any]] | None:
+    """A Polygon's or MultiPolygon's coordinates as a list of polygons, each a list of rings
+    (not checked further); None for any other geometry."""
     if not isinstance(geometry, dict):
         return None
     kind, coordinates = geometry.get("type"), geometry.get("coordinates")
-    if kind == "Polygon" and coordinates and isinstance(coordinates, list):
-        polygons = [coordinates]
-    elif kind == "MultiPolygon" and coordinates and isinstance(coordinates, list):
-        if not all(coordinates):
-            return None
-        polygons = coordinates
-    else:
+    if not (coordinates and isinstance(coordinates, list)):
         return None
-    arrays = [[_ring_array(ring) for ring in polygon] for polygon in polygons]
-    if any(ring.shape[1] != 2 for polygon in arrays for ring in polygon):
-        return None
-    return arrays
+    if kind == "Polygon":
+        return [coordinates]
+    if kind == "MultiPolygon" and all(coordinates):
+        return coordinates
+    return None
+
+
+def _rings_of(plain: list[tuple[int, list[list[Any]]]]) -> list[Any]:
+    return [ring for _, polygons in plain for polygon in polygons for ring in polygon]
+
+
+def _is_plane(polygons: list[list[Any]]) -> bool:
+    """Whether :func:`_plane_coordinates` takes these polygons' rings."""
+    try:
+        _plane_coordinates([ring for polygon in polygons for ring in polygon])
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _plane_coordinates(rings: list[Any]) -> tuple[npt.NDArray[np.float64], list[int]]:
+    """All the rings' positions as one (n, 2) array, and each ring's length; ValueError or
+    TypeError unless every ring has positions and every position is two finite numbers.
+
+    One pass for a whole file: per ring, the checks cost more than the numbers.
+    """
+    sizes = [len(ring) for ring in rings]
+    if not all(sizes):
+        raise ValueError("a ring without positions")
+    positions = list(itertools.chain.from_iterable(rings))
+    if set(map(len, positions)) - {2}:
+        raise ValueError("positions other than (x, y)")
+    flat = np.fromiter(
+        itertools.chain.from_iterable(positions), dtype=float, count=2 * len(positions)
+    )
+    if not np.isfinite(flat).all():  # null reads as NaN here; shape() refuses it
+        raise ValueError("a position is not a pair of numbers")
+    return flat.reshape(-1, 2), sizes
 
 
 def _polygon(rings: list[Any]) -> Any:
