@@ -151,35 +151,25 @@ def _geojson_features(data: bytes, file: str) -> list[tuple[dict[str, Any], Any]
 def geojson_geometry(geometry: dict[str, Any]) -> Any:
     """A GeoJSON geometry object as a shapely geometry, as ``shapely.geometry.shape`` makes it.
 
-    Polygons and multipolygons, the shapes of boundary files, are built from one array per
-    ring: ``shape`` walks every coordinate pair in Python, half the time of reading a large
-    boundary file. Anything else, or any ring the fast path cannot take, goes to ``shape``,
-    which also gives the errors.
+    A plain 2D polygon or multipolygon, the shape of boundary files, goes through
+    :func:`polygons_together`: ``shape`` walks every coordinate pair in Python, half the time
+    of reading a large boundary file. Anything else goes to ``shape``, which also gives the
+    errors.
     """
-    import shapely
     import shapely.geometry
-    from shapely.errors import ShapelyError
 
-    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
-    try:
-        if kind == "Polygon" and coordinates:
-            return _polygon(coordinates)
-        if kind == "MultiPolygon" and coordinates and all(coordinates):
-            return shapely.multipolygons([_polygon(p) for p in coordinates])
-    except (ValueError, TypeError, ShapelyError):
-        pass
-    return shapely.geometry.shape(geometry)
+    built = polygons_together([geometry])
+    return built[0] if built else shapely.geometry.shape(geometry)
 
 
 def polygons_together(geometries: Sequence[Any]) -> dict[int, Any]:
     """The plain 2D Polygons and MultiPolygons among GeoJSON ``geometries``, by position,
-    exactly as :func:`geojson_geometry` makes them one by one.
+    exactly as ``shapely.geometry.shape`` makes them.
 
     They are built with one shapely call for all the rings, one for all the polygons and one
     for all the multipolygons: a file of thousands of small cells would otherwise spend most
-    of its reading in per-feature calls. Anything else is left out, for
-    :func:`geojson_geometry`; so is everything if shapely refuses any ring (made one by one,
-    each gets its own answer).
+    of its reading in per-feature calls. Anything else is left out (3D, odd positions); so is
+    everything if shapely refuses any ring (made one by one, each gets ``shape``'s answer).
     """
     import shapely
     from shapely.errors import ShapelyError
@@ -269,29 +259,6 @@ def _plane_coordinates(rings: list[Any]) -> tuple[npt.NDArray[np.float64], list[
     if not np.isfinite(flat).all():  # null reads as NaN here; shape() refuses it
         raise ValueError("a position is not a pair of numbers")
     return flat.reshape(-1, 2), sizes
-
-
-def _polygon(rings: list[Any]) -> Any:
-    import shapely
-
-    shell, *holes = (shapely.linearrings(_ring_array(ring)) for ring in rings)
-    return shapely.polygons(shell, holes=holes or None)
-
-
-def _ring_array(ring: list[Any]) -> npt.NDArray[np.float64]:
-    """A ring's positions as an (n, 2 or 3) array; ValueError unless all have one length and
-    every coordinate is a finite number.
-
-    Twice as fast as ``np.asarray`` on nested lists, which inspects each one.
-    """
-    lengths = set(map(len, ring))
-    if len(lengths) != 1:
-        raise ValueError("the positions of a ring differ in length")
-    dims = lengths.pop()
-    flat = np.fromiter(itertools.chain.from_iterable(ring), dtype=float, count=len(ring) * dims)
-    if not np.isfinite(flat).all():  # null reads as NaN here; shape() refuses it
-        raise ValueError("a position is not a pair of numbers")
-    return flat.reshape(-1, dims)
 
 
 def _check_geojson_crs(crs: Any, file: str) -> None:
