@@ -254,8 +254,7 @@ def _render(chart: alt.TopLevelMixin, suffix: str) -> bytes:
     import vl_convert as vlc
 
     spec = chart.to_dict()
-
-    version = _vl_version(vlc.get_vegalite_versions())
+    version = _schema_version(spec, vlc.get_vegalite_versions())
     if suffix == ".svg":
         svg: str = vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[])
         return svg.encode("utf-8")
@@ -277,14 +276,6 @@ def _title(spec: dict[str, Any]) -> str:
     title = spec.get("title", "Chart")
     text = title.get("text", "Chart") if isinstance(title, dict) else title
     return " ".join(text) if isinstance(text, list) else str(text)
-
-
-def _vl_version(supported: Sequence[str]) -> str | None:
-    """The vl-convert version matching Altair's schema, or None for vl-convert's latest."""
-    import altair as alt
-
-    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return major_minor if major_minor in supported else None
 
 
 # Line charts for the country report ---------------------------------------------------------
@@ -384,13 +375,6 @@ def number_locale(lang: Lang) -> dict[str, Any]:
         "grouping": [3],
         "currency": ["", ""],
     }
-
-
-def chart_svg(chart: alt.TopLevelMixin, lang: Lang, prefix: str) -> str:
-    """``chart`` as SVG markup to inline in an HTML page, its ids prefixed with ``prefix``."""
-    # Altair's schema validation costs a tenth of a second per chart; the tests validate the
-    # charts infosoc draws, so a report does not repeat it.
-    return spec_svg(chart.to_dict(validate=False), lang, prefix)
 
 
 def spec_svg(spec: dict[str, Any], lang: Lang, prefix: str) -> str:
