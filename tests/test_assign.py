@@ -53,15 +53,18 @@ _points = st.lists(st.tuples(_grid | st.floats(-25, 25), _grid | st.floats(-25, 
 
 
 @settings(max_examples=200)
-@given(_regions(), _points, st.sampled_from([1, 7, 4_000_000]))
+@given(_regions(), _points, st.sampled_from([1, 7, 4_000_000]), st.sampled_from([1, 2, 3]))
 def test_the_same_as_a_loop_over_the_regions(
-    regions: list[Any], points: list[Any], per_test: int
+    regions: list[Any], points: list[Any], per_test: int, cores: int
 ) -> None:
     lon = np.array([p[0] for p in points], dtype=float)
     lat = np.array([p[1] for p in points], dtype=float)
     with pytest.MonkeyPatch.context() as patch:
         # Small batches of (region, point) pairs as well as one batch for everything.
         patch.setattr(assign, "_PAIRS_PER_TEST", per_test)
+        # Split across threads even when the pairs are few.
+        patch.setattr(assign, "_PAIRS_MIN", 1)
+        patch.setattr(assign, "_cores", lambda: cores)
         got = assign_points(lon, lat, regions)
     assert got.dtype == np.int32
     np.testing.assert_array_equal(got, plain_assignment(lon, lat, regions))
@@ -81,6 +84,28 @@ def test_no_points_or_no_regions() -> None:
     assert assign_points(np.array([0.5]), np.array([0.5]), [shapely.Polygon()]).tolist() == [
         OUTSIDE
     ]
+
+
+def test_threads_never_share_a_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GEOS builds a prepared geometry's index on its first test, unsafely from two threads.
+    rng = np.random.default_rng(1)
+    regions = [shapely.box(x, y, x + 3, y + 3) for x in range(0, 30, 3) for y in range(0, 30, 3)]
+    lon, lat = rng.uniform(-1, 31, 20_000), rng.uniform(-1, 31, 20_000)
+    expected = plain_assignment(lon, lat, regions)
+    seen: list[set[int]] = []
+    test = shapely.intersects_xy
+
+    def recording(geoms: Any, x: Any, y: Any) -> Any:
+        seen.append({id(g) for g in geoms})
+        return test(geoms, x, y)
+
+    monkeypatch.setattr(assign, "_PAIRS_MIN", 1)
+    monkeypatch.setattr(assign, "_cores", lambda: 4)
+    monkeypatch.setattr(shapely, "intersects_xy", recording)
+    got = assign_points(lon, lat, regions)
+    assert len(seen) >= 4
+    assert sum(len(s) for s in seen) == len(set().union(*seen)) == len(regions)
+    np.testing.assert_array_equal(got, expected)
 
 
 def test_counts_up_and_chunks() -> None:

@@ -607,3 +607,24 @@ def test_plain_polygons_of_a_file_are_built_together() -> None:
     assert sorted(built) == [0, 2]  # the point, the 3D polygon and the null are left out
     assert built[0].area == pytest.approx(1 - 0.02)
     assert [g.geom_type for g in built[2].geoms] == ["Polygon", "Polygon"]
+
+
+def test_regions_are_read_with_the_cycle_collector_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    collecting: list[bool] = []
+    force_2d = shapely.force_2d
+
+    def recording(geometries: Any) -> Any:  # called once the geometries are built
+        collecting.append(gc.isenabled())
+        return force_2d(geometries)
+
+    monkeypatch.setattr(shapely, "force_2d", recording)
+    path = write_geojson(tmp_path / "r.geojson", [feature({"name": "a"}), feature({"name": "b"})])
+    assert rg.load_regions(path).keys == ("a", "b")
+    assert collecting == [False] and gc.isenabled()
+    with pytest.raises(InputError):  # and back on after an error
+        rg.load_regions(write_geojson(tmp_path / "bad.geojson", [feature({"title": "a"})]), "name")
+    assert gc.isenabled()

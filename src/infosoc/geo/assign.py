@@ -9,6 +9,8 @@ the assignment is a function of the tile and the boundary set alone.
 from __future__ import annotations
 
 import itertools
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -57,9 +59,10 @@ def assign_points(
 
     The points are sorted by (latitude band, longitude), so the points in a region's
     bounding box are a few contiguous runs, one per band, found by binary search. Every
-    (region, point) pair of those runs is then tested in one vectorised call against the
-    prepared regions: no Python loop over regions, no shapely object per point. Where
-    regions overlap or share a border, the smallest index wins.
+    (region, point) pair of those runs is then tested in vectorised calls against the
+    prepared regions, a chunk of whole regions per core: no Python loop over regions, no
+    shapely object per point. Where regions overlap or share a border, the smallest index
+    wins.
     """
     import shapely
 
@@ -88,19 +91,42 @@ def assign_points(
     starts = np.searchsorted(sorted_key, pair_band * 400.0 + west[owner])
     stops = np.searchsorted(sorted_key, pair_band * 400.0 + east[owner], side="right")
     runs = np.maximum(stops - starts, 0)
-    best = np.full(n, np.iinfo(np.int32).max, dtype=np.int32)  # in sorted order
-    for chunk in _chunks(runs, _PAIRS_PER_TEST):
-        lengths = runs[chunk]
-        point = np.repeat(starts[chunk], lengths) + _counts_up(lengths)
-        region = np.repeat(pair_region[chunk], lengths).astype(np.int32)
+
+    def hits(pairs: slice) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+        lengths = runs[pairs]
+        point = np.repeat(starts[pairs], lengths) + _counts_up(lengths)
+        region = np.repeat(pair_region[pairs], lengths).astype(np.int32)
         inside = shapely.intersects_xy(geoms[region], sorted_lon[point], sorted_lat[point])
-        np.minimum.at(best, point[inside], region[inside])
+        return point[inside], region[inside]
+
+    # Shapely lets go of the GIL while it tests, so the chunks are tested on every core.
+    # A chunk holds whole regions: GEOS builds a prepared region's index on its first test
+    # and is not safe to do so from two threads at once.
+    first_pair = np.flatnonzero(np.diff(pair_region, prepend=-1))  # each region's first pair
+    region_runs = np.add.reduceat(runs, first_pair)
+    edges = np.append(first_pair, len(runs))
+    workers = _cores()
+    limit = min(_PAIRS_PER_TEST, max(-(-int(runs.sum()) // workers), _PAIRS_MIN))
+    chunks = [slice(edges[c.start], edges[c.stop]) for c in _chunks(region_runs, limit)]
+    best = np.full(n, np.iinfo(np.int32).max, dtype=np.int32)  # in sorted order
+    with ThreadPoolExecutor(min(workers, len(chunks))) as pool:
+        for point, region in pool.map(hits, chunks):
+            np.minimum.at(best, point, region)
     placed = best != np.iinfo(np.int32).max
     found[order[placed]] = best[placed]
     return found
 
 
 _PAIRS_PER_TEST = 4_000_000  # (region, point) pairs tested at once: about 100 MB of arrays
+_PAIRS_MIN = 50_000  # fewer pairs than this are not worth a thread of their own
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _counts_up(lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

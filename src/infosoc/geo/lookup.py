@@ -234,9 +234,11 @@ def _computed_table(
 def _save(table: Any, path: Path) -> None:
     import pyarrow.parquet as pq
 
-    # A cache file, read back at once: fast LZ4 rather than small zstd.
+    # A cache file, read back at once: fast LZ4 rather than small zstd. The quadkey and the
+    # row are one of a kind each: a dictionary of them would cost time and save no space.
+    repeating = [name for name in table.column_names if name not in ("quadkey", "row")]
     with replacing(path) as tmp:
-        pq.write_table(table, tmp, compression="lz4")
+        pq.write_table(table, tmp, compression="lz4", use_dictionary=repeating)
 
 
 class _Saving:

@@ -114,8 +114,7 @@ def _geojson_features(data: bytes, file: str) -> list[tuple[dict[str, Any], Any]
     if not data.strip():
         raise InputError("the file is empty", file=file)
     try:
-        with cycle_collection_paused():  # a decoded document holds no cycles
-            doc = json.loads(data.decode("utf-8-sig"))
+        doc = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError("is not a UTF-8 GeoJSON file", file=file) from None
     except json.JSONDecodeError as exc:
@@ -422,9 +421,17 @@ def load_regions(path: Path, key: str | None = None, *, layer: str | None = None
     multi-layer file (default: the first). Errors name the file, the feature (as the row,
     counting from 1) and the property (as the column).
     """
+    # The decoded document and the geometries' coordinates are hundreds of thousands of
+    # objects and no cycles: the cycle collector's full passes over them (and over every
+    # module loaded) cost up to as much as the reading itself.
+    with cycle_collection_paused():
+        return _read_regions(Path(path), key, layer)
+
+
+def _read_regions(path: Path, key: str | None, layer: str | None) -> Regions:
+    """:func:`load_regions` itself."""
     import shapely
 
-    path = Path(path)
     file = path.name
     data = _file_bytes(path)
     if path.suffix.lower() in _GEOJSON_SUFFIXES:
