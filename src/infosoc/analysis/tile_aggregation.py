@@ -92,7 +92,7 @@ class DuckDBEngine:
         tiles = query.tiles_table
         if tiles is None:
             check_tiles_file(tiles_path)
-        keep_sql, summary_sql, schema = _duckdb_sql(
+        keep_sql, summary_sql = _duckdb_sql(
             _file_columns(tiles.schema)
             if tiles is not None
             else _columns(pq.read_schema(tiles_path)),
@@ -107,16 +107,19 @@ class DuckDBEngine:
             self._attach(_LOOKUP, in_memory, lookup_path)
             # The joined tiles are kept: the sums and each median read them, not the files.
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_JOINED} AS {keep_sql}")
-            table = self.con.sql(summary_sql).to_arrow_table()
+            # A few thousand rows at most, fetched as Python values: a relation (con.sql)
+            # would bind and plan this long query twice, a few hundredths of a second. Its
+            # 128-bit sums come back as plain ints.
+            cursor = self.con.execute(summary_sql)
+            names = [d[0] for d in cursor.description or []]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         finally:
             # The connection is shared with later work (see infosoc.scratch): the joined
             # tiles, a gigabyte for a world quarter, must not outlive the summary.
             self.con.execute(f"DROP TABLE IF EXISTS {_JOINED}")
             self._detach(_LOOKUP, in_memory)
             self._detach(_TILES, tiles)
-        # DuckDB sums 64-bit integers into 128-bit ones, which Ibis takes for int64 and so
-        # does not cast; give them back the type the expression declares.
-        return table.cast(schema).to_pylist()  # type: ignore[no-any-return]
+        return rows
 
     def _attach(self, name: str, table: Any, path: Path, *, numbered: bool = False) -> None:
         """``name``: the Arrow ``table`` when it is in memory, else a view on the file at
@@ -164,8 +167,8 @@ def _duckdb_sql(
     thresholds: tuple[float, ...],
     only_inside: bool,
     median_bins: int,
-) -> tuple[str, str, Any]:
-    """The SQL that keeps the joined tiles, the SQL of the summary, and its Arrow schema."""
+) -> tuple[str, str]:
+    """The SQL that keeps the joined tiles, and the SQL of the summary."""
     import ibis
     import pyarrow as pa
 
@@ -180,11 +183,7 @@ def _duckdb_sql(
     joined = join_lookup(tiles, lookup, by, "row", only_inside=only_inside)
     kept = ibis.table(joined.schema(), name=_JOINED)
     summary = region_summary(kept, by=by, thresholds=thresholds, median_bins=median_bins)
-    return (
-        ibis.to_sql(joined, dialect="duckdb"),
-        ibis.to_sql(summary, dialect="duckdb"),
-        summary.schema().to_pyarrow(),
-    )
+    return ibis.to_sql(joined, dialect="duckdb"), ibis.to_sql(summary, dialect="duckdb")
 
 
 class IbisEngine:
