@@ -85,7 +85,8 @@ def _publish(path: Path, write: Any) -> None:
 def _make_tiles(path: Path, n: int, bbox: Sequence[float], cities: int) -> None:
     from infosoc.geo.synthetic_tiles import synthetic_tiles, write_tiles
 
-    table = synthetic_tiles(n, seed=TILE_SEED, bbox=tuple(bbox), cities=cities)
+    west, south, east, north = bbox
+    table = synthetic_tiles(n, seed=TILE_SEED, bbox=(west, south, east, north), cities=cities)
     _publish(path, lambda p: write_tiles(table, p))
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs here
 
 THRESHOLDS_MBPS = (2, 10, 25, 100)
 
