@@ -6,7 +6,9 @@ Ingests every source from DATA once into a temporary home, then times the instal
 subprocess, interpreter start-up included. The reference, timed in the same run with the same
 interpreter, is ``infosoc egdi KAZ --home TMP`` (the ratio report/reference is printed). Each
 command runs once untimed first to warm the OS caches; then the four commands take turns,
-one run each per round, so that a slow spell of the machine weighs on all of them alike. One
+one run each per round, so that a slow spell of the machine weighs on all of them alike, and
+each round starts one command further on (with the default four rounds, each command runs
+once in each place: none always follows the heaviest). One
 in-process run then shows where the time goes: gathering the data, the HTML with its charts,
 and WeasyPrint's PDF.
 
@@ -55,7 +57,7 @@ def breakdown(home: str, data: Path, lang: str) -> None:
 
 
 def main() -> int:
-    parser = make_parser(__doc__, repeat=3)
+    parser = make_parser(__doc__, repeat=4)  # each command once in each place
     parser.add_argument("--lang", default="ru", choices=("en", "ru", "kk"), help="default: ru")
     args = parser.parse_args()
     data = args.data.resolve()

@@ -65,20 +65,23 @@ def timed_command(cmd: Sequence[str], repeat: int) -> list[float]:
 
 def timed_commands(cmds: Sequence[Sequence[str]], repeat: int) -> list[list[float]]:
     """Wall-clock seconds of ``repeat`` rounds of ``cmds``, one run of each per round, after
-    one untimed warm-up run of each; a list of times per command.
+    one untimed warm-up run of each; a list of times per command, in the order of ``cmds``.
 
     Taking turns spreads a machine's slow spells (a shared host, CPU credits running out
     under sustained load) over every command alike, where timing them one after another
-    would charge the spell to whichever ran last.
+    would charge the spell to whichever ran last. Each round starts one command further on,
+    so that no command always follows the same one (a heavy one, say): over as many rounds
+    as commands, each runs once in each place.
     """
     for cmd in cmds:
         subprocess.run(cmd, check=True, capture_output=True)
     times: list[list[float]] = [[] for _ in cmds]
-    for _ in range(repeat):
-        for cmd, own in zip(cmds, times, strict=True):
+    for round_number in range(repeat):
+        for step in range(len(cmds)):
+            i = (round_number + step) % len(cmds)
             start = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True)
-            own.append(time.perf_counter() - start)
+            subprocess.run(cmds[i], check=True, capture_output=True)
+            times[i].append(time.perf_counter() - start)
     return times
 
 
