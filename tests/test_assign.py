@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -106,6 +107,28 @@ def test_threads_never_share_a_region(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(seen) >= 4
     assert sum(len(s) for s in seen) == len(set().union(*seen)) == len(regions)
     np.testing.assert_array_equal(got, expected)
+
+
+def test_one_geometry_listed_twice_is_tested_on_one_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    box = shapely.box(0, 0, 10, 10)
+    regions = [box, shapely.box(10, 0, 20, 10), box]  # the first region again, as the third
+    rng = np.random.default_rng(2)
+    lon, lat = rng.uniform(-1, 21, 5_000), rng.uniform(-1, 11, 5_000)
+    expected = plain_assignment(lon, lat, regions)
+    threads: set[int] = set()
+    test = shapely.intersects_xy
+
+    def recording(geoms: Any, x: Any, y: Any) -> Any:
+        threads.add(threading.get_ident())
+        return test(geoms, x, y)
+
+    monkeypatch.setattr(assign, "_PAIRS_MIN", 1)
+    monkeypatch.setattr(assign, "_cores", lambda: 4)
+    monkeypatch.setattr(shapely, "intersects_xy", recording)
+    np.testing.assert_array_equal(assign_points(lon, lat, regions), expected)
+    assert len(threads) == 1
 
 
 def test_counts_up_and_chunks() -> None:

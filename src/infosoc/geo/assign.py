@@ -105,7 +105,8 @@ def assign_points(
     first_pair = np.flatnonzero(np.diff(pair_region, prepend=-1))  # each region's first pair
     region_runs = np.add.reduceat(runs, first_pair)
     edges = np.append(first_pair, len(runs))
-    workers = _cores()
+    # The same geometry object listed as two regions could still land in two chunks.
+    workers = _cores() if len({id(g) for g in geoms[regions]}) == regions.size else 1
     limit = min(_PAIRS_PER_TEST, max(-(-int(runs.sum()) // workers), _PAIRS_MIN))
     chunks = [slice(edges[c.start], edges[c.stop]) for c in _chunks(region_runs, limit)]
     best = np.full(n, np.iinfo(np.int32).max, dtype=np.int32)  # in sorted order
