@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -364,5 +364,15 @@ def summarise_file(
     :class:`Summary` for ``only_inside``, ``lookup_table`` and ``tiles_table``);
     ``tiles_per_group``, when known, sizes the medians' first pass."""
     bins = DEFAULT_MEDIAN_BINS if tiles_per_group is None else median_bins(tiles_per_group)
-    query = Summary(tiles_path, lookup_path, tuple(by), tuple(thresholds), only_inside, bins)
-    return engine.summarise(replace(query, lookup_table=lookup_table, tiles_table=tiles_table))
+    return engine.summarise(
+        Summary(
+            tiles_path,
+            lookup_path,
+            tuple(by),
+            tuple(thresholds),
+            only_inside,
+            bins,
+            lookup_table=lookup_table,
+            tiles_table=tiles_table,
+        )
+    )

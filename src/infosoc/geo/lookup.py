@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..arrow import arrow_array
 from ..errors import InputError
 from ..files import file_sha256, replacing
 from .assign import OUTSIDE, assign_points, centres_of_tiles, distance_to_nearest_km
@@ -93,21 +94,6 @@ def _settlement_codes(
     towns = places.at_least(rule.min_population)
     near = distance_to_nearest_km(lon, lat, towns.lon, towns.lat) <= rule.radius_km
     return np.where(near, SETTLEMENTS.index(TOWN), SETTLEMENTS.index(VILLAGE)).astype(np.int8)
-
-
-def _arrow(values: np.ndarray[Any, Any], missing: np.ndarray[Any, Any] | None = None) -> Any:
-    """A numpy column as an Arrow array, nulls where ``missing``, without ``pa.array``:
-    that looks for pandas objects and so imports pandas, half a second of start-up."""
-    import pyarrow as pa
-
-    data = np.ascontiguousarray(values)
-    kind = pa.from_numpy_dtype(data.dtype)
-    validity = None
-    nulls = 0
-    if missing is not None and missing.any():
-        validity = pa.py_buffer(np.packbits(~missing, bitorder="little"))
-        nulls = int(missing.sum())
-    return pa.Array.from_buffers(kind, len(data), [validity, pa.py_buffer(data)], nulls)
 
 
 def build_lookup(
@@ -215,12 +201,12 @@ def _computed_table(
     outside = int((index == OUTSIDE).sum())
     columns: dict[str, Any] = {
         "quadkey": quadkeys,
-        "row": _arrow(np.arange(len(quadkeys), dtype=np.int64)),
-        "region": _arrow(index, index == OUTSIDE),
+        "row": arrow_array(np.arange(len(quadkeys), dtype=np.int64)),
+        "region": arrow_array(index, index == OUTSIDE),
     }
     if places is not None:
         say("classifying towns and villages")
-        columns["settlement"] = _arrow(_settlement_codes(lon, lat, places, rule))
+        columns["settlement"] = arrow_array(_settlement_codes(lon, lat, places, rule))
     table = pa.Table.from_arrays(list(columns.values()), names=list(columns))
     return table.replace_schema_metadata(
         {

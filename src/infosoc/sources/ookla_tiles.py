@@ -262,10 +262,10 @@ def tile_table(path: Path) -> Any:
         raise InputError(f"cannot be read ({first_line})", file=str(path)) from None
     import numpy as np
 
-    rows = np.arange(table.num_rows, dtype=np.int64)
-    # Not pa.array(rows): for a numpy array it looks for pandas, and so imports it.
-    row_numbers = pa.Array.from_buffers(pa.int64(), len(rows), [None, pa.py_buffer(rows)])
-    table = table.append_column("file_row_number", row_numbers)
+    from ..arrow import arrow_array
+
+    rows = arrow_array(np.arange(table.num_rows, dtype=np.int64))
+    table = table.append_column("file_row_number", rows)
     return pa.Table.from_batches(table.to_batches(max_chunksize=SCAN_BATCH_ROWS), table.schema)
 
 
