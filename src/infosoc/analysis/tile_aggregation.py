@@ -182,7 +182,9 @@ def _duckdb_sql(
     lookup = ibis.table(ibis.Schema.from_pyarrow(pa.schema(list(lookup_columns))), name=_LOOKUP)
     joined = join_lookup(tiles, lookup, by, "row", only_inside=only_inside)
     kept = ibis.table(joined.schema(), name=_JOINED)
-    summary = region_summary(kept, by=by, thresholds=thresholds, median_bins=median_bins)
+    summary = region_summary(
+        kept, by=by, thresholds=thresholds, median_bins=median_bins, partitioned=False
+    )
     return ibis.to_sql(joined, dialect="duckdb"), ibis.to_sql(summary, dialect="duckdb")
 
 
@@ -265,7 +267,24 @@ def median_bins(tiles_per_group: float) -> int:
     return int(min(max(2 ** round(math.log2(max(ideal, 1.0))), 2), 16))
 
 
-def _weighted_median(t: Any, by: Sequence[str], column: str, name: str, bins_per_unit: int) -> Any:
+def _median_bin(v: Any, bins_per_unit: int) -> Any:
+    """The bin of a value in the medians' first pass: ``bins_per_unit`` per unit of
+    ln(1 + value), a monotone function of the value."""
+    import ibis
+
+    log_value = (ibis.greatest(v.cast("float64"), 0.0) + 1.0).ln()
+    return (log_value * bins_per_unit).floor().cast("int32")
+
+
+def _weighted_median(
+    t: Any,
+    by: Sequence[str],
+    column: str,
+    name: str,
+    bins_per_unit: int,
+    *,
+    partitioned: bool = True,
+) -> Any:
     """Exact test-weighted median of ``column`` per group, in two passes.
 
     A full sort of every tile per group is what makes medians slow at world scale. The
@@ -273,16 +292,30 @@ def _weighted_median(t: Any, by: Sequence[str], column: str, name: str, bins_per
     cumulative count crosses one half; only the tiles of that bin (a few % of them) are
     then sorted. Bins are a monotone function of the value, so the result is the exact
     median, not an approximation.
+
+    ``partitioned`` sorts the second pass group by group (a window per group), which a
+    distributed engine spreads over its workers. Without it the chosen tiles of all groups
+    are summed in one running total, in group order: on one machine that is cheaper than
+    thousands of small windows, and each group's share is that total less the chosen tiles
+    of the groups before it.
     """
     import ibis
 
     keys = list(by)
     v = t[column]
-    log_value = (ibis.greatest(v.cast("float64"), 0.0) + 1.0).ln()
-    values = t.filter(v.notnull() & (t.tests > 0)).select(
-        *keys, v=v.cast("float64"), w=t.tests, bin=(log_value * bins_per_unit).floor().cast("int64")
+    bin_column = _median_bin(v, bins_per_unit)
+    # The bins are counted and the chosen bin's tiles taken through two different filters,
+    # each computing the bins: were both read from one filtered table, the SQL would share
+    # it as a CTE, which DuckDB copies (all the tiles, for each median). The value's own
+    # test: DuckDB's GREATEST skips a null, so a missing value would have bin 0.
+    bins = (
+        t.filter(v.notnull())
+        .group_by([*keys, bin_column.name("bin")])
+        .aggregate(bw=ibis.ifelse(t.tests > 0, t.tests, 0).sum())
     )
-    bins = values.group_by([*keys, "bin"]).aggregate(bw=values.w.sum())
+    values = t.filter(v.notnull() & (t.tests > 0)).select(
+        *keys, v=v.cast("float64"), w=t.tests, bin=bin_column
+    )
     running = ibis.window(group_by=keys, order_by=[bins.bin], preceding=None, following=0)
     whole = ibis.window(group_by=keys)
     bins = bins.mutate(cum=bins.bw.sum().over(running), tot=bins.bw.sum().over(whole))
@@ -290,8 +323,14 @@ def _weighted_median(t: Any, by: Sequence[str], column: str, name: str, bins_per
     chosen = bins.join(
         crossing, [*(bins[k] == crossing[k] for k in keys), bins.bin == crossing.mbin]
     )
+    # ``before``: the group's tests below the chosen bin, less (without ``partitioned``) the
+    # chosen tiles of the groups sorted before it, which the running total also counts.
+    before = chosen.cum - chosen.bw
+    if not partitioned:
+        groups_before = ibis.window(order_by=[chosen[k] for k in keys], preceding=None, following=0)
+        before = before - (chosen.bw.sum().over(groups_before) - chosen.bw)
     chosen = chosen.select(
-        *[bins[k] for k in keys], mbin=chosen.mbin, before=chosen.cum - chosen.bw, tot=chosen.tot
+        *[bins[k] for k in keys], mbin=chosen.mbin, before=before, tot=chosen.tot
     )
     inside = values.join(
         chosen, [*(values[k] == chosen[k] for k in keys), values.bin == chosen.mbin]
@@ -299,7 +338,12 @@ def _weighted_median(t: Any, by: Sequence[str], column: str, name: str, bins_per
     inside = inside.select(
         *[values[k] for k in keys], v=inside.v, w=inside.w, before=inside.before, tot=inside.tot
     )
-    order = ibis.window(group_by=keys, order_by=[inside.v], preceding=None, following=0)
+    if partitioned:
+        order = ibis.window(group_by=keys, order_by=[inside.v], preceding=None, following=0)
+    else:
+        order = ibis.window(
+            order_by=[*(inside[k] for k in keys), inside.v], preceding=None, following=0
+        )
     ranked = inside.mutate(cum=inside.before + inside.w.sum().over(order))
     return (
         ranked.filter(2 * ranked.cum >= ranked.tot)
@@ -314,9 +358,11 @@ def region_summary(
     by: Sequence[str] = ("region",),
     thresholds: Sequence[float] = DEFAULT_THRESHOLDS_MBPS,
     median_bins: int = DEFAULT_MEDIAN_BINS,
+    partitioned: bool = True,
 ) -> Any:
     """One row per group of ``by`` with every measure, from tiles joined to their groups
-    (``median_bins``: see :func:`median_bins`; any value gives the same, exact, medians)."""
+    (``median_bins``: see :func:`median_bins`; any value gives the same, exact, medians;
+    ``partitioned``: see :func:`_weighted_median`, the same medians either way)."""
     import ibis
 
     sums = _sums(joined, by, thresholds)
@@ -338,7 +384,7 @@ def region_summary(
         ).cast("float64")
     result = sums.select(**columns)
     for name, (column, factor) in MEDIANS.items():
-        median = _weighted_median(joined, by, column, name, median_bins)
+        median = _weighted_median(joined, by, column, name, median_bins, partitioned=partitioned)
         median = median.rename(**{f"_m_{k}": k for k in by})
         condition = [result[k] == median[f"_m_{k}"] for k in by]
         result = result.left_join(median, condition)

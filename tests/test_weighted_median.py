@@ -1,0 +1,102 @@
+"""The aggregation's exact weighted medians, in both of their forms, against plain sorting."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import duckdb
+import hypothesis.strategies as st
+import ibis
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+
+from infosoc.analysis.tile_aggregation import MEDIANS, region_summary
+
+COLUMNS = ("avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "avg_lat_down_ms", "avg_lat_up_ms")
+
+# Few distinct values, several to a bin, so that ties and bins of mixed values are common;
+# None is a missing average.
+value = st.sampled_from([None, 0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 7.0, 7.5, 40.0, 1e3, 2.5e5])
+row = st.fixed_dictionaries(
+    {
+        "region": st.integers(-1, 4),
+        "settlement": st.integers(0, 1),
+        "tests": st.integers(0, 6),
+        **{c: value for c in COLUMNS},
+    }
+)
+
+
+SCHEMA = pa.schema(
+    [
+        ("region", pa.int32()),
+        ("settlement", pa.int32()),
+        ("tests", pa.int64()),
+        ("devices", pa.int64()),
+        *((c, pa.float64()) for c in COLUMNS),
+    ]
+)
+
+
+def _table(rows: list[dict[str, Any]]) -> pa.Table:
+    return pa.Table.from_pylist([{**r, "devices": r["tests"]} for r in rows], schema=SCHEMA)
+
+
+@functools.cache
+def _sql(by: tuple[str, ...], bins: int, partitioned: bool) -> str:
+    joined = ibis.table(ibis.Schema.from_pyarrow(SCHEMA), name="joined")
+    expr = region_summary(joined, by=by, median_bins=bins, partitioned=partitioned)
+    return str(ibis.to_sql(expr, dialect="duckdb"))
+
+
+@functools.cache
+def _duckdb() -> Any:
+    return duckdb.connect()
+
+
+def _summary(table: pa.Table, by: tuple[str, ...], bins: int, partitioned: bool) -> list[dict]:
+    con = _duckdb()
+    con.register("joined", table)
+    cursor = con.execute(_sql(by, bins, partitioned))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def _plain_median(rows: list[dict[str, Any]], column: str) -> float | None:
+    """Sort the tiles, add up their tests, take the first value at or past half."""
+    kept = [(r[column], r["tests"]) for r in rows if r[column] is not None and r["tests"] > 0]
+    if not kept:
+        return None
+    kept.sort(key=lambda vw: vw[0])
+    values = np.array([v for v, _ in kept])
+    cum = np.cumsum([w for _, w in kept])
+    return float(values[np.flatnonzero(2 * cum >= cum[-1])[0]])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(row, min_size=1, max_size=60),
+    by=st.sampled_from([("region",), ("region", "settlement")]),
+    bins=st.sampled_from([1, 2, 4, 16]),
+)
+def test_medians_equal_plain_sorting_group_by_group_or_in_one_running_total(
+    rows: list[dict[str, Any]], by: tuple[str, ...], bins: int
+) -> None:
+    table = _table(rows)
+    for partitioned in (True, False):
+        got = {tuple(r[k] for k in by): r for r in _summary(table, by, bins, partitioned)}
+        groups: dict[tuple[int, ...], list[dict[str, Any]]] = {}
+        for r in rows:
+            groups.setdefault(tuple(r[k] for k in by), []).append(r)
+        assert set(got) == set(groups)
+        for key, members in groups.items():
+            for name, (column, factor) in MEDIANS.items():
+                want = _plain_median(members, column)
+                have = got[key][name]
+                if want is None:
+                    assert have is None, (partitioned, key, name)
+                else:
+                    assert have == pytest.approx(want * factor, rel=1e-12), (partitioned, key, name)
