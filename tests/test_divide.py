@@ -395,3 +395,50 @@ def test_aggregating_does_not_load_pyarrow_dataset(tmp_path: Path) -> None:
         "assert 'pyarrow.dataset' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_front_door_reads_the_tiles_on_a_second_thread_while_the_regions_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import infosoc.sources.ookla_tiles as tiles_module
+    from infosoc.divide import Divide
+
+    write_tiles(synthetic_tiles(2_000, seed=14), tmp_path / "t.parquet")
+    boxes = _boxes(tmp_path)
+    reading_started = threading.Event()
+    seen: dict[str, Any] = {}
+    read, regions = tiles_module.read_tile_file, Divide.regions
+
+    def read_and_tell(path: Path) -> Any:
+        seen["reader"] = threading.current_thread()
+        reading_started.set()
+        return read(path)
+
+    def regions_once_reading(self: Any, *args: Any, **kwargs: Any) -> Any:
+        # Sequential reading would start only after this returns: the wait would time out.
+        seen["reading while the regions load"] = reading_started.wait(timeout=10)
+        return regions(self, *args, **kwargs)
+
+    monkeypatch.setattr(tiles_module, "read_tile_file", read_and_tell)
+    monkeypatch.setattr(Divide, "regions", regions_once_reading)
+    result = Divide(tmp_path / "home", None).aggregate(tmp_path / "t.parquet", regions_file=boxes)
+    assert seen["reading while the regions load"] is True
+    assert seen["reader"] is not threading.current_thread()
+    expected = aggregate_regions(
+        tmp_path / "t.parquet", load_regions(boxes), cache_dir=tmp_path / "other"
+    )
+    assert result.rows == expected.rows
+
+
+def test_with_both_files_wrong_the_regions_error_is_the_one_reported(tmp_path: Path) -> None:
+    from infosoc.divide import Divide
+
+    (tmp_path / "tiles.parquet").write_text("not parquet")
+    (tmp_path / "regions.geojson").write_text("{not json")
+    with pytest.raises(InputError) as caught:
+        Divide(tmp_path / "home", None).aggregate(
+            tmp_path / "tiles.parquet", regions_file=tmp_path / "regions.geojson"
+        )
+    assert "regions.geojson" in str(caught.value) and "tiles.parquet" not in str(caught.value)

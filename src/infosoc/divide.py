@@ -7,7 +7,8 @@ populations, Kazakhstan's by default) and hands them to analysis.divide; the CLI
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from .analysis.divide import (
     divide_report,
     quarter_of,
 )
+from .background import Background
 from .errors import InputError, NotFoundError
 from .geo.countries import resolve
 from .geo.places import Places, SettlementRule, load_places
@@ -28,6 +30,7 @@ from .i18n import parse_lang
 
 if TYPE_CHECKING:
     from .geo.regions import Regions
+    from .sources.ookla_tiles import TileFile
 
 KZ_BOUNDARIES = Path("geo") / "OSMB-KZ_obl_sh-i.geojson"
 KZ_PLACES = Path("geo") / "geonames_cities500_KZ.tsv"
@@ -100,25 +103,27 @@ class Divide:
         progress: Progress | None = None,
     ) -> Aggregation:
         """Measures per region for one tile file (Ookla's Parquet), tiles outside counted."""
-        regions = self.regions(regions_file, region_key)
-        places = self.places(places_file) if by_settlement else None
-        if by_settlement and places is None:
-            raise NotFoundError(
-                f"town and village figures need places: give --places FILE or a data folder "
-                f"holding {KZ_PLACES.as_posix()}"
+        with _reading(tiles, con) as reading:
+            regions = self.regions(regions_file, region_key)
+            places = self.places(places_file) if by_settlement else None
+            if by_settlement and places is None:
+                raise NotFoundError(
+                    f"town and village figures need places: give --places FILE or a data folder "
+                    f"holding {KZ_PLACES.as_posix()}"
+                )
+            return aggregate_regions(
+                tiles,
+                regions,
+                cache_dir=self.cache_dir,
+                options=options,
+                places=places,
+                rule=rule,
+                by_settlement=by_settlement,
+                lang=lang,
+                con=con,
+                progress=progress,
+                tile_file=reading.result if reading else None,
             )
-        return aggregate_regions(
-            tiles,
-            regions,
-            cache_dir=self.cache_dir,
-            options=options,
-            places=places,
-            rule=rule,
-            by_settlement=by_settlement,
-            lang=lang,
-            con=con,
-            progress=progress,
-        )
 
     def map(
         self,
@@ -141,10 +146,17 @@ class Divide:
         if measure not in options.measure_columns:
             choices = ", ".join(options.measure_columns)
             raise InputError(f"unknown measure '{measure}'; choose from {choices}")
-        regions = self.regions(regions_file, region_key)
-        result = aggregate_regions(
-            tiles, regions, cache_dir=self.cache_dir, options=options, lang=lang, progress=progress
-        )
+        with _reading(tiles, None) as reading:
+            regions = self.regions(regions_file, region_key)
+            result = aggregate_regions(
+                tiles,
+                regions,
+                cache_dir=self.cache_dir,
+                options=options,
+                lang=lang,
+                progress=progress,
+                tile_file=reading.result if reading else None,
+            )
         values = {r["region"]: r[measure] for r in result.rows if r["region"] is not None}
         names = regions.names.get(lang) or regions.names.get("en") or {}
         quarter = quarter_of(tiles) or tiles.name
@@ -278,6 +290,19 @@ _STATISTIC = {
     "mean": {"en": "mean", "ru": "среднее", "kk": "орташа"},
     "median": {"en": "median", "ru": "медиана", "kk": "медиана"},
 }
+
+
+@contextmanager
+def _reading(tiles: Path, con: Any | None) -> Iterator[Background[TileFile] | None]:
+    """The tile file read on a second thread while the regions load (Python work that holds
+    the GIL), for DuckDB, which aggregates from memory; nothing for another engine."""
+    if con is not None:
+        yield None
+        return
+    from .sources.ookla_tiles import read_tile_file
+
+    with Background(read_tile_file, tiles) as reading:
+        yield reading
 
 
 def _measure_title(measure: str, lang: str) -> str:

@@ -31,6 +31,7 @@ from .tile_aggregation import (
 if TYPE_CHECKING:
     from ..geo.lookup import TileLookup
     from ..geo.regions import Regions
+    from ..sources.ookla_tiles import TileFile
 
 DEFAULT_MIN_TESTS = 50  # Ookla's tutorial reports no county with fewer tests
 Weighting = Literal["tests", "population"]
@@ -116,26 +117,33 @@ def aggregate_regions(
     lang: str = "en",
     con: Any | None = None,
     progress: Progress | None = None,
+    tile_file: Callable[[], TileFile] | None = None,
 ) -> Aggregation:
     """Measures per region for one tile file: every region listed, tiles outside counted.
 
     ``con`` is an Ibis connection (default: a new in-memory DuckDB); pass
-    ``ibis.pyspark.connect(spark)`` to run the aggregation on Spark.
+    ``ibis.pyspark.connect(spark)`` to run the aggregation on Spark. ``tile_file`` gives the
+    file read into memory (by default it is read here), e.g. the result of a
+    :class:`~infosoc.background.Background` reading started while the regions were loaded;
+    only DuckDB uses it.
     """
     # The spatial stack (numpy, pyarrow.compute, shapely) is loaded only to aggregate: the
     # report imports this module to list the quarters held, often none.
     from ..geo.lookup import lookup_table
-    from ..sources.ookla_tiles import check_tiles_file, tile_table
+    from ..sources.ookla_tiles import check_tiles_file, read_tile_file
 
     options = options or DivideOptions()
-    check_tiles_file(tiles_path)  # a wrong file fails here, in one line, before any work
-    if by_settlement and places is None:
-        raise InputError("town and village figures need a places file (GeoNames layout)")
-    tiles = None
+    read = None
     if con is None:  # DuckDB reads the tiles from memory, read once for the lookup and sums
         if progress:
             progress("reading the tiles")
-        tiles = tile_table(tiles_path)
+        # A wrong file fails here, in one line, before any work.
+        read = tile_file() if tile_file is not None else read_tile_file(tiles_path)
+    else:
+        check_tiles_file(tiles_path)
+    tiles = read.table if read is not None else None
+    if by_settlement and places is None:
+        raise InputError("town and village figures need a places file (GeoNames layout)")
     by = ["region", "settlement"] if by_settlement else ["region"]
     # On DuckDB a lookup computed now is used from memory while its file is written.
     with lookup_table(
@@ -147,6 +155,7 @@ def aggregate_regions(
         progress=progress,
         save_in_background=con is None,
         quadkeys=tiles.column("quadkey") if tiles is not None else None,
+        tiles_sha256=read.sha256 if read is not None else None,
     ) as lookup:
         if progress:
             progress("aggregating")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..arrow import arrow_array
+from ..background import Background
 from ..errors import InputError
 from ..files import file_sha256, replacing
 from .assign import OUTSIDE, assign_points, centres_of_tiles, distance_to_nearest_km
@@ -129,6 +129,7 @@ def lookup_table(
     progress: Progress | None = None,
     save_in_background: bool = False,
     quadkeys: Any = None,
+    tiles_sha256: str | None = None,
 ) -> Iterator[TileLookup]:
     """:func:`build_lookup` as a block, for the aggregation that follows a computed lookup.
 
@@ -136,7 +137,8 @@ def lookup_table(
     ``save_in_background`` its file is written by a second thread while the block runs (the
     aggregation meanwhile uses the table in memory); the block's end waits for the file, and
     raises whatever stopped it being written. The file is whole or absent, never partial.
-    ``quadkeys``, the file's quadkey column already in memory, saves reading it again.
+    ``quadkeys``, the file's quadkey column already in memory, saves reading it again, and
+    ``tiles_sha256``, the file's SHA-256 already computed, hashing it again.
     """
     import pyarrow.parquet as pq
 
@@ -146,7 +148,8 @@ def lookup_table(
     with_settlements = places is not None
     rule = rule or SettlementRule()
     say("fingerprinting the tile file")
-    key = _cache_key(file_sha256(tiles_path), regions, places, rule if with_settlements else None)
+    sha = tiles_sha256 or file_sha256(tiles_path)
+    key = _cache_key(sha, regions, places, rule if with_settlements else None)
     path = cache_dir / "lookups" / f"{key}.parquet"
     if path.is_file():
         meta = pq.read_metadata(path).metadata or {}
@@ -165,13 +168,14 @@ def lookup_table(
         _save(table, path)
         yield replace(lookup, table=table)
         return
-    saving = _Saving(table, path)
+    # Arrow's writer lets go of the GIL while it works.
+    saving = Background(_save, table, path)
     try:
         yield replace(lookup, table=table)
     except BaseException:
-        saving.wait(quietly=True)  # the block's own error is the one to report
+        saving.wait_quietly()  # the block's own error is the one to report
         raise
-    saving.wait()
+    saving.result()
 
 
 def _computed_table(
@@ -225,24 +229,3 @@ def _save(table: Any, path: Path) -> None:
     repeating = [name for name in table.column_names if name not in ("quadkey", "row")]
     with replacing(path) as tmp:
         pq.write_table(table, tmp, compression="lz4", use_dictionary=repeating)
-
-
-class _Saving:
-    """:func:`_save` on a second thread (Arrow's writer lets go of the GIL while it works)."""
-
-    def __init__(self, table: Any, path: Path) -> None:
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(table, path), daemon=True)
-        self._thread.start()
-
-    def _run(self, table: Any, path: Path) -> None:
-        try:
-            _save(table, path)
-        except BaseException as exc:  # handed to the waiting thread, which raises it
-            self._error = exc
-
-    def wait(self, *, quietly: bool = False) -> None:
-        """Wait for the file; raise what stopped it being written, unless ``quietly``."""
-        self._thread.join()
-        if self._error is not None and not quietly:
-            raise self._error

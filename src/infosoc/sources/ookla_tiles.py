@@ -269,6 +269,22 @@ def tile_table(path: Path) -> Any:
     return pa.Table.from_batches(table.to_batches(max_chunksize=SCAN_BATCH_ROWS), table.schema)
 
 
+@dataclass(frozen=True)
+class TileFile:
+    """A tile file in memory (:func:`tile_table`) with the SHA-256 of its bytes."""
+
+    path: Path
+    table: Any
+    sha256: str
+
+
+def read_tile_file(path: Path) -> TileFile:
+    """:func:`tile_table` and the file's SHA-256 (both let go of the GIL: a second thread can
+    read the tiles while the first loads the regions)."""
+    table = tile_table(path)
+    return TileFile(Path(path), table, file_sha256(Path(path)))
+
+
 def normalise_tiles(table: Any, keep: tuple[str, ...] = ()) -> Any:
     """An Ibis table of a tile file's raw columns, reduced to :data:`TILE_SCHEMA` (plus the
     columns in ``keep``), with the columns a year lacks as nulls."""
