@@ -85,12 +85,9 @@ def _suppress(row: dict[str, Any], options: DivideOptions) -> None:
         row["note"] = f"fewer than {options.min_tests} tests"
 
 
-def _ordered(row: dict[str, Any], keys: Sequence[str], options: DivideOptions) -> dict[str, Any]:
-    head = [*keys, "name", "tests", "devices", "tiles"]
-    out = {k: row.get(k) for k in head}
-    out.update({c: row.get(c) for c in options.measure_columns})
-    out.update(reported=row["reported"], note=row["note"])
-    return out
+def _ordered(row: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    """``row``'s values for ``columns``, in that order (None where it has none)."""
+    return dict(zip(columns, map(row.get, columns), strict=True))
 
 
 def _decode(rows: list[dict[str, Any]], regions: Regions) -> list[dict[str, Any]]:
@@ -186,14 +183,16 @@ def aggregate_regions(
         key=lambda r: (r["region"] is None, order.get(r["region"], 0), r.get("settlement") or "")
     )
     out = Records(metadata={"tiles_file": str(tiles_path), "lookup": str(lookup.path)})
+    columns = (*by, "name", "tests", "devices", "tiles", *options.measure_columns)
     for row in rows:
         row["name"] = (
             names.get(row["region"], row["region"])
             if row["region"]
             else OUTSIDE_NAMES.get(lang, OUTSIDE_NAMES["en"])
         )
-        _suppress(row, options)
-        out.append(_ordered(row, by, options))
+        ordered = _ordered(row, columns)
+        _suppress(ordered, options)  # "reported" and "note" come last
+        out.append(ordered)
     totals = {
         "tiles": sum(r["tiles"] for r in out),
         "tests": sum(r["tests"] for r in out),
