@@ -124,6 +124,22 @@ def test_vectorised_decoder_equals_the_per_character_one(quadkeys: list[str], fo
     assert encode_quadkeys(x, y, zoom).to_pylist() == quadkeys
 
 
+@no_deadline
+@given(quadkey_lists(), st.integers(1, 4), st.integers(1, 5))
+def test_rows_decoded_in_slices_on_threads_equal_the_per_character_decoder(
+    quadkeys: list[str], cores: int, rows_min: int
+) -> None:
+    from infosoc.geo import tiles as tiles_module
+
+    with pytest.MonkeyPatch.context() as patch:
+        # A large column is cut into one slice per core: here small ones are cut too.
+        patch.setattr(tiles_module, "available_cores", lambda: cores)
+        patch.setattr(tiles_module, "_DECODE_ROWS_MIN", rows_min)
+        x, y, zoom = decode_quadkeys(pa.array(quadkeys))
+    expected = [reference_decode(q) for q in quadkeys]
+    assert list(zip(x.tolist(), y.tolist(), [zoom] * len(quadkeys), strict=True)) == expected
+
+
 @pytest.mark.parametrize(
     ("quadkey", "x", "y", "zoom"),
     [

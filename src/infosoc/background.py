@@ -3,12 +3,21 @@ readers and writers, hashing), so that it runs on another core beside Python wor
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from types import TracebackType
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 class Background(Generic[T]):

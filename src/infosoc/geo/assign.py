@@ -9,13 +9,13 @@ the assignment is a function of the tile and the boundary set alone.
 from __future__ import annotations
 
 import itertools
-import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from ..background import available_cores as _cores
 from .tiles import Quadkeys, decode_quadkeys, tile_bounds
 
 OUTSIDE = -1  # the region index of a tile whose centre lies in no region
@@ -120,14 +120,6 @@ def assign_points(
 
 _PAIRS_PER_TEST = 4_000_000  # (region, point) pairs tested at once: about 100 MB of arrays
 _PAIRS_MIN = 50_000  # fewer pairs than this are not worth a thread of their own
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _counts_up(lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

@@ -198,10 +198,13 @@ def _computed_table(
         x, y, zoom = decode_quadkeys(quadkeys)
     except InputError as exc:
         raise InputError(exc.reason, file=str(tiles_path), column="quadkey") from None
-    _check_unique(quadkeys, x, y, zoom, tiles_path)
-    lon, lat = centres_of_tiles(x, y, zoom)
-    say(f"placing {len(quadkeys):,} tiles in {len(regions.keys)} regions")
-    index = assign_points(lon, lat, regions.geometries)
+    # The check sorts the tiles, on a second thread while they are placed (numpy lets go of
+    # the GIL); a repeated tile is still an error before anything is written.
+    with Background(_check_unique, quadkeys, x, y, zoom, tiles_path) as unique:
+        lon, lat = centres_of_tiles(x, y, zoom)
+        say(f"placing {len(quadkeys):,} tiles in {len(regions.keys)} regions")
+        index = assign_points(lon, lat, regions.geometries)
+        unique.result()
     outside = int((index == OUTSIDE).sum())
     columns: dict[str, Any] = {
         "quadkey": quadkeys,
