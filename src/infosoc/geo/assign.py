@@ -81,15 +81,11 @@ def assign_points(
     if regions.size == 0:
         return found
     shapely.prepare(geoms[regions])
-    west, south, east, north = bounds[regions].T
-    first_band = np.floor((south + 90.0) / _BAND_DEGREES)
-    bands_per_region = (np.floor((north + 90.0) / _BAND_DEGREES) - first_band + 1).astype(np.int64)
-    # One (region, band) pair a row, regions in increasing order.
-    pair_region = np.repeat(regions, bands_per_region)
-    pair_band = np.repeat(first_band, bands_per_region) + _counts_up(bands_per_region)
-    owner = _owner(bands_per_region)
-    starts = np.searchsorted(sorted_key, pair_band * 400.0 + west[owner])
-    stops = np.searchsorted(sorted_key, pair_band * 400.0 + east[owner], side="right")
+    # One (region, band) pair a row, regions in increasing order, with the region's extent in
+    # longitude within the band: tighter than its bounding box, so fewer points are tested.
+    pair_region, pair_band, west, east = _band_extents(geoms, regions)
+    starts = np.searchsorted(sorted_key, pair_band * 400.0 + west)
+    stops = np.searchsorted(sorted_key, pair_band * 400.0 + east, side="right")
     runs = np.maximum(stops - starts, 0)
 
     def hits(pairs: slice) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
@@ -116,6 +112,56 @@ def assign_points(
     placed = best != np.iinfo(np.int32).max
     found[order[placed]] = best[placed]
     return found
+
+
+def _band_extents(
+    geoms: npt.NDArray[Any], regions: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64], Any]:
+    """For each latitude band each region reaches: the region, the band, and the least and
+    greatest longitude of the region within the band, widened by a hair; sorted by region,
+    then band.
+
+    A bounded region meets a band only where its boundary does, so its extent there is that
+    of the pieces of its boundary edges inside the band (each edge clipped to the band).
+    Consecutive positions of one region are taken as edges, across its rings too: the
+    joins between rings only widen an extent, and a wider extent only tests more points.
+    The widening covers rounding in the clipping (a nearly flat edge clipped a hair off
+    moves far in longitude).
+    """
+    import shapely
+
+    coords, owner = shapely.get_coordinates(geoms[regions], return_index=True)
+    same = owner[1:] == owner[:-1]
+    region = regions[owner[:-1][same]]
+    x0, y0 = coords[:-1, 0][same], coords[:-1, 1][same]
+    x1, y1 = coords[1:, 0][same], coords[1:, 1][same]
+    low, high = np.minimum(y0, y1), np.maximum(y0, y1)
+    first = np.floor((low + 90.0) / _BAND_DEGREES)
+    count = (np.floor((high + 90.0) / _BAND_DEGREES) - first + 1).astype(np.int64)
+    edge = _owner(count)
+    band = first[edge] + _counts_up(count)
+    # The edge's piece inside the band (a hair wider), as a range of y, then of x.
+    band_south = band * _BAND_DEGREES - 90.0 - _HAIR
+    y_from = np.maximum(low[edge], band_south)
+    y_to = np.minimum(high[edge], band_south + _BAND_DEGREES + 2 * _HAIR)
+    ex0, ey0, ex1, ey1 = x0[edge], y0[edge], x1[edge], y1[edge]
+    flat = ey0 == ey1
+    slope = np.divide(ex1 - ex0, ey1 - ey0, out=np.zeros_like(ex0), where=~flat)
+    xa = np.where(flat, ex0, ex0 + (y_from - ey0) * slope)
+    xb = np.where(flat, ex1, ex0 + (y_to - ey0) * slope)
+    # Group the pieces by (region, band): regions first, so the pairs come out in order.
+    key = region[edge] * _BANDS + band.astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.diff(key, prepend=-1))
+    west = np.minimum.reduceat(np.minimum(xa, xb)[order], starts) - _HAIR
+    east = np.maximum.reduceat(np.maximum(xa, xb)[order], starts) + _HAIR
+    pair = key[starts]
+    return pair // _BANDS, (pair % _BANDS).astype(np.float64), west, east
+
+
+_HAIR = 1e-9  # degrees (0.1 mm) added round a region's extent in a band
+_BANDS = 1 << 16  # more than the bands of any latitude range (720 at half a degree)
 
 
 _PAIRS_PER_TEST = 4_000_000  # (region, point) pairs tested at once: about 100 MB of arrays
