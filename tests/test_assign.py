@@ -53,14 +53,27 @@ def _regions(draw: st.DrawFn) -> list[Any]:
 _points = st.lists(st.tuples(_grid | st.floats(-25, 25), _grid | st.floats(-25, 25)), max_size=60)
 
 
+# How the points are sorted: packed integers with fine or coarse (0.09 degree) longitude
+# steps, where a run of points may take in a few beyond its ends, or a float key.
+_SORTS = {"fine": (26, 62), "coarse": (8, 12), "float": (63, 62)}
+
+
 @settings(max_examples=200)
-@given(_regions(), _points, st.sampled_from([1, 7, 4_000_000]), st.sampled_from([1, 2, 3]))
+@given(
+    _regions(),
+    _points,
+    st.sampled_from([1, 7, 4_000_000]),
+    st.sampled_from([1, 2, 3]),
+    st.sampled_from(sorted(_SORTS)),
+)
 def test_the_same_as_a_loop_over_the_regions(
-    regions: list[Any], points: list[Any], per_test: int, cores: int
+    regions: list[Any], points: list[Any], per_test: int, cores: int, sort: str
 ) -> None:
     lon = np.array([p[0] for p in points], dtype=float)
     lat = np.array([p[1] for p in points], dtype=float)
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(assign, "_LON_BITS_MIN", _SORTS[sort][0])
+        patch.setattr(assign, "_LON_BITS_MAX", _SORTS[sort][1])
         # Small batches of (region, point) pairs as well as one batch for everything.
         patch.setattr(assign, "_PAIRS_PER_TEST", per_test)
         # Split across threads even when the pairs are few.
