@@ -553,3 +553,27 @@ def test_a_download_that_is_not_a_tile_file_is_refused(
     assert str(caught.value).startswith(f"{QUARTER.url}: the download is not a usable tile file")
     assert reason in str(caught.value)
     assert leftovers(cache) == [] and not target(cache).exists()
+
+
+def test_a_tile_file_read_with_its_fingerprint(tmp_path: Path) -> None:
+    import threading
+
+    from infosoc.sources.ookla_tiles import read_tile_file, tile_table
+
+    path = tmp_path / "t.parquet"
+    write_tiles(synthetic_tiles(1_000, seed=21), path)
+    before = threading.active_count()
+    read = read_tile_file(path)
+    assert read.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert read.table.equals(tile_table(path)) and read.path == path
+    assert threading.active_count() == before  # the hashing thread is over
+
+
+def test_a_wrong_tile_file_read_with_its_fingerprint_is_one_input_error(tmp_path: Path) -> None:
+    from infosoc.sources.ookla_tiles import read_tile_file
+
+    (tmp_path / "t.parquet").write_text("not parquet")
+    with pytest.raises(InputError, match="t.parquet"):
+        read_tile_file(tmp_path / "t.parquet")
+    with pytest.raises(InputError, match="missing.parquet"):
+        read_tile_file(tmp_path / "missing.parquet")
