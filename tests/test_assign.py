@@ -32,7 +32,7 @@ _grid = st.integers(-8, 8).map(lambda k: k * 2.5)
 def _regions(draw: st.DrawFn) -> list[Any]:
     shapes = []
     for _ in range(draw(st.integers(0, 6))):
-        kind = draw(st.sampled_from(["box", "triangle", "multi", "empty"]))
+        kind = draw(st.sampled_from(["box", "triangle", "multi", "empty", "line", "point"]))
         x, y = draw(_grid), draw(_grid)
         w, h = draw(st.integers(1, 8)) * 2.5, draw(st.integers(1, 8)) * 2.5
         if kind == "box":
@@ -45,6 +45,10 @@ def _regions(draw: st.DrawFn) -> list[Any]:
                     [shapely.box(x, y, x + 1, y + 1), shapely.box(-x, -y, 2 - x, 2 - y)]
                 )
             )
+        elif kind == "line":  # regions are areas, but any geometry will do here
+            shapes.append(shapely.LineString([(x, y), (x + w, y + h), (x + w, y)]))
+        elif kind == "point":
+            shapes.append(shapely.Point(x, y))
         else:
             shapes.append(shapely.Polygon())
     return shapes

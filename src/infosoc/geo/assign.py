@@ -120,10 +120,11 @@ def _band_order(
     longitudes lies between the keys of its ends.
 
     Map coordinates (and not too many points) are sorted as integers, the band and the
-    longitude (in steps of under a metre, a centimetre for a world quarter) packed with the point's position
-    into one 64-bit number: numpy sorts those several times faster than it sorts positions
-    by a float key. A point a step beyond a run's end may then join the run, which only
-    tests one more point. Other input is sorted by a float key.
+    longitude (in steps of 1 cm for 650,000 points, 8 cm for 6.5 million, 0.6 m at the
+    coarsest) packed with the point's position into one 64-bit number: numpy sorts those
+    several times faster than it sorts positions by a float key. A point a step beyond a
+    run's end may then join the run, which only tests one more point. Other input is sorted
+    by a float key.
     """
     band = np.floor((lat + 90.0) / _BAND_DEGREES)
     n = len(lon)
@@ -168,11 +169,11 @@ def _band_extents(
     then band.
 
     A bounded region meets a band only where its boundary does, so its extent there is that
-    of the pieces of its boundary edges inside the band (each edge clipped to the band).
-    Consecutive positions of one region are taken as edges, across its rings too: the
-    joins between rings only widen an extent, and a wider extent only tests more points.
-    The widening covers rounding in the clipping (a nearly flat edge clipped a hair off
-    moves far in longitude).
+    of the pieces of its boundary edges inside the band (each edge clipped to the band), and
+    of its vertices (all a point or a line has). Consecutive positions of one region are
+    taken as edges, across its rings too: the joins between rings only widen an extent, and
+    a wider extent only tests more points. The widening covers rounding in the clipping (a
+    nearly flat edge clipped a hair off moves far in longitude).
     """
     import shapely
 
@@ -195,13 +196,18 @@ def _band_extents(
     slope = np.divide(ex1 - ex0, ey1 - ey0, out=np.zeros_like(ex0), where=~flat)
     xa = np.where(flat, ex0, ex0 + (y_from - ey0) * slope)
     xb = np.where(flat, ex1, ex0 + (y_to - ey0) * slope)
+    vertex_band = np.floor((coords[:, 1] + 90.0) / _BAND_DEGREES).astype(np.int64)
     # Group the pieces by (region, band): regions first, so the pairs come out in order.
-    key = region[edge] * _BANDS + band.astype(np.int64)
+    key = np.concatenate(
+        [region[edge] * _BANDS + band.astype(np.int64), regions[owner] * _BANDS + vertex_band]
+    )
+    low_x = np.concatenate([np.minimum(xa, xb), coords[:, 0]])
+    high_x = np.concatenate([np.maximum(xa, xb), coords[:, 0]])
     order = np.argsort(key, kind="stable")
     key = key[order]
     starts = np.flatnonzero(np.diff(key, prepend=-1))
-    west = np.minimum.reduceat(np.minimum(xa, xb)[order], starts) - _HAIR
-    east = np.maximum.reduceat(np.maximum(xa, xb)[order], starts) + _HAIR
+    west = np.minimum.reduceat(low_x[order], starts) - _HAIR
+    east = np.maximum.reduceat(high_x[order], starts) + _HAIR
     pair = key[starts]
     return pair // _BANDS, (pair % _BANDS).astype(np.float64), west, east
 
