@@ -169,10 +169,10 @@ def _band_extents(
     then band.
 
     A bounded region meets a band only where its boundary does, so its extent there is that
-    of the pieces of its boundary edges inside the band (each edge clipped to the band), and
-    of its vertices (all a point or a line has). Consecutive positions of one region are
-    taken as edges, across its rings too: the joins between rings only widen an extent, and
-    a wider extent only tests more points. The widening covers rounding in the clipping (a
+    of the pieces of its boundary edges inside the band (each edge clipped to the band); a
+    point's piece is the point. Consecutive positions of one region are taken as edges,
+    across its rings (or a line's parts) too: the joins between them only widen an extent,
+    and a wider extent only tests more points. The widening covers rounding in the clipping (a
     nearly flat edge clipped a hair off moves far in longitude).
     """
     import shapely
@@ -196,13 +196,16 @@ def _band_extents(
     slope = np.divide(ex1 - ex0, ey1 - ey0, out=np.zeros_like(ex0), where=~flat)
     xa = np.where(flat, ex0, ex0 + (y_from - ey0) * slope)
     xb = np.where(flat, ex1, ex0 + (y_to - ey0) * slope)
-    vertex_band = np.floor((coords[:, 1] + 90.0) / _BAND_DEGREES).astype(np.int64)
+    # A region of one position (a point) has no edge: that position is its piece.
+    alone = np.bincount(owner, minlength=len(regions))[owner] == 1
+    alone_x, alone_y = coords[alone, 0], coords[alone, 1]
+    alone_band = np.floor((alone_y + 90.0) / _BAND_DEGREES).astype(np.int64)
     # Group the pieces by (region, band): regions first, so the pairs come out in order.
     key = np.concatenate(
-        [region[edge] * _BANDS + band.astype(np.int64), regions[owner] * _BANDS + vertex_band]
+        [region[edge] * _BANDS + band.astype(np.int64), regions[owner[alone]] * _BANDS + alone_band]
     )
-    low_x = np.concatenate([np.minimum(xa, xb), coords[:, 0]])
-    high_x = np.concatenate([np.maximum(xa, xb), coords[:, 0]])
+    low_x = np.concatenate([np.minimum(xa, xb), alone_x])
+    high_x = np.concatenate([np.maximum(xa, xb), alone_x])
     order = np.argsort(key, kind="stable")
     key = key[order]
     starts = np.flatnonzero(np.diff(key, prepend=-1))
