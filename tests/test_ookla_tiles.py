@@ -573,7 +573,7 @@ def test_a_wrong_tile_file_read_with_its_fingerprint_is_one_input_error(tmp_path
     from infosoc.sources.ookla_tiles import read_tile_file
 
     (tmp_path / "t.parquet").write_text("not parquet")
-    with pytest.raises(InputError, match="t.parquet"):
+    with pytest.raises(InputError, match=r"t\.parquet"):
         read_tile_file(tmp_path / "t.parquet")
-    with pytest.raises(InputError, match="missing.parquet"):
+    with pytest.raises(InputError, match=r"missing\.parquet"):
         read_tile_file(tmp_path / "missing.parquet")
