@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -29,6 +30,7 @@ def test_leaving_a_block_waits_for_the_thread_and_keeps_the_block_s_own_error() 
 
     def slow_failure() -> None:
         release.wait(5)
+        time.sleep(0.2)  # still at work when the block ends: only a wait sees it finish
         finished.set()
         raise OSError("the thread's error")
 
