@@ -1,8 +1,8 @@
-"""Shared fixtures. Tests read ../shared/data in place and write only to temporary folders."""
+"""Shared fixtures. Tests read infosoc's own data snapshot (src/infosoc/data, shipped in the
+package) and the fixtures in tests/data, and write only to temporary folders."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,32 +13,39 @@ from typer.testing import CliRunner
 
 from infosoc import Observatory
 from infosoc.cli import app
+from infosoc.snapshot import snapshot_dir
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _shared_data() -> Path:
-    path = Path(os.environ.get("INFOSOC_SHARED_DATA", REPO.parent / "shared" / "data"))
-    if not (path / "egov").is_dir():
-        pytest.fail(f"the shared data folder is missing at {path}; set INFOSOC_SHARED_DATA")
+TEST_DATA = REPO / "tests" / "data"
+
+
+@pytest.fixture(scope="session")
+def snapshot() -> Path:
+    """The data snapshot shipped in the package: a read-only folder laid out like any mirror."""
+    path = snapshot_dir()
+    if not (path / "manifest.json").is_file():
+        pytest.fail(f"the data snapshot is missing at {path}")
     return path
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    return _shared_data()
+def test_data() -> Path:
+    """Fixtures only the tests need (not shipped): tests/data."""
+    return TEST_DATA
 
 
 @pytest.fixture(scope="session")
-def egov_dir(shared_data: Path) -> Path:
-    return shared_data / "egov"
+def egov_dir(snapshot: Path) -> Path:
+    return snapshot / "egov"
 
 
 @pytest.fixture(scope="session")
-def ingested_home(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+def ingested_home(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Path:
     """A home with every edition ingested once for the whole session (read-only for tests)."""
     home = tmp_path_factory.mktemp("home")
-    Observatory(home=home).ingest("all", mirror=shared_data)
+    Observatory(home=home).ingest("all", mirror=snapshot)
     return home
 
 

@@ -110,10 +110,10 @@ def test_equals_independent_computation_on_boxes(tmp_path: Path, seed: int) -> N
     _compare(agg.rows, reference(table, shapes, (2, 10, 25, 100)))
 
 
-def test_equals_independent_computation_on_kazakhstan(tmp_path: Path, shared_data: Path) -> None:
+def test_equals_independent_computation_on_kazakhstan(tmp_path: Path, snapshot: Path) -> None:
     table = synthetic_tiles(8_000, seed=7, bbox=KZ_BBOX, cities=40)
     write_tiles(table, tmp_path / "t.parquet")
-    regions = load_regions(shared_data / "geo" / "OSMB-KZ_obl_sh-i.geojson", "name")
+    regions = load_regions(snapshot / "geo" / "OSMB-KZ_obl_sh-i.geojson", "name")
     agg = aggregate_regions(
         tmp_path / "t.parquet",
         regions,

@@ -31,9 +31,9 @@ def quarter_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 def test_aggregate_json_has_every_region_and_the_outside(
-    cli, tmp_path: Path, shared_data: Path, quarter_files: list[Path]
+    cli, tmp_path: Path, snapshot: Path, quarter_files: list[Path]
 ) -> None:
-    boundaries = shared_data / "geo" / "OSMB-KZ_obl_sh-i.geojson"
+    boundaries = snapshot / "geo" / "OSMB-KZ_obl_sh-i.geojson"
     result = cli(
         "divide", "aggregate", "--tiles", quarter_files[0], "--regions", boundaries,
         "--region-key", "name", "--format", "json", "--home", tmp_path,
@@ -52,10 +52,10 @@ def test_aggregate_json_has_every_region_and_the_outside(
 
 
 def test_kazakhstan_regions_by_default_with_names_in_kazakh(
-    cli, tmp_path: Path, shared_data: Path, quarter_files: list[Path]
+    cli, tmp_path: Path, snapshot: Path, quarter_files: list[Path]
 ) -> None:
     result = cli(
-        "divide", "aggregate", "--tiles", quarter_files[0], "--from", shared_data,
+        "divide", "aggregate", "--tiles", quarter_files[0], "--from", snapshot,
         "--home", tmp_path, "--lang", "kk", "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
@@ -64,10 +64,10 @@ def test_kazakhstan_regions_by_default_with_names_in_kazakh(
 
 
 def test_thresholds_and_minimum_are_options(
-    cli, tmp_path: Path, shared_data: Path, quarter_files: list[Path]
+    cli, tmp_path: Path, snapshot: Path, quarter_files: list[Path]
 ) -> None:
     result = cli(
-        "divide", "aggregate", "--tiles", quarter_files[0], "--from", shared_data,
+        "divide", "aggregate", "--tiles", quarter_files[0], "--from", snapshot,
         "--home", tmp_path, "--threshold", "5", "--threshold", "50", "--min-tests", "1",
         "--format", "json",
     )  # fmt: skip
@@ -77,10 +77,10 @@ def test_thresholds_and_minimum_are_options(
 
 
 def test_town_and_village_split(
-    cli, tmp_path: Path, shared_data: Path, quarter_files: list[Path]
+    cli, tmp_path: Path, snapshot: Path, quarter_files: list[Path]
 ) -> None:
     result = cli(
-        "divide", "aggregate", "--tiles", quarter_files[0], "--from", shared_data,
+        "divide", "aggregate", "--tiles", quarter_files[0], "--from", snapshot,
         "--home", tmp_path, "--by-settlement", "--town-radius-km", "40", "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
@@ -89,19 +89,19 @@ def test_town_and_village_split(
     assert sum(r["tiles"] for r in rows if r["settlement"] == "town") > 0
 
 
-def test_town_rule_uses_distance_to_large_places(shared_data: Path) -> None:
-    places = load_places(shared_data / "geo" / "geonames_cities500_KZ.tsv")
+def test_town_rule_uses_distance_to_large_places(snapshot: Path) -> None:
+    places = load_places(snapshot / "geo" / "geonames_cities500_KZ.tsv")
     towns = places.at_least(SettlementRule().min_population)
     assert 0 < len(towns.names) < len(places.names)
     assert "Almaty" in towns.names
 
 
 def test_report_over_quarters_with_trend(
-    cli, tmp_path: Path, shared_data: Path, quarter_files: list[Path]
+    cli, tmp_path: Path, snapshot: Path, quarter_files: list[Path]
 ) -> None:
     args = [a for p in quarter_files for a in ("--tiles", p)]
     result = cli(
-        "divide", "report", "KAZ", *args, "--from", shared_data, "--home", tmp_path,
+        "divide", "report", "KAZ", *args, "--from", snapshot, "--home", tmp_path,
         "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
@@ -116,10 +116,10 @@ def test_report_over_quarters_with_trend(
 
 
 def test_report_by_population_in_the_1997_layout(
-    cli, tmp_path: Path, shared_data: Path, quarter_files: list[Path]
+    cli, tmp_path: Path, snapshot: Path, quarter_files: list[Path]
 ) -> None:
     result = cli(
-        "divide", "report", "Kazakhstan", "--tiles", quarter_files[0], "--from", shared_data,
+        "divide", "report", "Kazakhstan", "--tiles", quarter_files[0], "--from", snapshot,
         "--home", tmp_path, "--weight", "population", "--layout", "1997", "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
@@ -139,12 +139,12 @@ def test_report_by_population_in_the_1997_layout(
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
-    cli, tmp_path: Path, shared_data: Path, quarter_files: list[Path], args: list[str], message: str
+    cli, tmp_path: Path, snapshot: Path, quarter_files: list[Path], args: list[str], message: str
 ) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("quadkey,tests\n123,4\n")
     filled = [a.format(bad=bad, ok=quarter_files[0]) for a in args]
-    result = cli("divide", "aggregate", *filled, "--from", shared_data, "--home", tmp_path)
+    result = cli("divide", "aggregate", *filled, "--from", snapshot, "--home", tmp_path)
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0]
@@ -158,19 +158,19 @@ def test_no_boundaries_without_a_data_folder(
     assert result.exit_code == 2 and "--regions FILE" in result.stderr
 
 
-def test_report_without_tiles_says_how_to_get_them(cli, tmp_path: Path, shared_data: Path) -> None:
-    result = cli("divide", "report", "KAZ", "--from", shared_data, "--home", tmp_path)
+def test_report_without_tiles_says_how_to_get_them(cli, tmp_path: Path, snapshot: Path) -> None:
+    result = cli("divide", "report", "KAZ", "--from", snapshot, "--home", tmp_path)
     assert result.exit_code == 2 and "infosoc divide tiles" in result.stderr
 
 
 def test_map_draws_a_choropleth_in_kazakh(
-    cli, tmp_path: Path, shared_data: Path, quarter_files: list[Path]
+    cli, tmp_path: Path, snapshot: Path, quarter_files: list[Path]
 ) -> None:
     pytest.importorskip("vl_convert")
     out = tmp_path / "map.svg"
     result = cli(
         "divide", "map", "median_download_mbps", "--tiles", quarter_files[0], "--from",
-        shared_data, "--home", tmp_path, "--out", out, "--lang", "kk",
+        snapshot, "--home", tmp_path, "--out", out, "--lang", "kk",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     svg = out.read_text()
@@ -178,23 +178,23 @@ def test_map_draws_a_choropleth_in_kazakh(
 
 
 def test_map_refuses_an_unknown_measure(
-    cli, tmp_path: Path, shared_data: Path, quarter_files: list[Path]
+    cli, tmp_path: Path, snapshot: Path, quarter_files: list[Path]
 ) -> None:
     out = tmp_path / "map.svg"
     result = cli(
-        "divide", "map", "fastest", "--tiles", quarter_files[0], "--from", shared_data,
+        "divide", "map", "fastest", "--tiles", quarter_files[0], "--from", snapshot,
         "--home", tmp_path, "--out", out,
     )  # fmt: skip
     assert result.exit_code == 2 and "unknown measure" in result.stderr and not out.exists()
 
 
 def test_tiles_found_in_a_data_folder_feed_the_report(
-    cli, tmp_path: Path, shared_data: Path, quarter_files: list[Path]
+    cli, tmp_path: Path, snapshot: Path, quarter_files: list[Path]
 ) -> None:
     import shutil
 
     mirror = tmp_path / "data"
-    shutil.copytree(shared_data / "geo", mirror / "geo")
+    shutil.copytree(snapshot / "geo", mirror / "geo")
     for path, quarter in zip(quarter_files[:2], (1, 2), strict=True):
         folder = mirror / "speed/ookla_open_data_tiles/type=fixed/year=2023" / f"quarter={quarter}"
         folder.mkdir(parents=True)

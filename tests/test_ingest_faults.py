@@ -14,11 +14,11 @@ LEAGUE = "cableco_uk_worldwide-broadband-speed-league-2020-data.csv"
 WIDE = "WDI_IT.NET.USER.ZS_wide_to2020.csv"
 
 
-def _mirror(tmp_path: Path, shared_data: Path) -> Path:
+def _mirror(tmp_path: Path, snapshot: Path) -> Path:
     root = tmp_path / "mirror"
     for folder, name in (("speed", LEAGUE), ("wdi", WIDE), ("egov", "EGOV_DATA_2022.csv")):
         (root / folder).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shared_data / folder / name, root / folder / name)
+        shutil.copyfile(snapshot / folder / name, root / folder / name)
     return root
 
 
@@ -44,7 +44,7 @@ def _mirror(tmp_path: Path, shared_data: Path) -> Path:
 )
 def test_a_bad_file_of_another_source(
     tmp_path: Path,
-    shared_data: Path,
+    snapshot: Path,
     cli: Cli,
     folder: str,
     name: str,
@@ -52,7 +52,7 @@ def test_a_bad_file_of_another_source(
     new: str,
     where: str,
 ) -> None:
-    root = _mirror(tmp_path, shared_data)
+    root = _mirror(tmp_path, snapshot)
     home = tmp_path / "home"
     assert cli("ingest", "all", "--from", root, "--home", home).exit_code == 0
     before = store_snapshot(home)
@@ -71,9 +71,9 @@ def test_a_bad_file_of_another_source(
 
 
 def test_files_no_source_reads_are_listed_not_passed_over(
-    tmp_path: Path, shared_data: Path, cli: Cli
+    tmp_path: Path, snapshot: Path, cli: Cli
 ) -> None:
-    root = _mirror(tmp_path, shared_data)
+    root = _mirror(tmp_path, snapshot)
     (root / "speed" / "empty.csv").write_bytes(b"")
     (root / "wdi" / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-16")
     result = cli("ingest", "all", "--from", root, "--home", tmp_path / "home", "-f", "json")

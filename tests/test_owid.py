@@ -1,4 +1,4 @@
-"""The Our World in Data source: the real grapher exports in shared/data/wdi, and bad input."""
+"""The Our World in Data source: the real grapher exports in the data snapshot (wdi/), and bad input."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ FILES = {
 }
 
 
-def parsed(shared_data: Path, name: str) -> ParsedFile:
-    return owid.parse(read_local(shared_data / "wdi" / name))
+def parsed(snapshot: Path, name: str) -> ParsedFile:
+    return owid.parse(read_local(snapshot / "wdi" / name))
 
 
 def values(p: ParsedFile) -> dict[tuple[str, str, str], float | None]:
@@ -33,15 +33,15 @@ def raw(text: str, name: str = "owid_test.csv") -> RawFile:
     return RawFile(Path(name), text.encode(), WHEN, "/mirror")
 
 
-def test_find_files_takes_only_the_owid_exports(shared_data: Path, tmp_path: Path) -> None:
-    assert [p.name for p in owid.find_files(shared_data)] == sorted(FILES)
+def test_find_files_takes_only_the_owid_exports(snapshot: Path, tmp_path: Path) -> None:
+    assert [p.name for p in owid.find_files(snapshot)] == sorted(FILES)
     assert owid.find_files(tmp_path) == []
-    assert [r.path.name for r in read_mirror(owid, shared_data)] == sorted(FILES)
+    assert [r.path.name for r in read_mirror(owid, snapshot)] == sorted(FILES)
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
-def test_each_export_maps_its_value_column_to_one_indicator(shared_data: Path, name: str) -> None:
-    p = parsed(shared_data, name)
+def test_each_export_maps_its_value_column_to_one_indicator(snapshot: Path, name: str) -> None:
+    p = parsed(snapshot, name)
     indicator, rows = FILES[name]
     assert len(p.observations) == rows  # one observation per data row
     assert {o.indicator for o in p.observations} == {indicator}
@@ -54,14 +54,14 @@ def test_each_export_maps_its_value_column_to_one_indicator(shared_data: Path, n
     assert all(o.value is not None for o in p.observations)  # these files have no gaps
 
 
-def test_kazakhstan_values_as_published(shared_data: Path) -> None:
+def test_kazakhstan_values_as_published(snapshot: Path) -> None:
     got = {
-        **values(parsed(shared_data, "owid_share-of-individuals-using-the-internet_to2020.csv")),
-        **values(parsed(shared_data, "owid_fixed-broadband-subscriptions-per-100_to2020.csv")),
+        **values(parsed(snapshot, "owid_share-of-individuals-using-the-internet_to2020.csv")),
+        **values(parsed(snapshot, "owid_fixed-broadband-subscriptions-per-100_to2020.csv")),
         **values(
-            parsed(shared_data, "owid_mobile-cellular-subscriptions-per-100-people_to2020.csv")
+            parsed(snapshot, "owid_mobile-cellular-subscriptions-per-100-people_to2020.csv")
         ),
-        **values(parsed(shared_data, "owid_number-of-internet-users_to2020.csv")),
+        **values(parsed(snapshot, "owid_number-of-internet-users_to2020.csv")),
     }
     assert got[("KAZ", "IT.NET.USER.ZS", "2020")] == 85.94259644
     assert got[("KAZ", "IT.NET.BBND.P2", "2008")] == 2.13
@@ -70,8 +70,8 @@ def test_kazakhstan_values_as_published(shared_data: Path) -> None:
     assert got[("AFG", "IT.NET.USER.ZS", "1990")] == 0  # a published 0 stays 0
 
 
-def test_aggregates_are_kept_apart_and_kosovo_is_a_country(shared_data: Path) -> None:
-    p = parsed(shared_data, "owid_share-of-individuals-using-the-internet_to2020.csv")
+def test_aggregates_are_kept_apart_and_kosovo_is_a_country(snapshot: Path) -> None:
+    p = parsed(snapshot, "owid_share-of-individuals-using-the-internet_to2020.csv")
     entities = {e.code: e for e in p.entities}
     assert entities["XKX"] == EntityRecord("XKX", "country", "Kosovo")
     assert entities["OWID_WRL"] == EntityRecord("OWID_WRL", "aggregate", "World")
@@ -86,8 +86,8 @@ def test_aggregates_are_kept_apart_and_kosovo_is_a_country(shared_data: Path) ->
     assert all(worldbank.is_iso3(c) for c in codes - set(entities))
 
 
-def test_number_of_users_reads_the_iso_code_column(shared_data: Path) -> None:
-    p = parsed(shared_data, "owid_number-of-internet-users_to2020.csv")
+def test_number_of_users_reads_the_iso_code_column(snapshot: Path) -> None:
+    p = parsed(snapshot, "owid_number-of-internet-users_to2020.csv")
     assert values(p)[("XKX", "owid.internet_users", "2018")] == 1529445
     assert {e.code for e in p.entities} >= {"owid:asia", "owid:high-income-countries"}
     [meta] = p.indicators

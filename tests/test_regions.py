@@ -21,8 +21,8 @@ SQUARE = [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]]
 
 
 @pytest.fixture(scope="module")
-def geo_dir(shared_data: Path) -> Path:
-    return shared_data / "geo"
+def geo_dir(snapshot: Path) -> Path:
+    return snapshot / "geo"
 
 
 @pytest.fixture(scope="module")

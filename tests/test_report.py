@@ -55,9 +55,9 @@ NO_TILES = (
 
 
 @pytest.fixture(scope="module")
-def reports(ingested_home: Path, shared_data: Path) -> dict[str, CountryReport]:
+def reports(ingested_home: Path, snapshot: Path) -> dict[str, CountryReport]:
     """The report on Kazakhstan in each language, gathered once for the module."""
-    obs = Observatory(home=ingested_home, mirror=shared_data)
+    obs = Observatory(home=ingested_home, mirror=snapshot)
     return {lang: collect(obs, "KAZ", lang=lang, today=TODAY) for lang in LANGS}
 
 
@@ -86,12 +86,12 @@ def _section(page: str, key: str) -> str:
 # The command line --------------------------------------------------------------------------
 @pytest.mark.parametrize(("lang", "fmt"), [("ru", "md"), ("kk", "html"), ("en", "pdf")])
 def test_cli_writes_the_report_and_prints_its_path(
-    cli: Any, tmp_path: Path, ingested_home: Path, shared_data: Path, lang: str, fmt: str
+    cli: Any, tmp_path: Path, ingested_home: Path, snapshot: Path, lang: str, fmt: str
 ) -> None:
     out = tmp_path / "out"
     result = cli(
         "report", "Қазақстан", "--lang", lang, "--format", fmt, "--out", out,
-        "--home", ingested_home, "--from", shared_data,
+        "--home", ingested_home, "--from", snapshot,
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     path = out / f"infosoc-report-KAZ-{lang}.{fmt}"
@@ -122,12 +122,12 @@ def test_a_bad_language_or_format_is_one_line_exit_2_and_no_file(
 
 
 def test_several_formats_come_from_one_gathering(
-    cli: Any, tmp_path: Path, ingested_home: Path, shared_data: Path
+    cli: Any, tmp_path: Path, ingested_home: Path, snapshot: Path
 ) -> None:
     out = tmp_path / "out"
     result = cli(
         "report", "KAZ", "--lang", "ru", "--format", "pdf,html,pdf", "--out", out,
-        "--home", ingested_home, "--from", shared_data,
+        "--home", ingested_home, "--from", snapshot,
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     pdf, html = out / "infosoc-report-KAZ-ru.pdf", out / "infosoc-report-KAZ-ru.html"
@@ -135,7 +135,7 @@ def test_several_formats_come_from_one_gathering(
     assert pdf.read_bytes().startswith(b"%PDF-")
     # The HTML that was printed is the HTML written: the same as a report in HTML alone.
     alone = write_report(
-        Observatory(home=ingested_home, mirror=shared_data), "KAZ", lang="ru", fmt="html",
+        Observatory(home=ingested_home, mirror=snapshot), "KAZ", lang="ru", fmt="html",
         out_dir=tmp_path / "alone",
     )  # fmt: skip
     assert html.read_bytes() == alone.read_bytes()
@@ -424,8 +424,8 @@ class _WithFixtures:
 
 
 @pytest.fixture(scope="module")
-def fixture_reports(ingested_home: Path, shared_data: Path) -> dict[bool, CountryReport]:
-    obs = Observatory(home=ingested_home, mirror=shared_data)
+def fixture_reports(ingested_home: Path, snapshot: Path) -> dict[bool, CountryReport]:
+    obs = Observatory(home=ingested_home, mirror=snapshot)
     return {
         present: collect(_WithFixtures(obs, present=present), "KAZ", lang="ru", today=TODAY)
         for present in (True, False)
@@ -453,13 +453,13 @@ def test_without_targets_or_swot_the_sections_say_so(
 
 # The divide, when tiles are held ------------------------------------------------------------
 def test_the_divide_section_reports_each_quarter_held(
-    tmp_path: Path, ingested_home: Path, shared_data: Path
+    tmp_path: Path, ingested_home: Path, snapshot: Path
 ) -> None:
     pytest.importorskip("shapely")
     from infosoc.geo.synthetic_tiles import synthetic_tiles, write_tiles
 
     mirror = tmp_path / "data"
-    shutil.copytree(shared_data / "geo", mirror / "geo")
+    shutil.copytree(snapshot / "geo", mirror / "geo")
     for quarter, month in ((1, "01"), (2, "04")):
         folder = mirror / f"speed/ookla_open_data_tiles/type=fixed/year=2023/quarter={quarter}"
         folder.mkdir(parents=True)
@@ -476,7 +476,7 @@ def test_the_divide_section_reports_each_quarter_held(
 
 # Writing -----------------------------------------------------------------------------------
 def test_a_failed_render_leaves_no_file(
-    tmp_path: Path, ingested_home: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, ingested_home: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from infosoc.report import render as render_module
 
@@ -487,7 +487,7 @@ def test_a_failed_render_leaves_no_file(
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(render_module, "render", broken)
-    obs = Observatory(home=ingested_home, mirror=shared_data)
+    obs = Observatory(home=ingested_home, mirror=snapshot)
     with pytest.raises(RuntimeError):
         write_report(obs, "KAZ", lang="en", fmt="md", out_dir=tmp_path)
     assert gc.isenabled()  # paused for the report, and back on after its failure too
@@ -496,11 +496,11 @@ def test_a_failed_render_leaves_no_file(
 
 
 def test_the_render_worker_writes_what_the_library_renders(
-    tmp_path: Path, ingested_home: Path, shared_data: Path
+    tmp_path: Path, ingested_home: Path, snapshot: Path
 ) -> None:
     # The worker draws each section's charts while the rest is gathered: the page must be
     # the one drawn in a single pass, charts and all.
-    obs = Observatory(home=ingested_home, mirror=shared_data)
+    obs = Observatory(home=ingested_home, mirror=snapshot)
     path = write_report(obs, "KAZ", lang="ru", fmt="html", out_dir=tmp_path)
     expected = render_html(collect(obs, "KAZ", lang="ru"))
     assert expected.count("<svg") >= 3
@@ -508,7 +508,7 @@ def test_the_render_worker_writes_what_the_library_renders(
 
 
 def test_charts_go_to_the_worker_while_the_rest_is_gathered(
-    tmp_path: Path, ingested_home: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, ingested_home: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from infosoc.report.worker import RenderWorker
 
@@ -525,7 +525,7 @@ def test_charts_go_to_the_worker_while_the_rest_is_gathered(
 
     monkeypatch.setattr(RenderWorker, "charts", charts)
     monkeypatch.setattr(RenderWorker, "render", render_report)
-    obs = Observatory(home=ingested_home, mirror=shared_data)
+    obs = Observatory(home=ingested_home, mirror=snapshot)
     write_report(obs, "KAZ", lang="en", fmt="html", out_dir=tmp_path)
     assert events[:2] == ["charts egdi 2", "charts connectivity 1"]
     assert events[-1] == "report"
@@ -558,14 +558,14 @@ def test_a_worker_started_early_is_taken_once_or_stopped() -> None:
 
 
 def test_a_failing_render_worker_is_one_line_and_no_file(
-    tmp_path: Path, ingested_home: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, ingested_home: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = tmp_path / "python"
     fake.write_text("#!/bin/sh\ncat >/dev/null\nprintf 'failed\\nno fonts \\n here'\nexit 1\n")
     fake.chmod(0o755)
     monkeypatch.setattr(sys, "executable", str(fake))
     out = tmp_path / "out"
-    obs = Observatory(home=ingested_home, mirror=shared_data)
+    obs = Observatory(home=ingested_home, mirror=snapshot)
     with pytest.raises(InfosocError) as raised:
         write_report(obs, "KAZ", lang="en", fmt="pdf", out_dir=out)
     assert str(raised.value) == "the report could not be written: no fonts here"
@@ -577,7 +577,7 @@ def test_a_failing_render_worker_is_one_line_and_no_file(
 
 @pytest.mark.parametrize(("fmt", "last_step"), [("html", "writing the HTML"), ("md", None)])
 def test_the_report_says_each_step_as_it_starts(
-    tmp_path: Path, ingested_home: Path, shared_data: Path, fmt: str, last_step: str | None
+    tmp_path: Path, ingested_home: Path, snapshot: Path, fmt: str, last_step: str | None
 ) -> None:
     steps: list[str] = []
     collecting: list[bool] = []
@@ -586,7 +586,7 @@ def test_the_report_says_each_step_as_it_starts(
         steps.append(what)
         collecting.append(gc.isenabled())
 
-    obs = Observatory(home=ingested_home, mirror=shared_data)
+    obs = Observatory(home=ingested_home, mirror=snapshot)
     path = obs.report("KAZ", lang="en", fmt=fmt, out=tmp_path, progress=step)
     assert not any(collecting[:-1]) and gc.isenabled()  # paused while gathering, then back
     gathered = [s.removeprefix("gathered: ") for s in steps if s.startswith("gathered: ")]
@@ -597,9 +597,9 @@ def test_the_report_says_each_step_as_it_starts(
 
 
 def test_the_api_writes_into_the_folder_given(
-    tmp_path: Path, ingested_home: Path, shared_data: Path
+    tmp_path: Path, ingested_home: Path, snapshot: Path
 ) -> None:
-    obs = Observatory(home=ingested_home, mirror=shared_data)
+    obs = Observatory(home=ingested_home, mirror=snapshot)
     path = obs.report("Kazakhstan", lang="en", fmt="md", out=tmp_path)
     assert path == tmp_path / "infosoc-report-KAZ-en.md"
     text = path.read_text(encoding="utf-8")

@@ -39,8 +39,8 @@ INDICATOR_ID = re.compile(
 
 
 @pytest.fixture(scope="session")
-def speed_dir(shared_data: Path) -> Path:
-    return shared_data / "speed"
+def speed_dir(snapshot: Path) -> Path:
+    return snapshot / "speed"
 
 
 def parse_real(speed_dir: Path, module: ModuleType, name: str) -> ParsedFile:
@@ -73,15 +73,15 @@ def raw_file(tmp_path: Path, name: str, data: str | bytes) -> RawFile:
     ids=lambda x: getattr(x, "NAME", ""),
 )
 def test_find_files_on_the_shared_folder_finds_exactly_the_right_files(
-    module: ModuleType, expected: list[str], shared_data: Path, speed_dir: Path
+    module: ModuleType, expected: list[str], snapshot: Path, speed_dir: Path
 ) -> None:
-    found = module.find_files(shared_data)
+    found = module.find_files(snapshot)
     assert [p.relative_to(speed_dir).as_posix() for p in found] == expected
-    assert [r.path for r in read_mirror(module, shared_data)] == found
+    assert [r.path for r in read_mirror(module, snapshot)] == found
 
 
-def test_derived_and_other_tables_are_found_by_no_speed_source(shared_data: Path) -> None:
-    found = {p.name for m in SPEED_MODULES for p in m.find_files(shared_data)}
+def test_derived_and_other_tables_are_found_by_no_speed_source(snapshot: Path) -> None:
+    found = {p.name for m in SPEED_MODULES for p in m.find_files(snapshot)}
     # fb_mob_fastest is derived from two other SGI tables; the pricing study has no speeds.
     assert "ookla_sgi_sgi_fb_mob_fastest.csv" not in found
     assert "cableco_uk_global-broadband-pricing-study-2020.csv" not in found
@@ -263,9 +263,9 @@ def test_cableco_speeds_reproduce_the_published_5gb_download_times(speed_dir: Pa
     assert max(beyond_one_second) < 14.3
 
 
-def test_every_indicator_is_labelled_honestly(shared_data: Path) -> None:
+def test_every_indicator_is_labelled_honestly(snapshot: Path) -> None:
     for module in SPEED_MODULES:
-        for raw in read_mirror(module, shared_data):
+        for raw in read_mirror(module, snapshot):
             parsed = module.parse(raw)
             emitted = {o.indicator for o in parsed.observations}
             described = {m.indicator for m in parsed.indicators}
@@ -311,12 +311,12 @@ def test_ingest_without_a_folder_says_to_download_by_hand(
 
 
 def test_speed_sources_ingest_into_the_store(
-    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Only the speed sources, so that this test does not depend on the other sources' files.
     monkeypatch.setattr("infosoc.observatory.REGISTRY", {m.NAME: m for m in SPEED_MODULES})
     obs = Observatory(home=tmp_path)
-    results = {(r.source, r.edition): r for r in obs.ingest("all", mirror=shared_data)}
+    results = {(r.source, r.edition): r for r in obs.ingest("all", mirror=snapshot)}
     assert results["cableco", Path(LEAGUE).stem].observations == 221 * 4
     assert results["ookla-open-data", "UA_incremental"].observations == 44 * 15
     from infosoc.store import Store

@@ -125,9 +125,9 @@ def test_home_comes_from_the_environment(
 
 
 def test_mirror_comes_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch, shared_data: Path, tmp_path: Path, cli: Cli
+    monkeypatch: pytest.MonkeyPatch, snapshot: Path, tmp_path: Path, cli: Cli
 ) -> None:
-    monkeypatch.setenv("INFOSOC_MIRROR", str(shared_data))
+    monkeypatch.setenv("INFOSOC_MIRROR", str(snapshot))
     result = cli("ingest", "un-egov", "--home", tmp_path, "--edition", "2020", "--format", "csv")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[1:] == ["un-egov,2020,EGOV_DATA_2020.csv,added,1,1158"]

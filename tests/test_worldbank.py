@@ -207,8 +207,8 @@ def test_default_editions_and_api_override(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 # the CSV layouts ----------------------------------------------------------------------------
-def test_wide_wdi_file(shared_data: Path) -> None:
-    parsed = worldbank.parse(read_local(shared_data / "wdi" / "WDI_IT.NET.USER.ZS_wide_to2020.csv"))
+def test_wide_wdi_file(snapshot: Path) -> None:
+    parsed = worldbank.parse(read_local(snapshot / "wdi" / "WDI_IT.NET.USER.ZS_wide_to2020.csv"))
     got = values(parsed)
     assert len(got) == 266 * 61  # every economy, 1960-2020
     assert got[("KAZ", "IT.NET.USER.ZS", "2020")] == 85.94259898
@@ -223,8 +223,8 @@ def test_wide_wdi_file(shared_data: Path) -> None:
     assert parsed.provenance.retrieved_from.endswith("WDI_IT.NET.USER.ZS_wide_to2020.csv")
 
 
-def test_long_file_from_the_api(shared_data: Path) -> None:
-    parsed = worldbank.parse(read_local(shared_data / "wdi" / "bipa_wb_wdi_2024_gdp_pop.csv"))
+def test_long_file_from_the_api(snapshot: Path) -> None:
+    parsed = worldbank.parse(read_local(snapshot / "wdi" / "bipa_wb_wdi_2024_gdp_pop.csv"))
     got = values(parsed)
     assert len(got) == 7980
     assert {i.indicator for i in parsed.indicators} == {
@@ -245,15 +245,15 @@ def test_long_file_from_the_api(shared_data: Path) -> None:
     assert parsed.provenance.url == "https://data.worldbank.org"
 
 
-def test_find_files_picks_wdi_files_by_header(tmp_path: Path, shared_data: Path) -> None:
-    assert [p.name for p in worldbank.find_files(shared_data)] == [
+def test_find_files_picks_wdi_files_by_header(tmp_path: Path, snapshot: Path) -> None:
+    assert [p.name for p in worldbank.find_files(snapshot)] == [
         "WDI_IT.NET.USER.ZS_wide_to2020.csv",
         "bipa_wb_wdi_2024_gdp_pop.csv",
     ]
     wdi, api_dir = tmp_path / "wdi", tmp_path / "worldbank"
     wdi.mkdir()
     api_dir.mkdir()
-    wide = (shared_data / "wdi" / "WDI_IT.NET.USER.ZS_wide_to2020.csv").read_bytes()
+    wide = (snapshot / "wdi" / "WDI_IT.NET.USER.ZS_wide_to2020.csv").read_bytes()
     (wdi / "API_IT.NET.USER.ZS_DS2_en_csv_v2.csv").write_bytes(wide)  # renamed: still found
     (wdi / "WDI_notes.csv").write_text("Entity,Code,Year,x\nA,B,2000,1\n")  # named, not WDI
     (api_dir / "IT.NET.USER.ZS.json").write_bytes(recorded("IT.NET.USER.ZS.json"))
@@ -418,10 +418,10 @@ def test_fetched_file_goes_through_the_mirror_reader_too(tmp_path: Path) -> None
     assert len(worldbank.parse(read_local(found)).observations) == 12
 
 
-def test_store_keeps_aggregates_apart_from_countries(tmp_path: Path, shared_data: Path) -> None:
+def test_store_keeps_aggregates_apart_from_countries(tmp_path: Path, snapshot: Path) -> None:
     from infosoc.store import Store
 
-    parsed = [worldbank.parse(r) for r in read_mirror(worldbank, shared_data)]
+    parsed = [worldbank.parse(r) for r in read_mirror(worldbank, snapshot)]
     with Store(tmp_path / "infosoc.duckdb") as store:
         store.ingest(parsed)
         kinds = {

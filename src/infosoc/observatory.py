@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -36,10 +37,18 @@ class Observatory:
     as dicts, with ``.to_arrow()`` and ``.to_pandas()`` for analysis.
     """
 
-    def __init__(self, home: Path | str | None = None, mirror: Path | str | None = None) -> None:
+    def __init__(
+        self,
+        home: Path | str | None = None,
+        mirror: Path | str | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> None:
         self.home = settings.home_dir(home)
         self._mirror = mirror
         self._reading: Store | None = None
+        #: Told (done, total, description) while a store is first built from the snapshot.
+        self._progress = progress
 
     @property
     def store_path(self) -> Path:
@@ -62,6 +71,7 @@ class Observatory:
         if self._reading is not None:
             yield self._reading
             return
+        self._ensure_store()
         store = Store(self.store_path, read_only=True)
         self._reading = store
         try:
@@ -75,11 +85,44 @@ class Observatory:
         if read_only and self._reading is not None:
             yield self._reading
             return
+        if read_only:
+            self._ensure_store()
         store = Store(self.store_path, read_only=read_only)
         try:
             yield store
         finally:
             store.close()
+
+    # the store's first filling -------------------------------------------------------------
+    def _ensure_store(self) -> None:
+        """Build the store from the shipped snapshot when there is none yet (first use)."""
+        if not self.store_path.exists():
+            self.build_from_snapshot()
+
+    def build_from_snapshot(self) -> list[IngestResult]:
+        """Fill a new store with every source of the data snapshot shipped in the package.
+
+        The store is written beside its final place and moved there whole, so a second
+        process never sees it half-built; an existing store is left as it is (and nothing
+        is returned). Queries call this by themselves on first use.
+        """
+        from .snapshot import snapshot_dir
+
+        target = self.store_path
+        if target.exists():
+            return []
+        target.parent.mkdir(parents=True, exist_ok=True)
+        parsed, _ = self._parse(list(REGISTRY), snapshot_dir(), None, False, self._progress)
+        building = target.with_name(f".{target.name}.{os.getpid()}.building")
+        try:
+            with Store(building, read_only=False) as store:
+                results = store.ingest(parsed)
+            if not target.exists():
+                os.replace(building, target)
+        finally:
+            building.unlink(missing_ok=True)
+            building.with_name(building.name + ".wal").unlink(missing_ok=True)
+        return results
 
     # ingest -------------------------------------------------------------------------------
     def _raw_files(
@@ -130,6 +173,23 @@ class Observatory:
             names = [source]
         else:
             raise InputError(f"unknown source '{source}'; known: {', '.join(REGISTRY)}")
+        parsed, read = self._parse(names, folder, editions, refresh, progress)
+        with self._store(read_only=False) as store:
+            results = store.ingest(parsed)
+        if source == "all" and folder is not None:
+            results += _unclaimed(folder, read)
+        return results
+
+    def _parse(
+        self,
+        names: list[str],
+        folder: Path | None,
+        editions: list[str] | None,
+        refresh: bool,
+        progress: Progress | None,
+    ) -> tuple[list[ParsedFile], set[Path]]:
+        """Read and parse every file of the named sources (from ``folder``, else online);
+        also return the resolved paths of the files read."""
         raws = [
             (n, f) for n in names for f in self._raw_files(n, folder, editions, refresh, progress)
         ]
@@ -140,12 +200,8 @@ class Observatory:
         for done, (name, raw) in enumerate(raws, start=1):
             parsed.append(REGISTRY[name].parse(raw))
             if progress:
-                progress(done, len(raws), f"parsing {raw.path.name}")
-        with self._store(read_only=False) as store:
-            results = store.ingest(parsed)
-        if source == "all" and folder is not None:
-            results += _unclaimed(folder, {raw.path.resolve() for _, raw in raws})
-        return results
+                progress(done, len(raws), f"reading {raw.path.name}")
+        return parsed, {raw.path.resolve() for _, raw in raws}
 
     # queries ------------------------------------------------------------------------------
     def sources(self) -> Records:

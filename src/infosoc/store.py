@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from .geo.countries import all_countries
 from .sources.base import ParsedFile
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 #: Lower comes first when two sources describe the same indicator, country and period: the
 #: World Bank's own files before Our World in Data's copies of them; others after both.
@@ -35,6 +35,7 @@ _OBS_COLUMNS = [
     ("value", "float64"),
     ("note", "string"),
     ("source_id", "int32"),
+    ("breakdown", "string"),
 ]
 
 _SCHEMA = """
@@ -55,6 +56,7 @@ CREATE TABLE IF NOT EXISTS sources (
     size_bytes BIGINT NOT NULL,
     ingested_at TIMESTAMPTZ NOT NULL,
     observations INTEGER NOT NULL,
+    released VARCHAR,
     UNIQUE (source, edition, version)
 );
 CREATE TABLE IF NOT EXISTS entities (
@@ -80,7 +82,8 @@ CREATE TABLE IF NOT EXISTS observations (
     period VARCHAR NOT NULL,
     value DOUBLE,
     note VARCHAR,
-    source_id INTEGER NOT NULL
+    source_id INTEGER NOT NULL,
+    breakdown VARCHAR
 );
 CREATE TABLE IF NOT EXISTS attributes (
     entity VARCHAR NOT NULL,
@@ -186,8 +189,16 @@ class Store:
         if "meta" not in tables:
             return
         found = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-        if found and found[0][0] == "1":
+        version = found[0][0] if found else SCHEMA_VERSION
+        if version == "1":
             self.con.execute("DROP TABLE entities")
+        if version in ("1", "2"):
+            # Views over the old columns must go before the tables can change.
+            self.con.execute("DROP VIEW IF EXISTS current_observations")
+            self.con.execute("DROP VIEW IF EXISTS current_attributes")
+            self.con.execute("DROP VIEW IF EXISTS current_sources")
+            self.con.execute("ALTER TABLE sources ADD COLUMN released VARCHAR")
+            self.con.execute("ALTER TABLE observations ADD COLUMN breakdown VARCHAR")
 
     def ingest(self, files: Sequence[ParsedFile]) -> list[IngestResult]:
         """Write parsed files in one transaction: all of them or, on any failure, none."""
@@ -220,7 +231,9 @@ class Store:
             "SELECT coalesce(max(source_id), 0) + 1 FROM sources"
         ).fetchall()[0][0]
         self.con.execute(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources (source_id, source, edition, version, publisher, title, url, "
+            "file_name, licence, retrieved_at, retrieved_from, sha256, size_bytes, ingested_at, "
+            "observations, released) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 source_id,
                 p.source,
@@ -237,6 +250,7 @@ class Store:
                 p.size_bytes,
                 now,
                 len(parsed.observations),
+                p.released,
             ],
         )
         obs = parsed.observations
@@ -248,10 +262,11 @@ class Store:
                 [o.value for o in obs],
                 [o.note for o in obs],
                 [source_id] * len(obs),
+                [o.breakdown for o in obs],
             ],
             schema=pa.schema(_OBS_COLUMNS),
         )
-        self._insert_from(table, "INSERT INTO observations SELECT * FROM _t")
+        self._insert_from(table, "INSERT INTO observations BY NAME SELECT * FROM _t")
         if parsed.attributes:
             attributes = pa.table({
                 "entity": [a.entity for a in parsed.attributes],
@@ -330,10 +345,14 @@ class Store:
         period: str | None = None,
         countries_only: bool = True,
     ) -> list[dict[str, Any]]:
-        """One value per (entity, period) of an indicator, from the best source that has it.
+        """One value per (entity, period) of an indicator (its totals, not its breakdowns),
+        from the newest release that has it.
 
-        A present value beats a missing one; then ``SOURCE_PRIORITY``; then the latest file.
-        Each row: ``entity, period, value, note, source, file_name, retrieved``.
+        A present value beats a missing one; then the newest release (the publisher's release
+        date, else the retrieval date): a value published again in a later release is
+        answered by the later one, and the earlier stays in the store (:meth:`revisions`);
+        then ``SOURCE_PRIORITY``; then the latest file. Each row: ``entity, period, value,
+        note, source, edition, released, file_name, retrieved``.
         """
         whole = self._series.get((code, countries_only))
         if whole is not None and period is None:
@@ -353,7 +372,7 @@ class Store:
         with_code: bool,
     ) -> list[dict[str, Any]]:
         """The rows of :meth:`series` for several indicators (``indicator`` first if asked)."""
-        where = [f"o.indicator IN ({', '.join('?' for _ in codes)})"]
+        where = [f"o.indicator IN ({', '.join('?' for _ in codes)})", "o.breakdown IS NULL"]
         params: list[Any] = list(codes)
         if entities is not None:
             where.append(f"o.entity IN ({', '.join('?' for _ in entities)})")
@@ -369,11 +388,14 @@ class Store:
         # cheaper than the current_observations view, which plans the same window per query.
         sql = f"""
             WITH s AS (
-                SELECT source_id, source, file_name, retrieved_at FROM sources
+                SELECT source_id, source, edition, file_name, retrieved_at,
+                       coalesce(released, strftime(retrieved_at AT TIME ZONE 'UTC', '%Y-%m-%d'))
+                           AS released
+                FROM sources
                 QUALIFY version = max(version) OVER (PARTITION BY source, edition)
             )
             SELECT {"o.indicator, " if with_code else ""}o.entity, o.period, o.value, o.note,
-                   s.source, s.file_name,
+                   s.source, s.edition, s.released, s.file_name,
                    strftime(s.retrieved_at AT TIME ZONE 'UTC', '%Y-%m-%d') AS retrieved
             FROM observations o
             JOIN s USING (source_id)
@@ -381,7 +403,8 @@ class Store:
             WHERE {" AND ".join(where)}
             QUALIFY row_number() OVER (
                 PARTITION BY o.indicator, o.entity, o.period
-                ORDER BY o.value IS NULL, CASE s.source {ranks} ELSE 9 END, s.retrieved_at DESC
+                ORDER BY o.value IS NULL, s.released DESC, CASE s.source {ranks} ELSE 9 END,
+                         s.retrieved_at DESC
             ) = 1
             ORDER BY o.indicator, o.period, o.entity
         """
@@ -412,7 +435,50 @@ class Store:
             SELECT s.source, s.edition, s.version,
                    s.version = max(s.version) OVER (PARTITION BY s.source, s.edition) AS current,
                    s.observations, s.publisher, s.title, s.file_name, s.url, s.retrieved_from,
-                   s.licence, s.retrieved_at, s.ingested_at, s.sha256, s.size_bytes
+                   s.licence, s.released, s.retrieved_at, s.ingested_at, s.sha256, s.size_bytes
             FROM sources s ORDER BY s.source, s.edition DESC, s.version DESC
             """
+        )
+
+    def revisions(self, code: str, entity: str) -> list[dict[str, Any]]:
+        """Every value of one indicator for one entity in every release the store holds (its
+        totals), oldest release first: how the series was revised, release by release.
+
+        Each row: ``period, value, note, source, edition, version, current, released,
+        file_name``."""
+        return self.rows(
+            """
+            SELECT o.period, o.value, o.note, s.source, s.edition, s.version,
+                   s.version = max(s.version) OVER (PARTITION BY s.source, s.edition) AS current,
+                   coalesce(s.released, strftime(s.retrieved_at AT TIME ZONE 'UTC', '%Y-%m-%d'))
+                       AS released,
+                   s.file_name
+            FROM observations o JOIN sources s USING (source_id)
+            WHERE o.indicator = ? AND o.entity = ? AND o.breakdown IS NULL
+            ORDER BY o.period, released, s.source, s.edition, s.version
+            """,
+            [code, entity],
+        )
+
+    def breakdowns(self, code: str, entity: str) -> list[dict[str, Any]]:
+        """Every value of one indicator for one entity, totals and breakdowns, from the current
+        version of each file: ``period, breakdown, value, note, source, edition, released,
+        file_name`` (``breakdown`` None for the total). Two values for one cell are both
+        returned; deciding between them is the caller's business."""
+        return self.rows(
+            """
+            WITH s AS (
+                SELECT source_id, source, edition, file_name,
+                       coalesce(released, strftime(retrieved_at AT TIME ZONE 'UTC', '%Y-%m-%d'))
+                           AS released
+                FROM sources
+                QUALIFY version = max(version) OVER (PARTITION BY source, edition)
+            )
+            SELECT o.period, o.breakdown, o.value, o.note, s.source, s.edition, s.released,
+                   s.file_name
+            FROM observations o JOIN s USING (source_id)
+            WHERE o.indicator = ? AND o.entity = ?
+            ORDER BY o.period, o.breakdown NULLS FIRST, o.value
+            """,
+            [code, entity],
         )

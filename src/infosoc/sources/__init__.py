@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
+from ..snapshot import entry_for
 from . import (
     cableco,
     ookla_intelligence,
@@ -41,6 +43,18 @@ __all__ = ["DOWNLOADABLE", "REGISTRY", "read_mirror"]
 
 
 def read_mirror(module: ModuleType, mirror: Path) -> list[RawFile]:
-    """The raw files of one source found in a local folder laid out like the shared data."""
+    """The raw files of one source found in a local folder laid out like the shared data.
+
+    Where the folder has a manifest (the shipped snapshot has one), each file's retrieval
+    date, address and release date come from it instead of the file's modification time.
+    """
     files: list[Path] = module.find_files(mirror)
-    return [read_local(p) for p in files]
+    raws = []
+    for path in files:
+        entry = entry_for(mirror, path)
+        if entry is None:
+            raws.append(read_local(path))
+            continue
+        raw = read_local(path, entry.retrieved_at)
+        raws.append(replace(raw, retrieved_from=entry.url, released=entry.released))
+    return raws

@@ -26,6 +26,9 @@ class Observation:
     period: str
     value: float | None
     note: str | None = None
+    #: A disaggregation such as "urbanisation=rural" or "region=KZ-11;sex=female"; None is
+    #: the total. Keys and values are lower case, keys sorted (see :func:`breakdown_key`).
+    breakdown: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class Provenance:
     retrieved_from: str
     sha256: str
     size_bytes: int
+    #: The publisher's release (or last update) date, "YYYY", "YYYY-MM" or "YYYY-MM-DD", when
+    #: known: it decides which vintage answers when two releases hold the same value.
+    released: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,10 +105,21 @@ class RawFile:
     data: bytes
     retrieved_at: datetime
     retrieved_from: str
+    #: The publisher's release date, when the folder's manifest or the file itself says it.
+    released: str | None = None
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
+
+
+def breakdown_key(parts: dict[str, str]) -> str | None:
+    """The stored form of a disaggregation: ``{"urbanisation": "rural"}`` ->
+    "urbanisation=rural"; several parts sorted by key and joined with ";"; None for none."""
+    cleaned = {k.strip().lower(): v.strip() for k, v in parts.items() if v and v.strip()}
+    if not cleaned:
+        return None
+    return ";".join(f"{k}={cleaned[k]}" for k in sorted(cleaned))
 
 
 def load_meta(module_file: str) -> dict[str, Any]:
@@ -198,8 +215,12 @@ def provenance_of(
     title: str,
     url: str,
     licence: str,
+    released: str | None = None,
 ) -> Provenance:
-    """The provenance of a raw file: what the caller says, plus where, when and which bytes."""
+    """The provenance of a raw file: what the caller says, plus where, when and which bytes.
+
+    ``released`` is the release date the file itself states; else the one its folder's
+    manifest gave the raw file (:attr:`RawFile.released`)."""
     return Provenance(
         source=source,
         edition=edition,
@@ -212,6 +233,7 @@ def provenance_of(
         retrieved_from=raw.retrieved_from,
         sha256=raw.sha256,
         size_bytes=len(raw.data),
+        released=released if released is not None else raw.released,
     )
 
 
