@@ -151,11 +151,16 @@ def test_bad_input_is_one_line_and_exit_2(
     assert "Traceback" not in result.stderr
 
 
-def test_no_boundaries_without_a_data_folder(
-    cli, tmp_path: Path, quarter_files: list[Path]
+def test_without_a_data_folder_the_boundaries_come_from_the_snapshot(
+    cli, tmp_path: Path, quarter_files: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    result = cli("divide", "aggregate", "--tiles", quarter_files[0], "--home", tmp_path)
-    assert result.exit_code == 2 and "--regions FILE" in result.stderr
+    monkeypatch.delenv("INFOSOC_MIRROR", raising=False)
+    result = cli(
+        "divide", "aggregate", "--tiles", quarter_files[0], "--home", tmp_path, "-f", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert "KZ-75" in {r["region"] for r in rows}
 
 
 def test_report_without_tiles_says_how_to_get_them(cli, tmp_path: Path, snapshot: Path) -> None:

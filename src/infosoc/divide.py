@@ -27,6 +27,7 @@ from .errors import InputError, NotFoundError
 from .geo.countries import resolve
 from .geo.places import Places, SettlementRule, load_places
 from .i18n import parse_lang
+from .snapshot import snapshot_dir
 
 if TYPE_CHECKING:
     from .geo.regions import Regions
@@ -50,13 +51,16 @@ class Divide:
         return settings.cache_dir(self.home)
 
     def _mirror_file(self, relative: Path, what: str, option: str) -> Path:
+        """A data file from the local folder (``--from`` or ``$INFOSOC_MIRROR``) when it holds
+        one, else from the shipped snapshot."""
         mirror = settings.mirror_dir(self._mirror)
-        if mirror is None or not (mirror / relative).is_file():
-            raise NotFoundError(
-                f"{what} come from {relative.as_posix()} in a local data folder: "
-                f"pass --from DIR (or set $INFOSOC_MIRROR), or give {option}"
-            )
-        return mirror / relative
+        for root in (mirror, snapshot_dir()):
+            if root is not None and (root / relative).is_file():
+                return root / relative
+        raise NotFoundError(
+            f"{what} come from {relative.as_posix()} in a local data folder: "
+            f"pass --from DIR (or set $INFOSOC_MIRROR), or give {option}"
+        )
 
     def regions(
         self,
@@ -83,10 +87,9 @@ class Divide:
         """Places for the town/village split: the user's file, else GeoNames for Kazakhstan."""
         if places_file is not None:
             return load_places(places_file)
-        mirror = settings.mirror_dir(self._mirror)
-        if resolve(country) == "KAZ" and mirror is not None and (mirror / KZ_PLACES).is_file():
-            return load_places(mirror / KZ_PLACES)
-        return None
+        if resolve(country) != "KAZ":
+            return None
+        return load_places(self._mirror_file(KZ_PLACES, "Kazakhstan's places", "--places FILE"))
 
     def aggregate(
         self,
