@@ -69,6 +69,8 @@ def refresh(source_dir: Path, target: Path = TARGET, *, check: bool = False) -> 
         before = old.get(entry["path"])
         if before is not None and before["sha256"] == digest:
             retrieved = before["retrieved"]
+            if any(before.get(k) != v for k, v in entry.items()):
+                changes.append("described anew " + entry["path"])
         else:
             when = datetime.fromtimestamp(origin.stat().st_mtime, tz=UTC)
             retrieved = when.date().isoformat()
