@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,12 +92,17 @@ def test_a_failed_ingest_leaves_the_store_exactly_as_it_was(
 def test_sources_lists_full_provenance(ingested_home: Path, cli: Cli, egov_dir: Path) -> None:
     everything = Observatory(home=ingested_home).sources().to_pylist()
     rows = [r for r in everything if r["source"] == "un-egov"]
-    assert len(rows) == 11
+    assert sorted(r["edition"] for r in rows) == [
+        "2003", "2004", "2005", "2008", "2010", "2012", "2014", "2016", "2018", "2020", "2022",
+        "2024",
+    ]  # fmt: skip
     assert {r["source"] for r in everything} >= {"un-egov", "unu-egov-countries"}
     kaz = next(r for r in rows if r["edition"] == "2020")
     assert kaz["publisher"].startswith("UN DESA")
     assert kaz["file_name"] == "EGOV_DATA_2020.csv"
-    assert kaz["retrieved_from"] == str((egov_dir / "EGOV_DATA_2020.csv").resolve())
+    # The snapshot's manifest names where the file was retrieved from, and when.
+    assert kaz["retrieved_from"] == "https://publicadministration.un.org/egovkb/en-us/Data-Center"
+    assert kaz["released"] == "2020"
     assert kaz["url"].startswith("https://publicadministration.un.org/egovkb")
     assert "Cite" in kaz["licence"]
     assert len(kaz["sha256"]) == 64 and kaz["retrieved_at"] is not None
@@ -104,15 +110,33 @@ def test_sources_lists_full_provenance(ingested_home: Path, cli: Cli, egov_dir: 
 
     result = cli("sources", "--home", ingested_home, "--format", "csv")
     assert result.exit_code == 0
-    assert result.stdout.count("\nun-egov,") == 11
+    assert result.stdout.count("\nun-egov,") == 12
 
 
-def test_querying_an_empty_home_says_what_to_do(tmp_path: Path, cli: Cli) -> None:
-    with pytest.raises(StoreError):
+def test_the_first_query_in_an_empty_home_builds_the_store_from_the_snapshot(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("INFOSOC_MIRROR", raising=False)
+    home = tmp_path / "new home"
+    result = cli("egdi", "KAZ", "--home", home, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[-1]["rank"] == 24
+    # Built beside its place and moved there whole: nothing else is left in the home.
+    assert sorted(p.name for p in home.iterdir()) == ["infosoc.duckdb"]
+    sources = Observatory(home=home).sources().to_pylist()
+    assert {"un-egov", "worldbank", "owid", "cableco"} <= {r["source"] for r in sources}
+
+
+def test_a_failed_first_build_leaves_no_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: Store, files: object) -> None:
+        raise StoreError("disk trouble")
+
+    monkeypatch.setattr(Store, "ingest", broken)
+    with pytest.raises(StoreError, match="disk trouble"):
         Observatory(home=tmp_path).egdi("KAZ")
-    result = cli("egdi", "KAZ", "--home", tmp_path)
-    assert result.exit_code == 2
-    assert "infosoc ingest" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_home_comes_from_the_environment(
@@ -171,9 +195,31 @@ def test_a_store_of_schema_1_is_upgraded(mirror: Callable[..., Path], tmp_path: 
     Store(obs.store_path).close()
     with Store(obs.store_path, read_only=True) as store:
         assert store.rows("SELECT kind FROM entities WHERE code = 'KAZ'") == [{"kind": "country"}]
-        assert store.rows("SELECT value FROM meta") == [{"value": "2"}]
+        assert store.rows("SELECT value FROM meta") == [{"value": "3"}]
         labels = store.rows("SELECT label FROM indicators WHERE indicator = 'egov.egdi'")
     assert labels == [{"label": "E-Government Development Index (EGDI)"}]
+
+
+def test_a_store_of_schema_2_gains_release_dates_and_breakdowns(
+    mirror: Callable[..., Path], tmp_path: Path
+) -> None:
+    import duckdb
+
+    obs = Observatory(home=tmp_path / "home")
+    obs.ingest("all", mirror=mirror((2022,)))
+    con = duckdb.connect(str(obs.store_path))
+    for view in ("current_observations", "current_attributes", "current_sources"):
+        con.execute(f"DROP VIEW {view}")
+    con.execute("ALTER TABLE sources DROP COLUMN released")
+    con.execute("ALTER TABLE observations DROP COLUMN breakdown")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    obs.ingest("all", mirror=mirror((2020,)))
+    with Store(obs.store_path, read_only=True) as store:
+        assert store.rows("SELECT value FROM meta") == [{"value": "3"}]
+        editions = store.rows("SELECT edition, released FROM sources ORDER BY edition")
+    assert [e["edition"] for e in editions if e["edition"] in ("2020", "2022")] == ["2020", "2022"]
+    assert [r["rank"] for r in obs.egdi("KAZ").to_pylist()] == [29, 28]
 
 
 # Reading many times from one store -----------------------------------------------------------
@@ -240,3 +286,14 @@ def test_reading_shares_one_connection_and_closes_it(ingested_home: Path) -> Non
         store.rows("SELECT 2")  # closed at the end of the block
     with obs._store() as fresh:
         assert fresh is not store
+
+
+def test_sources_shows_every_files_licence_and_release(ingested_home: Path, cli: Cli) -> None:
+    result = cli("sources", "--home", ingested_home, "-f", "json")
+    rows = json.loads(result.stdout)
+    assert rows and all(r["licence"] and r["released"] for r in rows)
+    licences = {r["source"]: r["licence"] for r in rows}
+    assert "non-commercial" in licences["ookla-open-data"]
+    assert licences["worldbank"].startswith("CC BY 4.0")
+    table = cli("sources", "--home", ingested_home).stdout
+    assert "licence" in table and "released" in table

@@ -19,87 +19,40 @@ from .errors import StoreError
 
 if TYPE_CHECKING:
     import pyarrow as pa
-from .geo.countries import all_countries
 from .sources.base import ParsedFile
+from .store_schema import OBS_COLUMNS, create_schema
 
-SCHEMA_VERSION = "3"
+#: Codes of one series as different publishers number it: the World Bank's WDI republishes
+#: ITU's World Telecommunication/ICT Indicators, so ITU's newer release of ``i911`` is a newer
+#: vintage of ``IT.CEL.SETS.P2``. A query of either code is answered from both, newest release
+#: first. Series measured by another method are never listed (docs/data-snapshot.md).
+EQUIVALENT_SERIES: tuple[tuple[str, ...], ...] = (
+    ("IT.CEL.SETS.P2", "ITU.i911"),
+    ("IT.CEL.SETS", "ITU.i271"),
+)
+
+
+def equivalent_codes(code: str) -> tuple[str, ...]:
+    """``code`` and the codes of the same series at other publishers (``code`` first)."""
+    for group in EQUIVALENT_SERIES:
+        if code in group:
+            return (code, *[c for c in group if c != code])
+    return (code,)
+
+
+def cite(row: dict[str, Any]) -> str:
+    """The short citation of the file that answered a :meth:`Store.series` row: source,
+    release (edition and release date), file and retrieval date."""
+    released = f", released {row['released']}" if row.get("released") else ""
+    return (
+        f"{row['source']} {row['edition']}{released}: {row['file_name']} "
+        f"(retrieved {row['retrieved']})"
+    )
+
 
 #: Lower comes first when two sources describe the same indicator, country and period: the
 #: World Bank's own files before Our World in Data's copies of them; others after both.
 SOURCE_PRIORITY: dict[str, int] = {"worldbank": 0, "owid": 1}
-
-_OBS_COLUMNS = [
-    ("entity", "string"),
-    ("indicator", "string"),
-    ("period", "string"),
-    ("value", "float64"),
-    ("note", "string"),
-    ("source_id", "int32"),
-    ("breakdown", "string"),
-]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS sources (
-    source_id INTEGER PRIMARY KEY,
-    source VARCHAR NOT NULL,
-    edition VARCHAR NOT NULL,
-    version INTEGER NOT NULL,
-    publisher VARCHAR NOT NULL,
-    title VARCHAR NOT NULL,
-    url VARCHAR NOT NULL,
-    file_name VARCHAR NOT NULL,
-    licence VARCHAR NOT NULL,
-    retrieved_at TIMESTAMPTZ NOT NULL,
-    retrieved_from VARCHAR NOT NULL,
-    sha256 VARCHAR NOT NULL,
-    size_bytes BIGINT NOT NULL,
-    ingested_at TIMESTAMPTZ NOT NULL,
-    observations INTEGER NOT NULL,
-    released VARCHAR,
-    UNIQUE (source, edition, version)
-);
-CREATE TABLE IF NOT EXISTS entities (
-    code VARCHAR PRIMARY KEY,
-    kind VARCHAR NOT NULL,
-    iso2 VARCHAR, m49 VARCHAR,
-    name_en VARCHAR, name_ru VARCHAR, name_kk VARCHAR,
-    region VARCHAR, subregion VARCHAR, intermediate_region VARCHAR,
-    un_member BOOLEAN
-);
-CREATE TABLE IF NOT EXISTS indicators (
-    indicator VARCHAR PRIMARY KEY,
-    label VARCHAR NOT NULL,
-    unit VARCHAR NOT NULL,
-    statistic VARCHAR,
-    method VARCHAR,
-    period_kind VARCHAR NOT NULL,
-    source VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS observations (
-    entity VARCHAR NOT NULL,
-    indicator VARCHAR NOT NULL,
-    period VARCHAR NOT NULL,
-    value DOUBLE,
-    note VARCHAR,
-    source_id INTEGER NOT NULL,
-    breakdown VARCHAR
-);
-CREATE TABLE IF NOT EXISTS attributes (
-    entity VARCHAR NOT NULL,
-    attribute VARCHAR NOT NULL,
-    period VARCHAR NOT NULL,
-    value VARCHAR,
-    source_id INTEGER NOT NULL
-);
-CREATE OR REPLACE VIEW current_sources AS
-    SELECT * FROM sources
-    QUALIFY version = max(version) OVER (PARTITION BY source, edition);
-CREATE OR REPLACE VIEW current_observations AS
-    SELECT o.* FROM observations o JOIN current_sources s USING (source_id);
-CREATE OR REPLACE VIEW current_attributes AS
-    SELECT a.* FROM attributes a JOIN current_sources s USING (source_id);
-"""
 
 
 @dataclass(frozen=True)
@@ -153,52 +106,11 @@ class Store:
     def _create(self) -> None:
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self._upgrade()
-            self.con.execute(_SCHEMA)
-            self.con.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
-            )
-            if self.con.execute("SELECT count(*) FROM entities").fetchall()[0][0] == 0:
-                rows = [
-                    (
-                        c.iso3,
-                        "country",
-                        c.iso2,
-                        c.m49,
-                        c.name_en,
-                        c.name_ru,
-                        c.name_kk,
-                        c.region,
-                        c.subregion,
-                        c.intermediate_region,
-                        c.un_member,
-                    )
-                    for c in all_countries()
-                ]
-                self.con.executemany(
-                    "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
-                )
+            create_schema(self.con)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
-
-    def _upgrade(self) -> None:
-        """Bring a store written by an older infosoc to this schema (entities are rebuilt)."""
-        tables = {r[0] for r in self.con.execute("SHOW TABLES").fetchall()}
-        if "meta" not in tables:
-            return
-        found = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-        version = found[0][0] if found else SCHEMA_VERSION
-        if version == "1":
-            self.con.execute("DROP TABLE entities")
-        if version in ("1", "2"):
-            # Views over the old columns must go before the tables can change.
-            self.con.execute("DROP VIEW IF EXISTS current_observations")
-            self.con.execute("DROP VIEW IF EXISTS current_attributes")
-            self.con.execute("DROP VIEW IF EXISTS current_sources")
-            self.con.execute("ALTER TABLE sources ADD COLUMN released VARCHAR")
-            self.con.execute("ALTER TABLE observations ADD COLUMN breakdown VARCHAR")
 
     def ingest(self, files: Sequence[ParsedFile]) -> list[IngestResult]:
         """Write parsed files in one transaction: all of them or, on any failure, none."""
@@ -264,7 +176,7 @@ class Store:
                 [source_id] * len(obs),
                 [o.breakdown for o in obs],
             ],
-            schema=pa.schema(_OBS_COLUMNS),
+            schema=pa.schema(OBS_COLUMNS),
         )
         self._insert_from(table, "INSERT INTO observations BY NAME SELECT * FROM _t")
         if parsed.attributes:
@@ -372,8 +284,12 @@ class Store:
         with_code: bool,
     ) -> list[dict[str, Any]]:
         """The rows of :meth:`series` for several indicators (``indicator`` first if asked)."""
-        where = [f"o.indicator IN ({', '.join('?' for _ in codes)})", "o.breakdown IS NULL"]
-        params: list[Any] = list(codes)
+        # Each asked code with the codes of the same series at other publishers: one row
+        # (asked, held) each, passed as parameters.
+        pairs = [(asked, held) for asked in codes for held in equivalent_codes(asked)]
+        wanted = ", ".join("(?, ?)" for _ in pairs)
+        params: list[Any] = [x for pair in pairs for x in pair]
+        where = ["o.breakdown IS NULL"]
         if entities is not None:
             where.append(f"o.entity IN ({', '.join('?' for _ in entities)})")
             params += list(entities)
@@ -393,20 +309,22 @@ class Store:
                            AS released
                 FROM sources
                 QUALIFY version = max(version) OVER (PARTITION BY source, edition)
-            )
-            SELECT {"o.indicator, " if with_code else ""}o.entity, o.period, o.value, o.note,
-                   s.source, s.edition, s.released, s.file_name,
+            ),
+            w (asked, held) AS (VALUES {wanted})
+            SELECT {"w.asked AS indicator, " if with_code else ""}o.entity, o.period, o.value,
+                   o.note, s.source, s.edition, s.released, s.file_name,
                    strftime(s.retrieved_at AT TIME ZONE 'UTC', '%Y-%m-%d') AS retrieved
             FROM observations o
+            JOIN w ON o.indicator = w.held
             JOIN s USING (source_id)
             JOIN entities e ON e.code = o.entity
             WHERE {" AND ".join(where)}
             QUALIFY row_number() OVER (
-                PARTITION BY o.indicator, o.entity, o.period
+                PARTITION BY w.asked, o.entity, o.period
                 ORDER BY o.value IS NULL, s.released DESC, CASE s.source {ranks} ELSE 9 END,
                          s.retrieved_at DESC
             ) = 1
-            ORDER BY o.indicator, o.period, o.entity
+            ORDER BY w.asked, o.period, o.entity
         """
         return self.rows(sql, params)
 

@@ -46,9 +46,30 @@ T = TypeVar("T")
 
 
 def observatory(home: Path | None, mirror: Path | None = None) -> Any:
+    """The Observatory a command works on; a first query in an empty home shows a progress
+    bar while the store is built from the shipped snapshot."""
     from ..observatory import Observatory
 
-    return Observatory(home=home, mirror=mirror)
+    return Observatory(home=home, mirror=mirror, progress=FirstBuild())
+
+
+class FirstBuild:
+    """A progress bar on stderr (on a terminal only) for building the store on first use:
+    it appears with the first step and goes when the last is done."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        if self.bar is None:
+            self.bar = progress_bar()
+            self.bar.start()
+            self.task = self.bar.add_task("building the store from the shipped data", total=total)
+        self.bar.update(self.task, completed=done, total=total, description=what)
+        if done >= total:
+            self.bar.stop()
+            self.bar = None
 
 
 def emit(
