@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import settings
-from .analysis import connectivity, download_time, egov
+from .analysis import breakdowns, connectivity, download_time, egov
 from .errors import InputError, SourceError
 from .geo.countries import Lang
 from .geo.countries import country as geo_country
@@ -209,6 +209,42 @@ class Observatory:
         with self._store() as store:
             return _table(store.sources())
 
+    def revisions(
+        self, code: str, country: str, *, start: str | None = None, end: str | None = None
+    ) -> Records:
+        """How one indicator was revised for one country: its value in every release the
+        store holds, period by period, with the release that answers a plain query marked
+        (``answers``) and the change from the release before (docs/data-snapshot.md);
+        ``start`` and ``end`` bound the periods."""
+        from .analysis.revisions import revisions
+
+        iso3 = geo_country(country).iso3
+        with self._store() as store:
+            return _table(revisions(store, code, iso3, start=start, end=end))
+
+    def update(
+        self, source: str = "all", *, progress: Progress | None = None
+    ) -> list[IngestResult]:
+        """Fetch the newest releases online (``source``, or every source that can be
+        downloaded) and add what changed to the store, beside what it held.
+
+        Starts from the snapshot when there is no store yet; the snapshot's files stay in the
+        store as the older vintages. Each result says whether a file was ``added``, became a
+        ``new version`` of its edition, or was ``unchanged``. Offline, or on any fault, a
+        SourceError (or InputError) is raised and the store is exactly as it was.
+        """
+        names = list(DOWNLOADABLE) if source == "all" else [source]
+        for name in names:
+            if name not in DOWNLOADABLE:
+                raise InputError(
+                    f"'{name}' cannot be updated online; sources that can: "
+                    + ", ".join(DOWNLOADABLE)
+                )
+        self._ensure_store()
+        parsed, _ = self._parse(names, None, None, True, progress)
+        with self._store(read_only=False) as store:
+            return store.ingest(parsed)
+
     def _panel(self) -> egov.Panel:
         with self._store() as store:
             return egov.load_panel(store)
@@ -260,11 +296,22 @@ class Observatory:
         *,
         start: str | None = None,
         end: str | None = None,
+        by: str | None = None,
     ) -> Records:
         """An indicator (e.g. "IT.NET.USER.ZS") by period for several countries, one column each.
 
-        The result's ``metadata`` carries the indicator's label, unit and sources.
+        The result's ``metadata`` carries the indicator's label, unit and sources. With ``by``
+        (a breakdown key: "region", "urbanisation", "sex", "technology", "speed", ...) exactly
+        one country is allowed and each row is a period with the total and one column per
+        value of the key; conflicting cells are None and listed in ``metadata["conflicts"]``
+        (:func:`infosoc.analysis.breakdowns.indicator_by`).
         """
+        if by is not None:
+            with self._store() as store:
+                rows, info = breakdowns.indicator_by(
+                    store, code, list(countries), by, start=start, end=end
+                )
+            return Records(rows, info)
         with self._store() as store:
             rows, meta, sources = connectivity.indicator_table(
                 store, code, list(countries), start, end
@@ -407,9 +454,12 @@ class Observatory:
         """A country's declared programme targets, each met, missed, on or off track, or
         impossible to check, with the evidence, a projection and a scorecard.
 
-        ``file`` is a registry of targets in YAML (docs/targets.md); by default the ones
-        shipped with infosoc. ``as_of`` (a date or "YYYY-MM-DD", default today) decides which
-        deadlines have passed.
+        Each status says what it rests on (``evidence``: ``"statistics"``, or ``"reported"``
+        when a value reported in an official statement decides it; the scorecard counts them
+        apart), and each official series measuring a target is judged side by side in
+        ``measured_by``. ``file`` is a registry of targets in YAML (docs/targets.md); by
+        default the ones shipped with infosoc. ``as_of`` (a date or "YYYY-MM-DD", default
+        today) decides which deadlines have passed.
         """
         from .analysis.targets import evaluate_targets
 

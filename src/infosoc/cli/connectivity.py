@@ -44,13 +44,21 @@ def indicator(
     countries: Annotated[list[str], typer.Argument(help="One or more countries, in any form.")],
     start: StartOpt = None,
     end: EndOpt = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="A breakdown key (region, urbanisation, sex, technology, speed, ...): one "
+            "country, a column per value.",
+        ),
+    ] = None,
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """An indicator's time series for one or more countries, with its unit and sources."""
 
     def action() -> None:
-        table = observatory(home).indicator(code, countries, start=start, end=end)
+        table = observatory(home).indicator(code, countries, start=start, end=end, by=by)
         meta = table.metadata
         rows = table.to_pylist()
         name, unit = meta.get("label", code), meta.get("unit", "")
@@ -58,6 +66,13 @@ def indicator(
         described = {k: meta.get(k) for k in ("label", "unit", "statistic", "method")}
         sources = [s for s in meta.get("sources", "").split("; ") if s]
         payload = {"indicator": code, **described, "sources": sources, "rows": rows}
+        if by is not None:
+            from ..analysis.breakdowns import footnotes, metadata_lists
+
+            extra = metadata_lists(meta)
+            payload = {"indicator": code, "entity": meta.get("entity"), "by": by, **described,
+                       "sources": sources, **extra, "rows": rows}  # fmt: skip
+            notes += footnotes(extra)
         notes += [f"Source: {s}" for s in sources]
         columns = list(rows[0]) if rows else ["period"]
         emit(rows, fmt, columns, "en", title=code, footnotes=notes, payload=payload)

@@ -9,6 +9,8 @@ from types import ModuleType
 from ..snapshot import entry_for
 from . import (
     cableco,
+    itu_datahub,
+    kz_bns_sdg,
     ookla_intelligence,
     ookla_open_data,
     ookla_sgi,
@@ -33,6 +35,8 @@ REGISTRY: dict[str, ModuleType] = {
         ookla_intelligence,
         ookla_open_data,
         cableco,
+        itu_datahub,
+        kz_bns_sdg,
     )
 }
 
