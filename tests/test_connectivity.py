@@ -119,8 +119,8 @@ def test_peers_by_neighbours_region_income_and_list(ingested_home: Path, cli: Cl
     assert near[0]["rank"] == 1 and near[0]["of"] == 6 and near[0]["ratio_to_kaz"] == 1.0
     region = peers("--by", "subregion", "--period", "2020")
     assert {r["iso3"] for r in region} == {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
-    income = peers("--by", "income")
-    assert all(r["period"] == "2022" for r in income) and len(income) > 40
+    income = peers("--by", "income")  # the newest edition held
+    assert all(r["period"] == "2024" for r in income) and len(income) > 40
     listed = peers("--by", "list", "--with", "UZB,Россия", "--period", "2010")
     assert [(r["iso3"], r["rank"]) for r in listed] == [("KAZ", 1), ("RUS", 2), ("UZB", 3)]
     world = peers("--by", "world", "--period", "2020")
@@ -131,7 +131,8 @@ def test_ratio_and_indicator_commands(ingested_home: Path, cli: Cli) -> None:
     ratio = json.loads(
         cli("ratio", "KAZ", "UZB", "-i", "egov.tii", "--home", ingested_home, "-f", "json").stdout
     )
-    assert ratio["period"] == "2022" and ratio["ratio"] == pytest.approx(0.752 / 0.6575)
+    # The newest edition both countries have: 2024.
+    assert ratio["period"] == "2024" and ratio["ratio"] == pytest.approx(0.92353 / 0.87687)
     table = json.loads(
         cli(
             "indicator",
@@ -147,7 +148,7 @@ def test_ratio_and_indicator_commands(ingested_home: Path, cli: Cli) -> None:
         ).stdout
     )
     assert table["label"] == "E-Government Development Index (EGDI)"
-    assert [r["period"] for r in table["rows"]] == ["2018", "2020", "2022"]
+    assert [r["period"] for r in table["rows"]] == ["2018", "2020", "2022", "2024"]
     assert table["rows"][1] == {"period": "2020", "KAZ": 0.8375, "UZB": 0.6665}
     assert "EGOV_DATA_2020.csv" in " ".join(table["sources"])
 
@@ -155,4 +156,6 @@ def test_ratio_and_indicator_commands(ingested_home: Path, cli: Cli) -> None:
 def test_unknown_indicator_lists_what_the_store_holds(ingested_home: Path, cli: Cli) -> None:
     result = cli("indicator", "IT.NOPE", "KAZ", "--home", ingested_home)
     assert result.exit_code == 2
-    assert "no indicator 'IT.NOPE'" in result.stderr and "egov.egdi" in result.stderr
+    assert "no indicator 'IT.NOPE'" in result.stderr and "IT.NET.USER.ZS" in result.stderr
+    result = cli("indicator", "egdi", "KAZ", "--home", ingested_home)
+    assert "closest: egov.egdi" in result.stderr

@@ -7,15 +7,20 @@ tests/data/worldbank/.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from infosoc import InputError, SourceError
-from infosoc.sources import read_mirror, worldbank
+from infosoc.sources import read_mirror, worldbank, worldbank_csv
 from infosoc.sources.base import EntityRecord, ParsedFile, RawFile, read_local
 
 DATA = Path(__file__).parent / "data" / "worldbank"
@@ -246,9 +251,12 @@ def test_long_file_from_the_api(snapshot: Path) -> None:
 
 
 def test_find_files_picks_wdi_files_by_header(tmp_path: Path, snapshot: Path) -> None:
-    assert [p.name for p in worldbank.find_files(snapshot)] == [
-        "WDI_IT.NET.USER.ZS_wide_to2020.csv",
-        "bipa_wb_wdi_2024_gdp_pop.csv",
+    assert [p.relative_to(snapshot).as_posix() for p in worldbank.find_files(snapshot)] == [
+        "wdi/WDI_IT.NET.USER.ZS_wide_to2020.csv",
+        "wdi/bipa_wb_wdi_2024_gdp_pop.csv",
+        "wdi/worldbank_bulk/API_IT.NET.USER.ZS_DS2_en_csv_v2_2160.csv",
+        "wdi/worldbank_bulk/Metadata_Country_API_IT.NET.USER.ZS_DS2_en_csv_v2_2160.csv",
+        "wdi/worldbank_bulk/SP.POP.TOTL_long_1960-2024.csv",
     ]
     wdi, api_dir = tmp_path / "wdi", tmp_path / "worldbank"
     wdi.mkdir()
@@ -437,3 +445,417 @@ def test_store_keeps_aggregates_apart_from_countries(tmp_path: Path, snapshot: P
         "CHI": "country",
         "KAZ": "country",
     }
+
+
+# the 2024 bulk download: wide without preamble, country metadata, plain long ------------------
+BULK = "wdi/worldbank_bulk"
+BULK_WIDE = "API_IT.NET.USER.ZS_DS2_en_csv_v2_2160.csv"
+BULK_META = "Metadata_Country_API_IT.NET.USER.ZS_DS2_en_csv_v2_2160.csv"
+POP_LONG = "SP.POP.TOTL_long_1960-2024.csv"
+
+
+def snapshot_file(snapshot: Path, name: str) -> RawFile:
+    """A file of the snapshot's worldbank_bulk folder, read as ingest reads it (manifest)."""
+    [found] = [r for r in read_mirror(worldbank, snapshot) if r.path.name == name]
+    return found
+
+
+def test_bulk_download_without_preamble_lines(snapshot: Path) -> None:
+    path = snapshot / BULK / BULK_WIDE
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfCountry Name,")  # BOM, header on line 1
+    parsed = worldbank.parse(snapshot_file(snapshot, BULK_WIDE))
+    got = values(parsed)
+    assert len(got) == 266 * 64  # every economy, 1960-2023
+    kaz = [got[("KAZ", "IT.NET.USER.ZS", y)] for y in ("2018", "2021", "2022", "2023")]
+    assert kaz == [78.9039, 90.924, 92.2969, 92.8785]
+    assert sum(v is not None for (_, _, y), v in got.items() if y == "2023") == 90
+    kinds = {e.code: e.kind for e in parsed.entities}
+    assert {c for c, k in kinds.items() if k == "aggregate"} >= AGGREGATES | {"INX"}
+    p = parsed.provenance
+    assert (p.edition, p.released) == ("API_IT.NET.USER.ZS_DS2_en_csv_v2_2160", "2024-11-13")
+    assert p.url == "https://api.worldbank.org/v2/en/indicator/IT.NET.USER.ZS?downloadformat=csv"
+
+
+def test_older_download_with_preamble_gives_its_own_release_date(test_data: Path) -> None:
+    path = test_data / "worldbank" / "API_IT.NET.USER.ZS_DS2_en_csv_v2_2595.csv"
+    # The file's "Last Updated Date" wins over what a folder's manifest says.
+    parsed = worldbank.parse(replace(read_local(path), released="2020-01"))
+    assert parsed.provenance.released == "2021-07-30"
+    assert parsed.provenance.title.endswith("(last updated 2021-07-30)")
+    got = values(parsed)
+    assert got[("KAZ", "IT.NET.USER.ZS", "2018")] == 78.90391906
+    assert got[("XKX", "IT.NET.USER.ZS", "2020")] is None
+    assert {e.code: e.kind for e in parsed.entities} == {
+        "HIC": "aggregate", "WLD": "aggregate", "XKX": "country",
+    }  # fmt: skip
+    # A date in another form stays in the title; the manifest's then dates the file.
+    text = path.read_text(encoding="utf-8-sig").replace("2021-07-30", "30 July 2021")
+    other = worldbank.parse(RawFile(path, text.encode(), WHEN, "/mirror", released="2021-07"))
+    assert other.provenance.released == "2021-07"
+    assert "(last updated 30 July 2021)" in other.provenance.title
+
+
+def test_country_metadata_gives_regions_income_groups_and_aggregates(snapshot: Path) -> None:
+    parsed = worldbank.parse(snapshot_file(snapshot, BULK_META))
+    assert parsed.observations == []
+    attrs = {(a.entity, a.attribute): (a.period, a.value) for a in parsed.attributes}
+    assert attrs[("KAZ", "income_group")] == ("2024", "upper middle income")
+    assert attrs[("KAZ", "wb_region")] == ("2024", "Europe & Central Asia")
+    assert attrs[("XKX", "income_group")] == ("2024", "upper middle income")
+    assert attrs[("VEN", "income_group")] == ("2024", None)  # unclassified: missing, not guessed
+    assert attrs[("VEN", "wb_region")] == ("2024", "Latin America & Caribbean")
+    assert len(parsed.attributes) == 2 * 217  # the 217 economies; aggregates have none
+    assert {e for e, _ in attrs} & {"AFE", "WLD", "HIC", "EUU"} == set()
+    kinds = {e.code: (e.kind, e.name) for e in parsed.entities}
+    assert kinds["AFE"] == ("aggregate", "Africa Eastern and Southern")
+    assert kinds["WLD"] == ("aggregate", "World")
+    assert kinds["XKX"] == ("country", "Kosovo")
+    assert sum(k == "aggregate" for k, _ in kinds.values()) == 48
+    assert "KAZ" not in kinds  # an ISO country needs no record
+    p = parsed.provenance
+    assert p.edition == "Metadata_Country_API_IT.NET.USER.ZS_DS2_en_csv_v2_2160"
+    assert p.released == "2024-11-13" and "income groups, 2024" in p.title
+
+
+def test_country_metadata_without_a_release_date_is_dated_by_its_retrieval() -> None:
+    text = "Country Code,Region,IncomeGroup,SpecialNotes,TableName\nKAZ,Europe & Central Asia,Upper middle income,,Kazakhstan\n"  # noqa: E501
+    parsed = worldbank.parse(raw("Metadata_Country_x.csv", text))  # retrieved 2026-01-02
+    assert [(a.attribute, a.period) for a in parsed.attributes] == [
+        ("wb_region", "2026"),
+        ("income_group", "2026"),
+    ]
+    assert parsed.provenance.released is None
+
+
+META_HEADER = "Country Code,Region,IncomeGroup,SpecialNotes,TableName\n"
+KAZ_ROW = "KAZ,Europe & Central Asia,Upper middle income,,Kazakhstan\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "column", "reason"),
+    [
+        (META_HEADER + "KAZ,Europe & Central Asia,Upper middle,,Kazakhstan\n", 2, "IncomeGroup",
+         "unknown income group 'Upper middle'"),
+        (META_HEADER + "KAZ,,,,Kazakhstan\n", 2, "Region", "KAZ is a country but has no region"),
+        (META_HEADER + "AFE,,High income,,Africa\n", 2, "Region", "an economy has both"),
+        (META_HEADER + "ZZX,Europe & Central Asia,High income,,Nowhere\n", 2, "Country Code",
+         "neither an ISO 3166 code nor one of the non_iso_countries"),
+        (META_HEADER + KAZ_ROW + KAZ_ROW, 3, "Country Code", "KAZ appears twice (rows 2 and 3)"),
+        (META_HEADER + ",Europe & Central Asia,High income,,X\n", 2, "Country Code", "no code"),
+        (META_HEADER + "KAZ,Europe & Central Asia\n", 2, "IncomeGroup", "row has 2 fields"),
+        (META_HEADER.replace("TableName", "Name"), 1, "TableName", "missing column"),
+        (META_HEADER, 2, None, "header but no data rows"),
+    ],
+)  # fmt: skip
+def test_bad_country_metadata(text: str, row: int, column: str | None, reason: str) -> None:
+    with pytest.raises(InputError) as info:
+        worldbank.parse(raw("Metadata_Country_bad.csv", text))
+    err = info.value
+    assert (err.file, err.row, err.column) == ("Metadata_Country_bad.csv", row, column)
+    assert reason in err.reason
+
+
+def test_plain_long_file_takes_its_indicator_from_its_name(snapshot: Path) -> None:
+    parsed = worldbank.parse(snapshot_file(snapshot, POP_LONG))
+    got = values(parsed)
+    assert len(got) == 17195
+    assert got[("KAZ", "SP.POP.TOTL", "2024")] == 20_592_571
+    assert got[("WLD", "SP.POP.TOTL", "2024")] == 8_141_808_945
+    [meta] = parsed.indicators
+    assert (meta.indicator, meta.label, meta.unit) == ("SP.POP.TOTL", "Population, total", "people")
+    kinds = {e.code: e.kind for e in parsed.entities}
+    assert kinds["WLD"] == kinds["AFE"] == kinds["HIC"] == "aggregate"
+    assert kinds["XKX"] == "country"
+    p = parsed.provenance
+    assert (p.edition, p.released) == ("SP.POP.TOTL_long_1960-2024", "2025-07-01")
+
+
+PLAIN = "Country Name,Country Code,Year,Value\n"
+
+
+def test_plain_long_file_without_a_code_in_its_name_or_columns() -> None:
+    text = PLAIN + "Kazakhstan,KAZ,2024,20592571\n"
+    with pytest.raises(InputError) as info:
+        worldbank.parse(raw("population.csv", text))
+    err = info.value
+    assert (err.file, err.row, err.column) == ("population.csv", 1, "Indicator Code")
+    assert "does not start with a WDI indicator code" in err.reason
+    # An indicator column names it, whatever the file is called.
+    with_code = (
+        "Country Name,Country Code,Indicator Name,Indicator Code,Year,Value\n"
+        "Kazakhstan,KAZ,Population,SP.POP.TOTL,2024,20592571\n"
+    )
+    assert values(worldbank.parse(raw("population.csv", with_code))) == {
+        ("KAZ", "SP.POP.TOTL", "2024"): 20592571
+    }
+
+
+@pytest.mark.parametrize(
+    ("stem", "code"),
+    [
+        ("SP.POP.TOTL_long_1960-2024", "SP.POP.TOTL"),
+        ("SP.POP.TOTL", "SP.POP.TOTL"),
+        ("API_NY.GDP.PCAP.PP.CD_DS2_en_csv_v2", "NY.GDP.PCAP.PP.CD"),
+        ("population", None),
+        ("sp.pop.totl_long", None),  # WDI codes are upper case
+        ("SP.POP", None),  # too short for a WDI code
+        ("data_SP.POP.TOTL", None),  # the code must come first
+    ],
+)
+def test_code_in_a_file_name(stem: str, code: str | None) -> None:
+    assert worldbank_csv.code_in_name(stem) == code
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "row", "column", "reason"),
+    [
+        ("SP.POP.TOTL_x.csv", PLAIN + "Kazakhstan,KAZ,2024,20592571\nKazakhstan,KAZ,24,1\n",
+         3, "Year", "'24' is not a year"),
+        ("SP.POP.TOTL_x.csv", PLAIN + "Kazakhstan,KAZ,2024,many\n", 2, "Value", "not a number"),
+        ("SP.POP.TOTL_x.csv", PLAIN + "Kazakhstan,KAZ,2024,1\nKazakhstan,KAZ,2024,2\n",
+         3, "Year", "KAZ SP.POP.TOTL 2024 appears twice (rows 2 and 3)"),
+        ("SP.POP.TOTL_x.csv", PLAIN.replace("Value", "Value,Unit"), 1, "Unit",
+         "unexpected column"),
+        ("SP.POP.TOTL_x.csv", PLAIN.replace("Country Name,", ""), 1, "Country Name",
+         "missing column"),
+    ],
+)  # fmt: skip
+def test_bad_plain_long_files(name: str, text: str, row: int, column: str, reason: str) -> None:
+    with pytest.raises(InputError) as info:
+        worldbank.parse(raw(name, text))
+    err = info.value
+    assert (err.file, err.row, err.column) == (name, row, column)
+    assert reason in err.reason
+
+
+# plausibility ------------------------------------------------------------------------------
+def _wide(code: str, value: str) -> str:
+    return WIDE + f"Kazakhstan,KAZ,x,{code},1,{value}\n"
+
+
+def _long(code: str, value: str) -> str:
+    return LONG + f"{code},x,KZ,Kazakhstan,KAZ,2020,{value},,,0\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "row", "column", "allowed"),
+    [
+        ("w.csv", _wide("IT.NET.USER.ZS", "100.5"), 2, "2020", "0 to 100"),
+        ("w.csv", _wide("SP.RUR.TOTL.ZS", "-0.1"), 2, "2020", "0 to 100"),
+        ("w.csv", _wide("IT.CEL.SETS.P2", "501"), 2, "2020", "0 to 500"),
+        ("l.csv", _long("IT.NET.BBND.P2", "-3"), 2, "value", "0 to 500"),
+        ("l.csv", _long("NY.GDP.PCAP.PP.CD", "-1"), 2, "value", "0 or more"),
+        ("SP.POP.TOTL_x.csv", PLAIN + "Kazakhstan,KAZ,2024,-5\n", 2, "Value", "0 or more"),
+        ("a.json", api_doc(record(value=101)), 1, "value", "0 to 100"),
+    ],
+)
+def test_values_outside_the_plausible_range_are_bad_input(
+    name: str, text: str, row: int, column: str, allowed: str
+) -> None:
+    with pytest.raises(InputError) as info:
+        worldbank.parse(raw(name, text))
+    err = info.value
+    assert (err.file, err.row, err.column) == (name, row, column)
+    assert f"is outside its plausible range, {allowed}" in err.reason
+    assert str(err).startswith(name)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(min_value=-1e3, max_value=1e3, allow_nan=False))
+def test_a_share_is_taken_exactly_when_it_is_between_0_and_100(value: float) -> None:
+    text = _wide("IT.NET.USER.ZS", repr(value))
+    if 0 <= value <= 100:
+        assert (
+            values(worldbank.parse(raw("w.csv", text)))[("KAZ", "IT.NET.USER.ZS", "2020")] == value
+        )
+    else:
+        with pytest.raises(InputError, match="plausible range"):
+            worldbank.parse(raw("w.csv", text))
+
+
+def test_unknown_indicators_have_no_range_and_edges_are_allowed() -> None:
+    assert values(worldbank.parse(raw("w.csv", _wide("EG.ELC.ACCS.ZS", "-7"))))
+    edges = WIDE + "Kazakhstan,KAZ,x,IT.NET.USER.ZS,0,100\nMacao,MAC,x,IT.CEL.SETS.P2,436.1,500\n"
+    assert len(values(worldbank.parse(raw("w.csv", edges)))) == 4
+
+
+def test_every_snapshot_file_passes_the_plausibility_checks(snapshot: Path) -> None:
+    from infosoc.sources import owid
+
+    ranges = worldbank.RULES.ranges
+    checked = 0
+    for module in (worldbank, owid):
+        for raw_file in read_mirror(module, snapshot):
+            for o in module.parse(raw_file).observations:
+                if o.value is not None and o.indicator in ranges:
+                    low, high = ranges[o.indicator]
+                    assert low <= o.value <= high
+                    checked += 1
+    assert checked > 55_000
+
+
+# vintages and peers in the store -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def wb_home(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Path:
+    """A home with the snapshot's World Bank files ingested through the CLI, and UNU-EGOV's
+    country table (the other income classification)."""
+    from typer.testing import CliRunner
+
+    from infosoc.cli import app
+
+    home = tmp_path_factory.mktemp("wb_home")
+    runner = CliRunner()
+    for source in ("worldbank", "unu-egov-countries"):
+        result = runner.invoke(
+            app, ["ingest", source, "--from", str(snapshot), "--home", str(home)],
+            catch_exceptions=False,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+    return home
+
+
+def test_newest_release_answers_and_older_vintages_stay(wb_home: Path, cli: Any) -> None:
+    from infosoc.store import Store
+
+    result = cli("indicator", "IT.NET.USER.ZS", "KAZ", "--home", wb_home, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = {r["period"]: r["KAZ"] for r in json.loads(result.stdout)["rows"]}
+    assert (rows["2018"], rows["2021"], rows["2022"], rows["2023"]) == (
+        78.9039, 90.924, 92.2969, 92.8785,
+    )  # fmt: skip
+    with Store(wb_home / "infosoc.duckdb", read_only=True) as store:
+        answer = {r["period"]: r for r in store.series("IT.NET.USER.ZS", ["KAZ"])}
+        revisions = store.revisions("IT.NET.USER.ZS", "KAZ")
+        population = {r["period"]: r["value"] for r in store.series("SP.POP.TOTL", ["KAZ"])}
+    assert answer["2018"]["file_name"] == BULK_WIDE
+    assert answer["2018"]["released"] == "2024-11-13"
+    # The 2021 release's value of 2018 stays in the store, beside the 2024 one.
+    held = {(r["edition"], r["value"], r["released"]) for r in revisions if r["period"] == "2018"}
+    assert held == {
+        ("WDI_IT.NET.USER.ZS_wide_to2020", 78.90391906, "2021-07"),
+        ("API_IT.NET.USER.ZS_DS2_en_csv_v2_2160", 78.9039, "2024-11-13"),
+    }
+    # The 2025 population file answers over the 2024 API extract.
+    assert population["2024"] == 20_592_571
+    sources = json.loads(cli("sources", "--home", wb_home, "-f", "json").stdout)
+    editions = {s["edition"]: s["released"] for s in sources if s["source"] == "worldbank"}
+    assert editions == {
+        "WDI_IT.NET.USER.ZS_wide_to2020": "2021-07",
+        "bipa_wb_wdi_2024_gdp_pop": "2024-06-06",
+        "API_IT.NET.USER.ZS_DS2_en_csv_v2_2160": "2024-11-13",
+        "Metadata_Country_API_IT.NET.USER.ZS_DS2_en_csv_v2_2160": "2024-11-13",
+        "SP.POP.TOTL_long_1960-2024": "2025-07-01",
+    }
+
+
+def test_a_preamble_date_decides_which_vintage_answers(tmp_path: Path, test_data: Path) -> None:
+    from infosoc import Observatory
+
+    old = (test_data / "worldbank" / "API_IT.NET.USER.ZS_DS2_en_csv_v2_2595.csv").read_text(
+        encoding="utf-8-sig"
+    )
+    newer = WIDE + "Kazakhstan,KAZ,Internet,IT.NET.USER.ZS,81.8776,85.9426\n"
+
+    def answer(updated: str) -> float:
+        mirror = tmp_path / updated
+        (mirror / "wdi" / "sub").mkdir(parents=True)
+        (mirror / "wdi" / "old.csv").write_text(old.replace("2021-07-30", updated))
+        path = mirror / "wdi" / "sub" / "newer.csv"  # found in a sub-folder too
+        path.write_text(newer)
+        stamp = datetime(2024, 11, 13, tzinfo=UTC).timestamp()
+        os.utime(path, (stamp, stamp))  # without a manifest, retrieval dates it
+        obs = Observatory(home=mirror / "home")
+        obs.ingest("worldbank", mirror=mirror)
+        [row] = [r for r in obs.indicator("IT.NET.USER.ZS", ["KAZ"]) if r["period"] == "2020"]
+        return float(row["KAZ"])
+
+    assert answer("2021-07-30") == 85.9426
+    assert answer("2025-01-31") == 85.94259898
+
+
+def test_income_peers_use_the_world_banks_classification(wb_home: Path, cli: Any) -> None:
+    def peers(country: str, *args: str) -> Any:
+        return cli("peers", country, "-i", "IT.NET.USER.ZS", *args, "--home", wb_home, "-f", "json")
+
+    result = peers("KAZ", "--by", "income")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert {r["classified_by"] for r in rows} == {"worldbank 2024"}
+    assert {r["income_group"] for r in rows} == {"upper middle income"}
+    assert rows[0]["period"] == "2023" and len(rows) == 54
+    iso3 = {r["iso3"] for r in rows}
+    assert {"KAZ", "CHN", "XKX"} <= iso3  # Kosovo is a country the World Bank classifies
+    # Venezuela is upper middle income in UNU-EGOV's 2018 table, unclassified by the World Bank.
+    assert "VEN" not in iso3
+    unclassified = peers("VEN", "--by", "income")
+    assert unclassified.exit_code == 2
+    assert "worldbank 2024 leaves VEN without an income group" in unclassified.stderr
+
+
+def test_aggregates_stay_out_of_every_ranking(wb_home: Path, cli: Any) -> None:
+    from infosoc.store import Store
+
+    with Store(wb_home / "infosoc.duckdb", read_only=True) as store:
+        aggregates = {
+            r["code"] for r in store.rows("SELECT code FROM entities WHERE kind = 'aggregate'")
+        }
+    assert {"WLD", "AFE", "HIC", "UMC", "EUU"} <= aggregates
+    for by in ("world", "income", "region"):
+        result = cli(
+            "peers", "KAZ", "-i", "SP.POP.TOTL", "--by", by, "--home", wb_home, "-f", "json"
+        )
+        assert result.exit_code == 0, result.stderr
+        rows = json.loads(result.stdout)
+        assert rows and not {r["iso3"] for r in rows} & aggregates
+    world = json.loads(
+        cli(
+            "peers", "KAZ", "-i", "IT.NET.USER.ZS", "--by", "world", "--home", wb_home, "-f", "json"
+        ).stdout
+    )
+    assert world[0]["period"] == "2023"
+    assert world[0]["of"] == 59  # the file's 90 values of 2023 less the 31 of aggregates
+
+
+def test_the_world_bank_classification_wins_even_when_older(tmp_path: Path, snapshot: Path) -> None:
+    from infosoc import Observatory
+
+    mirror = tmp_path / "mirror"
+    (mirror / "wdi").mkdir(parents=True)
+    shutil.copyfile(snapshot / BULK / BULK_WIDE, mirror / "wdi" / BULK_WIDE)
+    meta = mirror / "wdi" / "Metadata_Country_old.csv"
+    meta.write_text(META_HEADER + KAZ_ROW.replace("Upper middle", "Lower middle"))
+    stamp = datetime(2017, 6, 1, tzinfo=UTC).timestamp()
+    os.utime(meta, (stamp, stamp))
+    obs = Observatory(home=tmp_path / "home")
+    obs.ingest("worldbank", mirror=mirror)
+    obs.ingest("unu-egov-countries", mirror=snapshot)
+    rows = {r["iso3"]: r for r in obs.peers("KAZ", "IT.NET.USER.ZS", by="income").to_pylist()}
+    assert (rows["KAZ"]["income_group"], rows["KAZ"]["classified_by"]) == (
+        "lower middle income", "worldbank 2017",
+    )  # fmt: skip
+    # Countries no World Bank release lists keep UNU-EGOV's group.
+    assert rows["UZB"]["classified_by"] == "unu-egov-countries 2018"
+    assert {r["income_group"] for r in rows.values()} == {"lower middle income"}
+
+
+def test_an_implausible_value_stops_the_ingest_and_leaves_the_store(
+    wb_home: Path, tmp_path: Path, cli: Any
+) -> None:
+    from .conftest import store_snapshot
+
+    home = tmp_path / "home"
+    shutil.copytree(wb_home, home)
+    mirror = tmp_path / "mirror"
+    (mirror / "wdi" / "bulk").mkdir(parents=True)
+    (mirror / "wdi" / "good.csv").write_text(_wide("IT.NET.USER.ZS", "93.3917"))
+    (mirror / "wdi" / "bulk" / "API_bad.csv").write_text(
+        WIDE + "Kazakhstan,KAZ,x,IT.NET.USER.ZS,90,139.2\n"
+    )
+    before = store_snapshot(home)
+    result = cli("ingest", "worldbank", "--from", mirror, "--home", home)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: API_bad.csv, row 2, column '2020': KAZ IT.NET.USER.ZS 2020 = 139.2 is outside "
+        "its plausible range, 0 to 100 (worldbank.meta.toml)"
+    )
+    assert store_snapshot(home) == before

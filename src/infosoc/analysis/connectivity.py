@@ -7,13 +7,14 @@ Aggregates (World, regions, income groups) never enter a ranking or a peer group
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from typing import Any, Literal
 
 from ..errors import InputError, NotFoundError
 from ..geo.countries import Lang, country, lookup, match_area
 from ..ranks import competition_ranks
-from ..store import Store
+from ..store import Store, cite
 from .growth import Growth, growth
 
 PeerBy = Literal["world", "region", "subregion", "income", "neighbours", "list"]
@@ -31,8 +32,10 @@ def indicator_meta(store: Store, code: str) -> dict[str, Any]:
     rows = store.rows("SELECT * FROM indicators WHERE indicator = ?", [code])
     if not rows:
         known = [r["indicator"] for r in store.rows("SELECT indicator FROM indicators ORDER BY 1")]
-        hint = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
-        raise NotFoundError(f"the store holds no indicator '{code}'; it holds {hint}")
+        # The closest codes first: with a few dozen codes held, a plain list hides the one meant.
+        close = difflib.get_close_matches(code, known, n=6, cutoff=0.3)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        raise NotFoundError(f"the store holds no indicator '{code}' of its {len(known)}{hint}")
     return rows[0]
 
 
@@ -41,7 +44,8 @@ def series(
 ) -> list[dict[str, Any]]:
     """One value per (entity, period) of an indicator, from the best source that has it.
 
-    Each row: ``entity, period, value, note, source, file_name, retrieved``.
+    Each row: ``entity, period, value, note, source, edition, released, file_name,
+    retrieved``.
     """
     return store.series(code, entities, countries_only=countries_only)
 
@@ -74,9 +78,7 @@ def indicator_table(
     for r in rows:
         table.setdefault(r["period"], {"period": r["period"], **dict.fromkeys(iso3s)})
         table[r["period"]][r["entity"]] = r["value"]
-    sources = sorted(
-        {f"{r['source']}: {r['file_name']} (retrieved {r['retrieved']})" for r in rows}
-    )
+    sources = sorted({cite(r) for r in rows})
     return [table[p] for p in sorted(table)], meta, sources
 
 
@@ -154,6 +156,31 @@ def penetration(store: Store, code: str) -> list[dict[str, Any]]:
     return out
 
 
+def income_groups(store: Store) -> dict[str, dict[str, Any]]:
+    """Each country's income group: ``value`` (None when unclassified), ``period`` (the
+    classification's year), ``source``, ``file_name`` and ``classified_by`` ("worldbank 2024").
+
+    The World Bank publishes the classification, so its newest release answers for every
+    economy it lists, even one it leaves unclassified (Venezuela since 2021); another source's
+    copy (unu-egov-countries) answers only for countries no World Bank release lists.
+    Aggregates never have one.
+    """
+    rows = store.rows(
+        """
+        SELECT a.entity, a.value, a.period, s.source, s.file_name
+        FROM current_attributes a
+        JOIN sources s USING (source_id)
+        JOIN entities e ON e.code = a.entity
+        WHERE a.attribute = 'income_group' AND e.kind = 'country'
+        QUALIFY row_number() OVER (
+            PARTITION BY a.entity
+            ORDER BY s.source = 'worldbank' DESC, a.period DESC, s.released DESC NULLS LAST
+        ) = 1
+        """
+    )
+    return {r["entity"]: {**r, "classified_by": f"{r['source']} {r['period']}"} for r in rows}
+
+
 def peer_group(store: Store, code: str, by: PeerBy, members: Sequence[str] = ()) -> list[str]:
     """The ISO3 codes of a country's peers (the country included), never aggregates."""
     iso3 = country(code).iso3
@@ -169,17 +196,17 @@ def peer_group(store: Store, code: str, by: PeerBy, members: Sequence[str] = ())
 
         return [iso3, *neighbours(iso3)]
     if by == "income":
-        rows = store.rows(
-            "SELECT entity, value FROM current_attributes WHERE attribute = 'income_group' "
-            "QUALIFY period = max(period) OVER (PARTITION BY entity)"
-        )
-        group = {r["entity"]: r["value"] for r in rows}
-        if group.get(iso3) is None:
+        groups = income_groups(store)
+        own = groups.get(iso3)
+        if own is None or own["value"] is None:
             raise NotFoundError(
                 f"the store holds no income group for {iso3}: ingest a source that has one "
-                "(infosoc ingest all --from DIR reads unu-egov_countries-data_EN.csv)"
+                "(infosoc ingest all --from DIR reads the World Bank's Metadata_Country_*.csv "
+                "and unu-egov_countries-data_EN.csv)"
+                if own is None
+                else f"{own['classified_by']} leaves {iso3} without an income group"
             )
-        return [c for c, g in group.items() if g == group[iso3]]
+        return [c for c, g in groups.items() if g["value"] == own["value"]]
     level = {"region": "region", "subregion": "subregion"}[by]
     home = getattr(country(iso3), level)
     if home is None:
@@ -224,6 +251,8 @@ def peer_ranking(
     ranks = competition_ranks(signed)
     own = values.get(iso3)
     ranked = sum(1 for x in values.values() if x is not None)
+    # Which classification (source and year) put each peer in the income group.
+    classes = income_groups(store) if by == "income" else {}
     out = []
     for c in sorted(group, key=lambda c: (ranks[c] is None, ranks[c] or 0, c)):
         v = values[c]
@@ -231,6 +260,8 @@ def peer_ranking(
             "period": chosen, "rank": ranks[c], "of": ranked,
             "iso3": c, "country": _display_name(store, c, lang), "value": v,
             "ratio_to_" + iso3.lower(): v / own if v is not None and own else None,
+            **({"income_group": classes[c]["value"], "classified_by": classes[c]["classified_by"]}
+               if c in classes else {}),
             "source": in_period[c]["file_name"] if c in in_period else None,
         })  # fmt: skip
     return out

@@ -1,11 +1,12 @@
-"""Reading the World Bank layouts into observations: API v2 answers and WDI CSV files.
+"""The World Bank's rules for economies and indicators, the collector of a file's observations,
+and the API v2 layout.
 
-Three layouts are read (see docs/sources/worldbank.md): the API v2 answer ``[header, records]``,
-the wide CSV of data.worldbank.org (one column per year) and the long CSV written from the API
-(one row per economy, indicator and year). Economies are countries when their code is ISO 3166
-alpha-3, or one of ``non_iso_countries`` of the metadata; every other code is an aggregate.
-
-The metadata is loaded by worldbank.py, which hands it over as ``Rules``.
+Economies are countries when their code is ISO 3166 alpha-3, or one of ``non_iso_countries``
+of the metadata; every other code is an aggregate. Every value of an indicator whose metadata
+gives a ``range`` must lie in it (a value outside is an input error, not data). The CSV layouts
+are read by worldbank_csv and the bulk download's country metadata by worldbank_countries (see
+docs/sources/worldbank.md); the metadata is loaded by worldbank.py, which hands it over as
+``Rules``.
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ from .base import (
     IndicatorMeta,
     Observation,
     RawFile,
-    check_row_length,
-    column_positions,
-    csv_rows,
     parse_number,
 )
 
@@ -53,8 +51,15 @@ class Rules:
     wide_columns: list[str]
     long_columns: dict[str, str]
     long_optional: dict[str, str]
+    plain_columns: list[str]
+    plain_optional: list[str]
+    country_columns: list[str]
     indicators: Mapping[str, Any]
     title: str
+    #: Indicator -> (lowest, highest) plausible value, from the indicators' ``range``.
+    ranges: dict[str, tuple[float, float]]
+    #: The World Bank's income group names -> the names infosoc stores ("high income").
+    income_groups: dict[str, str]
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any]) -> Rules:
@@ -65,8 +70,17 @@ class Rules:
             wide_columns=list(meta["wide"]["columns"]),
             long_columns=dict(meta["long"]["columns"]),
             long_optional=dict(meta["long"]["optional"]),
+            plain_columns=list(meta["plain"]["columns"]),
+            plain_optional=list(meta["plain"]["optional"]),
+            country_columns=list(meta["countries"]["columns"]),
             indicators=meta["indicators"],
             title=meta["title"],
+            ranges={
+                code: (float(known["range"][0]), float(known["range"][1]))
+                for code, known in meta["indicators"].items()
+                if "range" in known
+            },
+            income_groups=dict(meta["income_groups"]),
         )
 
     def classify(self, code: str, name: str, wb_id: str = "") -> tuple[str, EntityRecord | None]:
@@ -159,7 +173,19 @@ class Collector:
         *,
         row: int,
         column: str,
+        value_column: str | None = None,
     ) -> None:
+        """Record one value; ``column`` names the row's key for a repeat, ``value_column`` (by
+        default ``column``) the cell of a value outside the indicator's plausible range."""
+        bounds = self.rules.ranges.get(indicator)
+        if value is not None and bounds is not None and not bounds[0] <= value <= bounds[1]:
+            raise InputError(
+                f"{entity} {indicator} {period} = {value:g} is outside its plausible range, "
+                f"{span(bounds)} (worldbank.meta.toml)",
+                file=self.file,
+                row=row,
+                column=value_column or column,
+            )
         key = (entity, indicator, period)
         if key in self._rows:
             # Two values for one cell (two rows, or two columns of one row): which one is right
@@ -176,27 +202,31 @@ class Collector:
         self.observations.append(Observation(entity, indicator, period, value, note))
 
 
-def _period(text: str, *, file: str, row: int, column: str) -> str:
+def span(bounds: tuple[float, float]) -> str:
+    """A plausible range in words: "0 to 100", "0 or more"."""
+    low, high = bounds
+    if math.isinf(high):
+        return f"{low:g} or more"
+    return f"{low:g} to {high:g}"
+
+
+def period_of(text: str, *, file: str, row: int, column: str) -> str:
+    """A year cell as a period, or an InputError."""
     period = text.strip()
     if not YEAR.fullmatch(period):
         raise InputError(f"'{period}' is not a year", file=file, row=row, column=column)
     return period
 
 
-def _note(status: str) -> str | None:
+def note_of(status: str) -> str | None:
+    """The note of a World Bank observation status ("E": estimate), None without one."""
     return f"World Bank observation status '{status}'" if status else None
 
 
-def read(raw: RawFile, out: Collector) -> str | None:
-    """Read an API answer or a WDI CSV into ``out``; returns the answer's ``lastupdated``.
-
-    Any fault is an InputError naming file, row and column.
-    """
+def is_json(raw: RawFile) -> bool:
+    """Whether a file is JSON (an API answer) rather than CSV: by its suffix or first byte."""
     start = raw.data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if raw.path.suffix.lower() == ".json" or start in (b"[", b"{"):
-        return _parse_json(raw, out)
-    _parse_csv(raw, out)
-    return None
+    return raw.path.suffix.lower() == ".json" or start in (b"[", b"{")
 
 
 # the API v2 layout --------------------------------------------------------------------------
@@ -265,8 +295,11 @@ def _json_value(value: Any, missing: tuple[str, ...], *, file: str, row: int) ->
     return number
 
 
-def _parse_json(raw: RawFile, out: Collector) -> str | None:
-    """Read an API v2 answer; returns its ``lastupdated``. Rows are record positions from 1."""
+def read_json(raw: RawFile, out: Collector) -> str | None:
+    """Read an API v2 answer into ``out``; returns its ``lastupdated``.
+
+    Any fault is an InputError naming file, row (the record's position from 1) and column.
+    """
     file = raw.path.name
     try:
         doc = json.loads(raw.data)
@@ -327,122 +360,14 @@ def _parse_json(raw: RawFile, out: Collector) -> str | None:
         )
         entity = out.entity(iso3, name, wb_id, row=row, column="countryiso3code")
         date = _text(_field(record, "date", file=file, row=row), "date", file=file, row=row)
-        period = _period(date, file=file, row=row, column="date")
+        period = period_of(date, file=file, row=row, column="date")
         value = _json_value(
             _field(record, "value", file=file, row=row), missing, file=file, row=row
         )
         status = record.get("obs_status") or ""
-        note = _note(status.strip()) if isinstance(status, str) else None
-        out.add(entity, indicator, period, value, note, row=row, column="date")
+        note = note_of(status.strip()) if isinstance(status, str) else None
+        out.add(
+            entity, indicator, period, value, note, row=row, column="date", value_column="value"
+        )
     updated = header.get("lastupdated")
     return updated if isinstance(updated, str) and updated else None
-
-
-# the CSV layouts ----------------------------------------------------------------------------
-def csv_layout(header: list[str]) -> str | None:
-    """ "wide" or "long" when the header is (even partly) one of the WDI CSV layouts."""
-    if "Indicator Code" in header and ("Country Code" in header or "Country Name" in header):
-        return "wide"
-    if "ind_id" in header or "cty_iso" in header:
-        return "long"
-    return None
-
-
-def _positions(header: list[str], wanted: list[str], *, file: str, line: int) -> dict[str, int]:
-    return column_positions(header, wanted, file=file, row=line)
-
-
-def _check_length(fields: list[str], header: list[str], *, file: str, line: int) -> None:
-    check_row_length(fields, header, file=file, row=line)
-
-
-def _need_rows(rows: list[tuple[int, list[str]]], *, file: str, line: int) -> None:
-    if not rows:
-        raise InputError("the file has a header but no data rows", file=file, row=line + 1)
-
-
-def _parse_wide(
-    header: list[str], line0: int, rows: list[tuple[int, list[str]]], out: Collector
-) -> None:
-    file, columns, missing = out.file, out.rules.wide_columns, out.rules.missing
-    at = _positions(header, columns, file=file, line=line0)
-    years = [(i, h) for i, h in enumerate(header) if YEAR.fullmatch(h)]
-    # data.worldbank.org downloads end each line with a comma: an unnamed, empty last column.
-    extra = [
-        h for i, h in enumerate(header) if h and i not in at.values() and not YEAR.fullmatch(h)
-    ]
-    if extra:
-        raise InputError(f"unexpected column '{extra[0]}'", file=file, row=line0, column=extra[0])
-    if not years:
-        raise InputError("no year columns", file=file, row=line0, column=header[-1])
-    _need_rows(rows, file=file, line=line0)
-    name_at, code_at, label_at, ind_at = (at[c] for c in columns)
-    for line, fields in rows:
-        _check_length(fields, header, file=file, line=line)
-        indicator = out.indicator(fields[ind_at], fields[label_at], row=line, column=columns[3])
-        entity = out.entity(fields[code_at], fields[name_at], "", row=line, column=columns[1])
-        for i, year in years:
-            value = parse_number(fields[i], file=file, row=line, column=year, missing=missing)
-            out.add(entity, indicator, year, value, None, row=line, column=year)
-
-
-def _parse_long(
-    header: list[str], line0: int, rows: list[tuple[int, list[str]]], out: Collector
-) -> None:
-    file, missing = out.file, out.rules.missing
-    columns, optional = out.rules.long_columns, out.rules.long_optional
-    names = {field: column for column, field in (columns | optional).items()}
-    at = {
-        columns[c]: i for c, i in _positions(header, list(columns), file=file, line=line0).items()
-    }
-    _need_rows(rows, file=file, line=line0)
-    status_at = next((i for i, h in enumerate(header) if optional.get(h) == "status"), None)
-    for line, fields in rows:
-        _check_length(fields, header, file=file, line=line)
-        indicator = out.indicator(
-            fields[at["indicator"]], fields[at["label"]], row=line, column=names["indicator"]
-        )
-        entity = out.entity(
-            fields[at["iso3"]],
-            fields[at["name"]],
-            fields[at["wb_id"]],
-            row=line,
-            column=names["iso3"],
-        )
-        period = _period(fields[at["date"]], file=file, row=line, column=names["date"])
-        value = parse_number(
-            fields[at["value"]], file=file, row=line, column=names["value"], missing=missing
-        )
-        note = _note(fields[status_at].strip()) if status_at is not None else None
-        out.add(entity, indicator, period, value, note, row=line, column=names["date"])
-
-
-def _header_of(rows: list[tuple[int, list[str]]], columns: list[str]) -> int:
-    """Index in ``rows`` of the real header when a download starts with a "Data Source" block."""
-    for index, (_, fields) in enumerate(rows[:10]):
-        if [f.strip() for f in fields[:2]] == columns[:2]:
-            return index
-    return -1
-
-
-def _parse_csv(raw: RawFile, out: Collector) -> None:
-    file = out.file
-    header, rows = csv_rows(raw)
-    line0 = 1
-    if header and header[0] == "Data Source":
-        # data.worldbank.org downloads open with "Data Source" and "Last Updated Date" lines.
-        index = _header_of(rows, out.rules.wide_columns)
-        if index >= 0:
-            line0 = rows[index][0]
-            header = [h.strip() for h in rows[index][1]]
-            rows = rows[index + 1 :]
-    layout = csv_layout(header)
-    if layout is None:
-        raise InputError(
-            "is not a World Bank file: its header has neither 'Country Code' (wide layout) "
-            "nor 'ind_id' (long layout)",
-            file=file,
-            row=line0,
-            column=header[0],
-        )
-    (_parse_wide if layout == "wide" else _parse_long)(header, line0, rows, out)
