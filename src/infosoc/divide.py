@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 KZ_BOUNDARIES = Path("geo") / "OSMB-KZ_obl_sh-i.geojson"
 KZ_PLACES = Path("geo") / "geonames_cities500_KZ.tsv"
 TILES_FOLDER = Path("speed") / "ookla_open_data_tiles"
+# Said of a tile file without a single tile (a valid quarter: an island's mobile layer can be).
+EMPTY_QUARTER_NOTE = (
+    "The tile file holds no tiles: nobody ran a test in its area that quarter "
+    "(no measurement, not zero speed)."
+)
 Progress = Callable[[str], None]
 
 
@@ -72,10 +77,13 @@ class Divide:
         """The boundary set: a file given by the user, else the country's own regions (for
         Kazakhstan, in the ``layout`` of 1997, 2018 or 2022, today's regions merged by the
         crosswalk so that a series can span the reforms)."""
-        from .geo.regions import kazakhstan_regions, load_regions
+        from .geo.kz_boundaries import load_boundaries
+        from .geo.regions import kazakhstan_regions
 
         if regions_file is not None:
-            return load_regions(regions_file, key)
+            # A geokz file (Kazakhstan's KATO-coded regions or districts) gets its names in
+            # en/ru/kk and KATO as its default key; any other file is read as it is.
+            return load_boundaries(regions_file, key)
         if resolve(country) != "KAZ":
             raise InputError(
                 f"infosoc ships the regions of Kazakhstan only; give --regions FILE for {country}"
@@ -105,7 +113,13 @@ class Divide:
         con: Any | None = None,
         progress: Progress | None = None,
     ) -> Aggregation:
-        """Measures per region for one tile file (Ookla's Parquet), tiles outside counted."""
+        """Measures per region for one tile file, tiles outside counted.
+
+        The file is Ookla's Parquet, Parquet with tile centres (``tile_x``, ``tile_y``) in
+        place of quadkeys, or a GeoJSON FeatureCollection of tiles (docs/sources/ookla-tiles.md).
+        A file without tiles gives every region with no tests, and ``rows.metadata["note"]``
+        says the file was empty.
+        """
         with _reading(tiles, con) as reading:
             regions = self.regions(regions_file, region_key)
             places = self.places(places_file) if by_settlement else None
@@ -114,7 +128,7 @@ class Divide:
                     f"town and village figures need places: give --places FILE or a data folder "
                     f"holding {KZ_PLACES.as_posix()}"
                 )
-            return aggregate_regions(
+            result = aggregate_regions(
                 tiles,
                 regions,
                 cache_dir=self.cache_dir,
@@ -127,6 +141,9 @@ class Divide:
                 progress=progress,
                 tile_file=reading.result if reading else None,
             )
+        if result.totals["tiles"] == 0:
+            result.rows.metadata["note"] = EMPTY_QUARTER_NOTE
+        return result
 
     def map(
         self,
@@ -176,6 +193,41 @@ class Divide:
             reverse=measure in LOWER_IS_BETTER or measure.startswith("share_below"),
         )
         return save_chart(chart, out)
+
+    def settlements(
+        self,
+        country: str = "KAZ",
+        *,
+        level: str = "district",
+        each: bool = False,
+        places_file: Path | None = None,
+        lang: str = "en",
+    ) -> dict[str, Any]:
+        """OpenStreetMap's settlements by district or region (2024 layout, KATO codes), or
+        each settlement with ``each``: counts by place type, population tags and their sum, and
+        the coverage against the official count of rural settlements. The OSM file is the
+        user's (``places_file``, a HOT export) or the data folder's; every result carries the
+        source label, since the list is neither complete nor official."""
+        from .geo.kz_boundaries import GEOKZ_FOLDER, kz_boundaries
+        from .geo.settlements import (
+            OSM_PLACES,
+            SUMMARY_LEVELS,
+            load_settlements,
+            settlement_report,
+        )
+
+        if resolve(country) != "KAZ":
+            raise InputError(f"infosoc ships the settlements of Kazakhstan only, not {country}")
+        if level not in SUMMARY_LEVELS:
+            raise InputError(f"the level must be district or region, not '{level}'")
+        districts = self._mirror_file(
+            GEOKZ_FOLDER / "kaz_admbnda_adm2_2024.shp", "Kazakhstan's districts", "--from DIR"
+        )
+        osm = places_file or self._mirror_file(
+            OSM_PLACES, "Kazakhstan's OpenStreetMap settlements", "--file FILE"
+        )
+        found = load_settlements(osm, kz_boundaries("district", "2024", districts.parent))
+        return settlement_report(found, level, each=each, lang=parse_lang(lang))
 
     def fetch(self, kind: str, year: int, quarter: int, *, progress: Any = None) -> Path:
         """Download one quarter of Ookla's tiles into the cache (resumable), or find it."""

@@ -86,12 +86,13 @@ class DuckDBEngine:
         """Rows of :func:`region_summary` for one tile file and its lookup table."""
         import pyarrow.parquet as pq
 
-        from ..sources.ookla_tiles import check_tiles_file
+        from ..sources.ookla_tiles import is_ookla_parquet, tile_table
 
         tiles_path, lookup_path, in_memory = query.tiles_path, query.lookup_path, query.lookup_table
         tiles = query.tiles_table
-        if tiles is None:
-            check_tiles_file(tiles_path)
+        if tiles is None and not is_ookla_parquet(tiles_path):
+            # GeoJSON, or Parquet without quadkeys: read whole, rows numbered as in the lookup.
+            tiles = tile_table(tiles_path)
         keep_sql, summary_sql = _duckdb_sql(
             _file_columns(tiles.schema)
             if tiles is not None

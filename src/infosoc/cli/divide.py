@@ -22,7 +22,12 @@ divide_app = typer.Typer(
 app.add_typer(divide_app, name="divide")
 
 TilesOpt = Annotated[
-    Path, typer.Option("--tiles", help="Ookla open-data tile file (Parquet).", show_default=False)
+    Path,
+    typer.Option(
+        "--tiles",
+        help="Ookla open-data tile file (Parquet, or GeoJSON FeatureCollection).",
+        show_default=False,
+    ),
 ]
 RegionsOpt = Annotated[
     Path | None,
@@ -135,6 +140,7 @@ def aggregate(
                 f"its centre. Means and medians are test-weighted; regions under "
                 f"{options.min_tests} tests are not reported.",
                 "Source: Ookla Speedtest open data (CC BY-NC-SA 4.0).",
+                *([result.rows.metadata["note"]] if "note" in result.rows.metadata else []),
             ],
         )
 
@@ -312,5 +318,62 @@ def map_(
                 progress=Steps(bar),
             )
         typer.echo(str(path))
+
+    run(action)
+
+
+_COUNTS = (
+    "settlements", "city", "town", "village", "hamlet", "isolated_dwelling",
+    "with_population_tag", "population", "population_unread",
+)  # fmt: skip
+SETTLEMENT_COLUMNS = {
+    "district": ("district", "name", "region_code", *_COUNTS),
+    "region": ("region", "name", "region_code", *_COUNTS),
+    "settlement": (
+        "osm_id", "name", "place", "population", "population_tag", "district", "district_name",
+        "region_code",
+    ),
+}  # fmt: skip
+
+
+@divide_app.command()
+def settlements(
+    country: Annotated[str, typer.Argument(help="Country: KAZ.")],
+    by: Annotated[
+        str, typer.Option("--by", metavar="district|region", help="One row per district or region.")
+    ] = "district",
+    each: Annotated[
+        bool, typer.Option("--list", help="Each settlement, with its district's KATO code.")
+    ] = False,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            help="HOT export of OSM populated places (GeoJSON); default: the data folder's.",
+            show_default=False,
+        ),
+    ] = None,
+    from_: FromOpt = None,
+    home: HomeOpt = None,
+    lang: LangOpt = "en",
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """OpenStreetMap's settlements by district or region: place types, population tags, and
+    their coverage against the official count (not an official register)."""
+
+    def action() -> None:
+        language = parse_lang(lang)
+        result = observatory(home, from_).divide.settlements(
+            country, level=by, each=each, places_file=file, lang=language
+        )
+        emit(
+            result["rows"],
+            fmt,
+            SETTLEMENT_COLUMNS[result["level"]],
+            language,
+            f"OpenStreetMap settlements by {result['level']}: {result['file']}",
+            footnotes=[result["coverage"]["note"]],
+            payload=result,
+        )
 
     run(action)

@@ -57,11 +57,15 @@ def _cache_key(
 
 
 def read_quadkeys(tiles_path: Path) -> Any:
-    """The file's quadkey column, in file order, as one pyarrow string array."""
+    """The file's quadkey column, in file order, as one pyarrow string array (for a GeoJSON
+    file or Parquet with tile centres, the quadkeys tile_table takes or rebuilds)."""
     import duckdb
 
     from ..scratch import scratch_duckdb
+    from ..sources.ookla_tiles import is_ookla_parquet, tile_table
 
+    if not is_ookla_parquet(tiles_path):
+        return tile_table(tiles_path).column("quadkey").combine_chunks()
     try:
         # DuckDB decodes Parquet pages on every core, several times faster than one reader.
         # The rows stay in file order (DuckDB's default, preserve_insertion_order, which

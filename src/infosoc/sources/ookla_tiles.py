@@ -5,7 +5,9 @@ tile averages of download, upload and latency and the counts of tests and device
 names the files (:class:`TileQuarter`), finds them in a mirror or the cache (:func:`locate_tiles`),
 downloads them resumably (:func:`fetch_tiles`), checks them cheaply (:func:`check_tiles_file`) and
 reads them to one schema whatever the year (:func:`read_tiles`). It is not an observation source:
-aggregating tiles to regions is the caller's job. docs/sources/ookla-tiles.md has the details.
+aggregating tiles to regions is the caller's job. The other layouts of tile files found in the
+wild (GeoJSON, Parquet with tile centres instead of quadkeys) are read to the same table by
+ookla_tile_formats and ookla_tile_geojson. docs/sources/ookla-tiles.md has the details.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import InitVar, dataclass
+from dataclasses import InitVar, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -140,15 +142,26 @@ class TileQuarter:
         return f"{self.kind} {self.year} Q{self.quarter}"
 
 
+Layout = Literal["parquet", "parquet-centres", "geojson"]
+
+
 @dataclass(frozen=True)
 class TileFileInfo:
-    """What a tile file's Parquet footer says; nothing here reads the data itself."""
+    """What a tile file's Parquet footer says; nothing here reads the data itself (except for
+    GeoJSON, which has no footer: it is read and checked whole).
+
+    ``layout``: ``parquet``, Ookla's own files; ``parquet-centres``, Parquet with ``tile_x``,
+    ``tile_y`` instead of ``quadkey``; ``geojson``, a FeatureCollection.
+    """
 
     path: Path
     rows: int
     columns: tuple[str, ...]
     missing_optional: tuple[str, ...]
     size_bytes: int
+    layout: Layout = "parquet"
+    #: The Parquet footer (None for GeoJSON), for the checks of the values' statistics.
+    metadata: Any = field(default=None, repr=False, compare=False)
 
     def sha256(self) -> str:
         """The file's SHA-256; reads the whole file, so it is computed only when asked for."""
@@ -198,17 +211,26 @@ def check_tiles_file(path: Path) -> TileFileInfo:
     """What a tile file holds, from its Parquet footer only, or an InputError naming the fault.
 
     The file must be Parquet and have every required column, quadkey as text and the others
-    as numbers (Ookla's integer widths vary by year, so any integer or float will do).
+    as numbers (Ookla's integer widths vary by year, so any integer or float will do); or
+    Parquet with ``tile_x`` and ``tile_y`` in place of the quadkey; or a GeoJSON
+    FeatureCollection of tiles, which is read and checked whole (it has no footer).
     """
     path = Path(path)
+    if _geojson(path):
+        return _geojson_info(path)
     metadata = _footer(path)
     schema = metadata.schema.to_arrow_schema()
     names = tuple(schema.names)
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    # Some copies drop the quadkey but keep the tile centre, from which it is rebuilt.
+    centres = "quadkey" in missing and {"tile_x", "tile_y"} <= set(names)
+    if centres:
+        missing.remove("quadkey")
     if missing:
         raise InputError(
             f"missing column{'s' if len(missing) > 1 else ''} "
-            + ", ".join(f"'{m}'" for m in missing),
+            + ", ".join(f"'{m}'" for m in missing)
+            + (" (nor tile_x, tile_y to rebuild it from)" if "quadkey" in missing else ""),
             file=str(path),
             column=missing[0],
         )
@@ -226,7 +248,31 @@ def check_tiles_file(path: Path) -> TileFileInfo:
         columns=names,
         missing_optional=tuple(c for c in OPTIONAL_COLUMNS if c not in names),
         size_bytes=path.stat().st_size,
+        layout="parquet-centres" if centres else "parquet",
+        metadata=metadata,
     )
+
+
+def _geojson_info(path: Path) -> TileFileInfo:
+    from .ookla_tile_geojson import read_geojson_tiles
+
+    table = read_geojson_tiles(path)
+    names = tuple(table.column_names)
+    return TileFileInfo(
+        path=path,
+        rows=table.num_rows,
+        columns=names,
+        missing_optional=tuple(c for c in OPTIONAL_COLUMNS if c not in names),
+        size_bytes=path.stat().st_size,
+        layout="geojson",
+    )
+
+
+def is_ookla_parquet(path: Path) -> bool:
+    """True for Ookla's own layout (Parquet with quadkeys), which an engine reads in place;
+    False for the layouts :func:`tile_table` reads whole into memory. A file that is no tile
+    file at all is an InputError."""
+    return not _geojson(Path(path)) and check_tiles_file(path).layout == "parquet"
 
 
 def read_tiles(con: Any, path: Path) -> Any:
@@ -237,8 +283,31 @@ def read_tiles(con: Any, path: Path) -> Any:
     never 0, so that averages over several years leave those tiles out instead of counting
     them as instant.
     """
-    check_tiles_file(path)  # a clear one-line error before the engine gives its own
+    path = Path(path)
+    # A clear one-line error before the engine gives its own.
+    info = check_tiles_file(path) if not _geojson(path) else None
+    if info is None or info.layout != "parquet":
+        # Other layouts are read and checked whole here, and handed to the engine as a table.
+        import ibis
+
+        return normalise_tiles(ibis.memtable(tile_table(path).drop_columns(["file_row_number"])))
+    _check_values_in_file(info)
     return normalise_tiles(con.read_parquet(str(path)))
+
+
+def _check_values_in_file(info: TileFileInfo, table: Any = None) -> None:
+    """The plausibility checks of an Ookla Parquet file: from the footer's statistics where
+    they suffice (Ookla's integer columns: no cost), else on the values, from ``table`` when
+    it is in memory or else read from the file."""
+    from .ookla_tile_formats import check_footer_values, check_values
+
+    unverified = check_footer_values(info.metadata, info.path)
+    if not unverified:
+        return
+    if table is None:
+        with pq.ParquetFile(info.path) as parquet:
+            table = parquet.read(columns=list(unverified))
+    check_values(table, info.path, unverified)
 
 
 SCAN_BATCH_ROWS = 131_072  # DuckDB scans an in-memory table one batch per thread
@@ -250,17 +319,24 @@ def tile_table(path: Path) -> Any:
 
     Arrow decodes the columns on every core, where a database engine reads a Parquet row
     group on one, and a quarter's file may be one row group. The batches are cut small
-    enough that DuckDB then joins and sums them on every core too.
+    enough that DuckDB then joins and sums them on every core too. A GeoJSON file, or a
+    Parquet file with tile centres instead of quadkeys, gives the same columns (the quadkeys
+    taken from its properties or rebuilt); every layout's values are checked for plausibility.
     """
-    info = check_tiles_file(path)
-    try:
-        # ParquetFile, not pq.read_table: that loads pyarrow.dataset, half a second of a
-        # command's start-up.
-        with pq.ParquetFile(path) as parquet:
-            table = parquet.read(columns=[c for c in TILE_SCHEMA if c in info.columns])
-    except (OSError, pa.ArrowException) as exc:
-        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"cannot be read ({first_line})", file=str(path)) from None
+    path = Path(path)
+    info = check_tiles_file(path) if not _geojson(path) else None
+    if info is None or info.layout != "parquet":
+        table = _other_layout(path, info)
+    else:
+        try:
+            # ParquetFile, not pq.read_table: that loads pyarrow.dataset, half a second of a
+            # command's start-up.
+            with pq.ParquetFile(path) as parquet:
+                table = parquet.read(columns=[c for c in TILE_SCHEMA if c in info.columns])
+        except (OSError, pa.ArrowException) as exc:
+            first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"cannot be read ({first_line})", file=str(path)) from None
+        _check_values_in_file(info, table)
     import numpy as np
 
     from ..arrow import arrow_array
@@ -268,6 +344,33 @@ def tile_table(path: Path) -> Any:
     rows = arrow_array(np.arange(table.num_rows, dtype=np.int64))
     table = table.append_column("file_row_number", rows)
     return pa.Table.from_batches(table.to_batches(max_chunksize=SCAN_BATCH_ROWS), table.schema)
+
+
+def _geojson(path: Path) -> bool:
+    """True for an existing file named ``*.geojson``/``*.json`` or whose text starts with
+    ``{``, unless it is Parquet; here, not beside the reader, to keep numpy out of a check."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError:  # missing, or a folder: the Parquet checks say which
+        return False
+    if head.startswith(_MAGIC):
+        return False
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return path.suffix.lower() in (".geojson", ".json") or text.startswith(b"{")
+
+
+def _other_layout(path: Path, info: TileFileInfo | None) -> Any:
+    """The tiles of a GeoJSON file (``info`` None) or of a Parquet file with tile centres,
+    read whole and checked, as :func:`tile_table`'s columns."""
+    if info is None:
+        from .ookla_tile_geojson import read_geojson_tiles
+
+        return read_geojson_tiles(path)
+    from .ookla_tile_formats import read_centre_tiles
+
+    columns = tuple(c for c in TILE_SCHEMA if c in info.columns and c != "quadkey")
+    return read_centre_tiles(path, columns)
 
 
 @dataclass(frozen=True)
