@@ -1,11 +1,18 @@
-"""The article's claims dataset: validated when loaded, and complete for part 1."""
+"""The article's claims dataset: validated when loaded, and complete for part 1; on the real
+data, which release answers a claim and what the other official series say."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from infosoc import InputError
+from infosoc import InputError, Observatory
 from infosoc.analysis.article import load_claims
+from infosoc.analysis.revisions import revisions
+from infosoc.store import Store, cite
 
 CLAIM = """
 article = "test"
@@ -49,3 +56,93 @@ def test_claim_ids_are_unique() -> None:
     twice = one + one.split('article = "test"', 1)[1]
     with pytest.raises(InputError, match="claim ids used twice: a"):
         load_claims(twice)
+
+
+def test_another_series_must_be_named_in_full() -> None:
+    claim = CLAIM.format(compute='kind = "count", year = 2020') + 'also = [{ code = "X" }]\n'
+    with pytest.raises(InputError, match=r"claims\.0\.also\.0\.(country|period|label)"):
+        load_claims(claim)
+
+
+# on the real data: which release answers, and the other official series ------------------------
+@pytest.fixture(scope="module")
+def claims(ingested_home: Path) -> dict[str, dict[str, Any]]:
+    return {c["id"]: c for c in Observatory(home=ingested_home).article()}
+
+
+@pytest.fixture(scope="module")
+def store(ingested_home: Path) -> Iterator[Store]:
+    with Store(ingested_home / "infosoc.duckdb", read_only=True) as opened:
+        yield opened
+
+
+def _releases(store: Store, code: str, period: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The release of ``code`` for Kazakhstan in ``period`` that answers, and the older ones
+    held that give another value."""
+    rows = revisions(store, code, "KAZ", start=period, end=period)
+    (newest,) = [r for r in rows if r["answers"]]
+    older = [r for r in rows if not r["answers"] and abs(r["value"] - newest["value"]) > 1]
+    return newest, older
+
+
+def test_the_82pct_target_is_met_by_both_official_series(
+    claims: dict[str, dict[str, Any]], store: Store
+) -> None:
+    (world_bank,) = store.series("IT.NET.USER.ZS", ["KAZ"], period="2022")
+    (bureau,) = store.series("KZ.SDG.17.8.1", ["KAZ"], period="2022")
+    claim = claims["target-users-82pct-2022"]
+    # verdict and value from the World Bank (the ITU estimate), the Bureau's survey beside it
+    assert claim["verdict"] == "confirmed"
+    assert claim["computed"] == pytest.approx(world_bank["value"])
+    assert claim["source"] == cite(world_bank)
+    (also,) = claim["also"]
+    assert also["code"] == "KZ.SDG.17.8.1" and also["verdict"] == "confirmed"
+    assert also["value"] == pytest.approx(bureau["value"])
+    assert "household survey" in also["method"]
+    assert "indicator_17-8-1.csv" in also["source"]
+    assert f"gives {bureau['value']:.1f} for 2022" in claim["explanation"]
+    assert "Bureau of National Statistics" in claim["explanation"]
+
+
+def test_population_claims_name_the_release_that_answers(
+    claims: dict[str, dict[str, Any]], store: Store
+) -> None:
+    newest, older = _releases(store, "SP.POP.TOTL", "2018")
+    assert older, "the store should hold the WDI copy from before the census revision"
+    population = claims["table3-population-2018"]
+    assert population["verdict"] == "differs"
+    assert population["computed"] == pytest.approx(newest["value"])
+    assert newest["file_name"] in population["source"]
+    assert "2021 census" in population["explanation"]
+    text = population["explanation"]
+    assert f"{newest['value']:,.0f}, is the newest release's ({newest['source']} " in text
+    for row in older:
+        assert f"{row['value']:,.0f} ({row['source']} {row['edition']}" in text
+    assert [r["answers"] for r in population["revisions"]] == [True] + [False] * len(older)
+    # the notes that quote the population give the newest release's value and the older one
+    arithmetic = claims["table3-arithmetic"]["explanation"]
+    assert f"{newest['value']:,.0f}" in arithmetic and "2021 census" in arithmetic
+    assert all(f"{row['value']:,.0f}" in arithmetic for row in older)
+    (share,) = store.series("IT.NET.USER.ZS", ["KAZ"], period="2018")
+    users = claims["table3-users-2018"]["explanation"]
+    assert f"{share['value'] / 100 * newest['value'] / 1e6:.2f} million" in users
+    assert all(f"{share['value'] / 100 * r['value'] / 1e6:.2f} million" in users for r in older)
+
+
+def test_a_value_revised_between_releases_lists_the_older_ones(
+    claims: dict[str, dict[str, Any]], store: Store
+) -> None:
+    chad = claims["users-chad"]
+    rows = revisions(store, "IT.NET.USER.ZS", "TCD", start="2019", end="2019")
+    (newest,) = [r for r in rows if r["answers"]]
+    assert chad["computed"] == pytest.approx(newest["value"])
+    assert newest["edition"] in chad["explanation"]
+    for row in rows:
+        if abs(row["value"] - newest["value"]) > 1e-3:
+            assert (
+                f"{row['value']:.6g}" in chad["explanation"]
+                and row["edition"] in chad["explanation"]
+            )
+    # a claim whose value no release revised says nothing of releases
+    assert claims["users-over-70pct"]["explanation"] is None
+    assert claims["users-over-70pct"]["revisions"] == []

@@ -2,6 +2,11 @@
 
 The claims live in ``article_claims.toml`` beside this module, validated with pydantic when
 loaded, so that a claim with a missing field or an unknown kind fails loudly.
+
+A value read from a series is the newest release's (the store's rule); when an older release
+held gives another value, the explanation says so, naming both releases. A claim may name
+other official series of the same quantity (``also``: another publisher, another method): their
+values are shown beside the computed one, each with its verdict and source, never mixed into it.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ..errors import InputError, NotFoundError
 from ..geo.countries import country, match_area
 from ..ranks import competition_ranks
-from ..store import Store
+from ..store import Store, cite
 from . import connectivity
 from .download_time import download_time
 from .egov import COMPONENTS, Panel, load_panel
+from .revisions import revisions
+from .target_series import read_series
 
 VERDICTS = ("confirmed", "differs", "unverifiable")
 #: Floating-point slack on top of each claim's tolerance.
@@ -81,6 +88,18 @@ class Compute(BaseModel):
         return self
 
 
+class Also(BaseModel):
+    """Another official series of the claim's quantity, shown beside the computed value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    country: str
+    period: str
+    breakdown: str | None = None
+    label: str
+
+
 class Claim(BaseModel):
     """One claim of the article, quoted, with the value it states."""
 
@@ -96,6 +115,7 @@ class Claim(BaseModel):
     compare: Literal["equal", "at_least"] = "equal"
     compute: Compute
     note: str | None = None
+    also: list[Also] = []
 
 
 class ClaimsFile(BaseModel):
@@ -173,30 +193,26 @@ def _compute_egov(
     return row[str(spec.indicator)], used
 
 
-def _cite(row: dict[str, Any]) -> str:
-    return f"{row['source']}: {row['file_name']} (retrieved {row['retrieved']})"
-
-
 def _compute_series(store: Store, spec: Compute) -> tuple[Any, list[str]]:
     """A claim on any indicator held in the store, by code and period."""
     assert spec.code is not None and spec.period is not None
     rows = [r for r in connectivity.series(store, spec.code)
             if r["period"] == spec.period and r["value"] is not None]  # fmt: skip
     if spec.kind == "series_count":
-        return (len(rows) or None), [_cite(r) for r in rows[:1]]
+        return (len(rows) or None), [cite(r) for r in rows[:1]]
     if spec.kind == "series_max":
         if not rows:
             return None, []
         top = max(rows, key=lambda r: r["value"])
-        return top["value"], [_cite(top)]
+        return top["value"], [cite(top)]
     assert spec.country is not None
     iso3 = country(spec.country).iso3
     own = next((r for r in rows if r["entity"] == iso3), None)
     if own is None:
         return None, []
     if spec.kind == "series_rank":
-        return competition_ranks({r["entity"]: r["value"] for r in rows})[iso3], [_cite(own)]
-    return own["value"], [_cite(own)]
+        return competition_ranks({r["entity"]: r["value"] for r in rows})[iso3], [cite(own)]
+    return own["value"], [cite(own)]
 
 
 def _compute(
@@ -226,8 +242,97 @@ def _verdict(claimed: Any, computed: Any, tolerance: float | None, compare: str)
     return "confirmed" if abs(float(computed) - float(claimed)) <= slack else "differs"
 
 
+def _number(value: float) -> str:
+    """A value as the explanations print it: counts with separators, others with at most six
+    significant digits and at least one decimal (94.0, 9.8, 78.9039)."""
+    if abs(value) >= 1e5 and abs(value - round(value)) < 1e-6:
+        return f"{round(value):,}"
+    text = f"{value:.6g}"
+    return text if "." in text or "e" in text else f"{value:.1f}"
+
+
+def _also(store: Store, claim: Claim) -> list[dict[str, Any]]:
+    """The claim's quantity from each other official series it names, with a verdict."""
+    out = []
+    for other in claim.also:
+        iso3 = country(other.country).iso3
+        series = read_series(store, other.code, other.breakdown, iso3)
+        value = next((v for v in series.values if v.period == other.period), None)
+        computed = value.value if value else None
+        out.append({
+            "label": other.label,
+            "code": other.code,
+            "breakdown": other.breakdown,
+            "period": other.period,
+            "value": computed,
+            "method": series.method,
+            "verdict": _verdict(claim.claimed, computed, claim.tolerance, claim.compare),
+            "source": value.source["citation"] if value else None,
+        })  # fmt: skip
+    return out
+
+
+def _also_text(found: dict[str, Any]) -> str:
+    if found["value"] is None:
+        return f"{found['label']} ({found['code']}) holds no value for {found['period']}."
+    agrees = {"confirmed": "which also bears the claim out", "differs": "which does not"}
+    return (
+        f"{found['label']} ({found['code']}) gives {_number(found['value'])} for "
+        f"{found['period']}, {agrees[found['verdict']]} ({found['source']})."
+    )
+
+
+_RELEASE = ("value", "source", "edition", "released", "file_name", "answers")
+
+
+def _earlier(store: Store, spec: Compute, computed: Any) -> list[dict[str, Any]]:
+    """For a ``series_value`` claim whose cell an older release held gives another value: the
+    release that answers (``answers`` true) and those older ones; else nothing."""
+    if spec.kind != "series_value" or not isinstance(computed, int | float):
+        return []
+    assert spec.code is not None and spec.country is not None and spec.period is not None
+    iso3 = country(spec.country).iso3
+    try:
+        rows = revisions(store, spec.code, iso3, start=spec.period, end=spec.period)
+    except NotFoundError:
+        return []
+    slack = 1e-6 * max(1.0, abs(float(computed)))  # copies through single precision differ
+    older = [
+        r for r in rows
+        if not r["answers"] and r["value"] is not None and abs(r["value"] - computed) > slack
+    ]  # fmt: skip
+    answering = [r for r in rows if r["answers"]]
+    if not older or not answering:
+        return []
+    return [{k: r[k] for k in _RELEASE} for r in answering[-1:] + older]
+
+
+def _release(row: dict[str, Any]) -> str:
+    return f"{row['source']} {row['edition']}, released {row['released']}"
+
+
+def _earlier_text(rows: list[dict[str, Any]]) -> str:
+    """Which release answered, and what the older releases held give (equal values once)."""
+    newest, older = rows[0], rows[1:]
+    by_value: dict[str, list[str]] = {}
+    for row in older:
+        by_value.setdefault(_number(row["value"]), []).append(_release(row))
+    listed = "; ".join(f"{value} ({', '.join(where)})" for value, where in by_value.items())
+    return (
+        f"The value computed, {_number(newest['value'])}, is the newest release's "
+        f"({_release(newest)}); older releases held give {listed}."
+    )
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def evaluate(store: Store) -> list[dict[str, Any]]:
-    """Every claim with ``id, section, text, claimed, computed, unit, verdict, source``."""
+    """Every claim with ``id, section, text, claimed, computed, unit, verdict, source``, the
+    ``explanation`` of a difference (and, for any verdict, the values of the other series it
+    names and of older releases: ``also``, ``revisions``)."""
     data = load_claims()
     try:
         panel: Panel | None = load_panel(store)
@@ -244,6 +349,11 @@ def evaluate(store: Store) -> list[dict[str, Any]]:
         verdict = _verdict(claim.claimed, computed, claim.tolerance, claim.compare)
         numeric = verdict != "unverifiable" and not isinstance(claim.claimed, str)
         sources = list(dict.fromkeys(used))
+        also = _also(store, claim)
+        earlier = _earlier(store, claim.compute, computed)
+        parts = [_sentence(claim.note)] if claim.note and verdict != "confirmed" else []
+        parts += [_also_text(a) for a in also]
+        parts += [_earlier_text(earlier)] if earlier else []
         out.append({
             "id": claim.id,
             "section": claim.section,
@@ -255,8 +365,10 @@ def evaluate(store: Store) -> list[dict[str, Any]]:
             "unit": claim.unit,
             "tolerance": claim.tolerance,
             "verdict": verdict,
-            "explanation": claim.note if verdict != "confirmed" else None,
+            "explanation": " ".join(parts) if parts else None,
             "source": "; ".join(sources) if sources else None,
+            "also": also,
+            "revisions": earlier,
             "claimed_in": data.article,
         })  # fmt: skip
     return out

@@ -1,13 +1,17 @@
 """Registries of programme targets: a YAML file, validated with pydantic.
 
 A registry lists what a government declared (a value to reach by a deadline, with the
-document that set it) and, optionally, values observed outside the store. Every fault is one
-line naming the file, the YAML line, the target and the field. The format is described in
-docs/targets.md; the shipped registries live in ``analysis/targets/``.
+document that set it), the official series that measure it (one or several, a series'
+breakdown such as ``urbanisation=rural`` included) and, optionally, values observed outside the
+store: a statistics table, or an official statement as the press *reported* it (with the
+statement's text, date and address), plus statements that give no value (a plan, a moved goal).
+Every fault is one line naming the file, the YAML line, the target and the field. The format
+is described in docs/targets.md; the shipped registries live in ``analysis/targets/``.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -23,13 +27,20 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from ..errors import InputError
 from ..geo.countries import Lang, lookup, suggest
+from ..sources.base import breakdown_key
 from .growth import period_in_years
 
+_Date = date  # a field named "date" hides the type inside some models
+
 _DEADLINE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+_DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+_BREAKDOWN_PART = re.compile(r"^[a-z][a-z0-9_]*=[^;=]+$")
 
 
 # A SafeLoader that leaves dates as text, so that a bad date is reported with its field.
@@ -53,7 +64,64 @@ def _period(value: Any) -> str:
     return text
 
 
+def _day(value: Any) -> str:
+    """The date of a statement: 2023-11-07, or 2021-03 or 2019 when only that is known."""
+    if isinstance(value, date):
+        return value.isoformat()
+    plain = isinstance(value, int | str) and not isinstance(value, bool)
+    text = str(value).strip() if plain else ""
+    match = _DAY.match(text)
+    if match is None:
+        raise ValueError(f"a date such as 2023-11-07, 2021-03 or 2019, not {value!r}")
+    try:
+        last_day(text)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a date ({exc})") from None
+    return text
+
+
+def last_day(text: str) -> date:
+    """The last day a statement date can stand for: 2021-03 -> 2021-03-31, 2019 -> 2019-12-31
+    (a statement dated by its month alone is known from the end of that month)."""
+    match = _DAY.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a date such as 2023-11-07, 2021-03 or 2019")
+    year, month, day = match.groups()
+    if day is not None:
+        return date(int(year), int(month), int(day))
+    if month is not None:
+        first = date(int(year), int(month), 1)  # raises on month 13
+        return date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
+    return date(int(year), 12, 31)
+
+
+def _url(value: Any) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not _URL.match(text):
+        raise ValueError(f"an address starting with https:// or http://, not {value!r}")
+    return text
+
+
+def _breakdown(value: Any) -> str | None:
+    """A series' breakdown as the store keeps it: "urbanisation=rural", "region=KZ-11;sex=female"
+    (parts sorted by key; see :func:`infosoc.sources.base.breakdown_key`)."""
+    if value is None:
+        return None
+    parts = [p.strip() for p in value.split(";")] if isinstance(value, str) else []
+    if not parts or not all(_BREAKDOWN_PART.match(p) for p in parts):
+        raise ValueError(
+            f"a breakdown such as urbanisation=rural or region=KZ-11;sex=female, not {value!r}"
+        )
+    pairs = dict(p.split("=", 1) for p in parts)
+    if len(pairs) != len(parts):
+        raise ValueError(f"a breakdown names each key once, not {value!r}")
+    return breakdown_key(pairs)
+
+
 Period = Annotated[str, BeforeValidator(_period)]
+Day = Annotated[str, BeforeValidator(_day)]
+Url = Annotated[str, BeforeValidator(_url)]
+Breakdown = Annotated[str | None, BeforeValidator(_breakdown)]
 
 
 class _Model(BaseModel):
@@ -87,20 +155,60 @@ class Goal(_Model):
 
 
 class SourceDocument(_Model):
-    """The document that declared the target, and where it was found cited."""
+    """The document that declared the target, and where it was found cited; for a target
+    known from an official statement, the statement's words and date."""
 
     title: str = Field(min_length=1)
     url: str | None = None
     cited_in: str | None = None
+    date: Day | None = None
+    statement: str | None = None
+
+
+class Reported(_Model):
+    """The provenance of a *reported* value: an official statement as the press reported it
+    (no statistical series stands behind it), with its words, its date and its address."""
+
+    statement: str = Field(min_length=1)
+    date: Day
+    url: Url
+
+    @property
+    def known_from(self) -> _Date:
+        """The day from which the statement can be used (the end of its month or year when
+        only those are known)."""
+        return last_day(self.date)
 
 
 class Observed(_Model):
-    """A value supplied by the user, with its own source, for what no store series measures."""
+    """A value from outside the store, with its own source: from a statistics table (the
+    default), or ``reported`` in an official statement, with the statement as provenance."""
 
     period: Period
     value: float
     source: str = Field(min_length=1)
     retrieved: date | None = None
+    note: str | None = None
+    reported: Reported | None = None
+
+
+class Statement(_Model):
+    """An official statement about a target that gives no value to judge it by (a plan, a
+    goal restated or moved, a value of another unit), kept beside the target as context."""
+
+    date: Day
+    statement: str = Field(min_length=1)
+    url: Url
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+
+class Series(_Model):
+    """One more official series measuring the target (another publisher's, another method),
+    judged beside the target's own ``indicator``."""
+
+    indicator: str = Field(min_length=1)
+    breakdown: Breakdown = None
     note: str | None = None
 
 
@@ -111,12 +219,15 @@ class Target(_Model):
     country: str
     title: Titles
     indicator: str | None = None
+    breakdown: Breakdown = None
+    also_measured_by: list[Series] = Field(default_factory=list)
     unit: str = Field(min_length=1)
     baseline: Baseline | None = None
     target: Goal
     deadline: str
     source_document: SourceDocument
     observed: list[Observed] = Field(default_factory=list)
+    statements: list[Statement] = Field(default_factory=list)
     notes: str | None = None
 
     @field_validator("title", mode="before")
@@ -149,6 +260,13 @@ class Target(_Model):
             except ValueError as exc:
                 raise ValueError(f"{text!r} is not a date ({exc})") from None
         return text
+
+    @model_validator(mode="after")
+    def _series_need_an_indicator(self) -> Target:
+        if self.indicator is None and (self.breakdown is not None or self.also_measured_by):
+            field = "breakdown" if self.breakdown is not None else "also_measured_by"
+            raise ValueError(f"'{field}' needs an 'indicator' (the series it belongs to)")
+        return self
 
     @property
     def deadline_date(self) -> date:

@@ -13,15 +13,22 @@ Each target gets one status (rules in docs/targets.md):
   target, else **off_track**; one value alone gives no trend and is **no_data**;
 - no series measures the target and no value was supplied: **no_data**.
 
-Only values of periods that had ended by ``as_of`` are used. The trend is an OLS line on the
-last ``TREND_YEARS`` years of values with a 90 % prediction interval (:mod:`.trend`).
+Only values of periods that had ended by ``as_of`` are used (and a reported value only from
+the date of its statement). The trend is an OLS line on the last ``TREND_YEARS`` years of values
+with a 90 % prediction interval (:mod:`.trend`).
+
+Each status also says what it rests on (``evidence``): ``statistics`` when only official
+statistics decide it, ``reported`` when a value reported in an official statement does (such a
+value is never a statistical series; :mod:`.target_series`). A target measured by several
+official series (the ITU estimate and the national household survey) is judged by each, side by
+side, in ``measured_by``; its own status is its first series'. The scorecard counts statuses by
+evidence too.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -31,23 +38,29 @@ from ..geo.countries import Lang, resolve
 from ..store import Store
 from . import trend
 from .growth import period_in_years
-from .target_registry import Registry, Target, builtin_registries, load_registry
+from .target_registry import Registry, Target, builtin_registries, last_day, load_registry
+from .target_series import (
+    EVIDENCE,
+    Conflict,
+    Evidence,
+    SeriesValues,
+    Value,
+    merge,
+    read_series,
+    registry_values,
+    statements,
+)
 
 Status = Literal["met", "missed", "on_track", "off_track", "no_data"]
 STATUSES: tuple[Status, ...] = ("met", "missed", "on_track", "off_track", "no_data")
+#: The statuses that rest on values (no_data rests on none).
+JUDGED: tuple[Status, ...] = ("met", "missed", "on_track", "off_track")
 
 #: The trend is fitted to the values of the last this many years before the latest one.
 TREND_YEARS = 5
 
+_BOUNDS = "; a straight line ignores the 0-100 % bounds of a share"
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{2})))?$")
-
-
-@dataclass(frozen=True)
-class _Point:
-    period: str
-    time: float
-    value: float
-    source: dict[str, Any]
 
 
 def evaluate_targets(
@@ -61,43 +74,121 @@ def evaluate_targets(
     """Every target declared for ``country`` with its status, evidence and a scorecard.
 
     ``registry`` is a YAML file (docs/targets.md); by default the registries shipped with
-    infosoc. ``as_of`` (default: today) decides which deadlines have passed.
+    infosoc. ``as_of`` (default: today) decides which deadlines have passed; a target whose
+    declaring document is dated after ``as_of`` had not been declared yet and is left out
+    (its id listed in ``declared_later``).
     """
     iso3 = resolve(country)
     day = as_of or date.today()
     registries = [load_registry(registry)] if registry is not None else builtin_registries()
     chosen = [(r, t) for r in registries for t in r.targets if t.country == iso3]
+    where = str(registry) if registry is not None else "the shipped registries"
     if not chosen:
-        where = str(registry) if registry is not None else "the shipped registries"
         hint = "" if registry is not None else "; pass your own with --file"
         raise NotFoundError(f"{where} declare no targets for {iso3}{hint}")
-    results = [evaluate_target(store, t, r, day, lang) for r, t in chosen]
+    declared = [(r, t) for r, t in chosen if _declared_by(t, day)]
+    if not declared:
+        raise NotFoundError(f"{where} declare no targets for {iso3} before {day.isoformat()}")
+    results = [evaluate_target(store, t, r, day, lang) for r, t in declared]
     return {
         "country": iso3,
         "as_of": day.isoformat(),
-        "registry": ", ".join(dict.fromkeys(r.label for r, _ in chosen)),
+        "registry": ", ".join(dict.fromkeys(r.label for r, _ in declared)),
         "targets": results,
+        "declared_later": [t.id for r, t in chosen if not _declared_by(t, day)],
         "scorecard": scorecard(results),
     }
 
 
+def _declared_by(target: Target, day: date) -> bool:
+    """Whether the target had been declared on ``day`` (undated documents always count)."""
+    said = target.source_document.date
+    return said is None or last_day(said) <= day
+
+
 def scorecard(results: list[dict[str, Any]]) -> dict[str, Any]:
-    """How many targets have each status, the share met and the share that cannot be checked."""
+    """How many targets have each status, and how many of those rest on official statistics
+    and how many on reported statements (``by_evidence``); the share met (in all, and by
+    official statistics alone), the share resting on reported statements, and the share that
+    cannot be checked at all."""
     counts: dict[str, int] = {s: sum(r["status"] == s for r in results) for s in STATUSES}
+    by_evidence = {
+        e: {s: sum(r["status"] == s and r.get("evidence") == e for r in results) for s in JUDGED}
+        for e in EVIDENCE
+    }
     declared = len(results)
+
+    def share(count: int) -> float | None:
+        return count / declared if declared else None
+
     return {
         "declared": declared,
         **counts,
-        "share_achieved": counts["met"] / declared if declared else None,
-        "share_uncheckable": counts["no_data"] / declared if declared else None,
+        "by_evidence": by_evidence,
+        "share_achieved": share(counts["met"]),
+        "share_achieved_statistics": share(by_evidence["statistics"]["met"]),
+        "share_reported": share(sum(by_evidence["reported"].values())),
+        "share_uncheckable": share(counts["no_data"]),
     }
 
 
 def evaluate_target(
     store: Store, target: Target, registry: Registry, as_of: date, lang: Lang = "en"
 ) -> dict[str, Any]:
-    """One target's status, the value it rests on, the projection and the growth rates."""
-    points = [p for p in _points(store, target, registry.file_name) if _end(p.period) <= as_of]
+    """One target's status, what it rests on, the value used, the projection, the growth
+    rates, each official series that measures it and the statements made about it."""
+    series: list[SeriesValues] = []
+    if target.indicator is not None:
+        series.append(read_series(store, target.indicator, target.breakdown, target.country))
+        series += [
+            read_series(store, s.indicator, s.breakdown, target.country)
+            for s in target.also_measured_by
+        ]
+    own = registry_values(target, registry.file_name)
+    values = merge(series[0].values if series else [], own, _end)
+    judged = judge(target, values, as_of, conflicts=series[0].conflicts if series else [])
+    measured = [_measured(target, one, as_of) for one in series]
+    reason = judged.pop("reason")
+    if len(measured) > 1:
+        reason += "".join(f" {_side_by_side(m)}" for m in measured[1:])
+    said = statements(target, as_of)
+    if said:
+        count = len(said)
+        reason += f" {count} official statement{'s' if count > 1 else ''} about it, without a "
+        reason += "value to judge it by, " + ("are" if count > 1 else "is") + " listed."
+    return {
+        "id": target.id,
+        "title": target.title.get(lang),
+        "registry": registry.label,
+        "indicator": target.indicator,
+        "breakdown": target.breakdown,
+        "unit": target.unit,
+        "baseline": target.baseline.model_dump() if target.baseline else None,
+        "target": {
+            "value": target.target.value,
+            "direction": target.target.direction,
+            "deadline": target.deadline,
+        },
+        "source_document": target.source_document.model_dump(),
+        **judged,
+        "reason": reason,
+        "measured_by": measured,
+        "statements": said,
+    }
+
+
+def judge(
+    target: Target,
+    values: list[Value],
+    as_of: date,
+    *,
+    conflicts: list[Conflict] | None = None,
+    series: str | None = None,
+) -> dict[str, Any]:
+    """A target judged by one list of values: ``status``, ``evidence``, ``observed``,
+    ``projection``, ``required_growth``, ``observed_growth`` and ``reason`` (``series`` names
+    the indicator the values are of, when it is not the target's own)."""
+    points = [v for v in values if _known(v, as_of)]
     passed = as_of > target.deadline_date
     if passed:  # what came after the deadline cannot meet it
         points = [p for p in points if _start(p.period) <= target.deadline_date]
@@ -115,48 +206,81 @@ def evaluate_target(
     start = _growth_start(target, observed if final is None else None, deadline_time)
     if status == "met" and final is None and reached is not None:
         observed = reached  # the evidence is the first value that reached the target
+    resting = ([observed] if observed else []) if status in ("met", "missed") else window
+    evidence = _evidence(resting) if status != "no_data" else None
+    reason = _reason(target, status, observed, projection, len(points), passed, series)
+    if evidence == "reported":
+        reason += " This rests on a value reported in an official statement, not on statistics."
+    if projection is not None and projection["method"].endswith(_BOUNDS):
+        reason += " A share cannot pass 100 %: read the line as a direction, not a level."
+    for conflict in conflicts or []:
+        if _end(conflict.period) <= as_of:
+            shown = " and ".join(_num(v) for v in conflict.values)
+            count = len(conflict.values)
+            reason += f" {conflict.period} is left out: the source gives {count} values ({shown})."
     return {
-        "id": target.id,
-        "title": target.title.get(lang),
-        "indicator": target.indicator,
-        "unit": target.unit,
-        "baseline": target.baseline.model_dump() if target.baseline else None,
-        "target": {
-            "value": target.target.value,
-            "direction": target.target.direction,
-            "deadline": target.deadline,
-        },
-        "source_document": target.source_document.model_dump(),
         "status": status,
-        "observed": _observed(observed),
+        "evidence": evidence,
+        "observed": observed.as_dict() if observed else None,
         "projection": projection,
         "required_growth": _required(target, start, deadline_time),
         "observed_growth": _observed_growth(fitted, window, target.unit),
-        "reason": _reason(target, status, observed, projection, len(points), passed),
+        "reason": reason,
     }
 
 
+def _known(value: Value, as_of: date) -> bool:
+    """Whether a value could be known on ``as_of``: its period had ended and, for a reported
+    value, the statement had been made."""
+    said = value.known_from is None or value.known_from <= as_of
+    return said and _end(value.period) <= as_of
+
+
+def _evidence(values: list[Value]) -> Evidence:
+    """What a status rests on: reported as soon as one reported value is among its values."""
+    return "reported" if any(v.evidence == "reported" for v in values) else "statistics"
+
+
+def _measured(target: Target, series: SeriesValues, as_of: date) -> dict[str, Any]:
+    """The target judged by one official series alone, with the series' label and method."""
+    name = _series_name(series.indicator, series.breakdown)
+    judged = judge(target, series.values, as_of, conflicts=series.conflicts, series=name)
+    return {
+        "indicator": series.indicator,
+        "breakdown": series.breakdown,
+        "label": series.label,
+        "method": series.method,
+        **judged,
+        "conflicts": [
+            {"period": c.period, "values": list(c.values), "files": list(c.files)}
+            for c in series.conflicts
+        ],
+    }
+
+
+def _series_name(indicator: str | None, breakdown: str | None) -> str | None:
+    """An indicator and its breakdown as the reasons name them: "KZ.SDG.17.8.1 (urbanisation=
+    rural)"."""
+    if indicator is None:
+        return None
+    return indicator + (f" ({breakdown})" if breakdown else "")
+
+
+def _side_by_side(measured: dict[str, Any]) -> str:
+    """One sentence on another series' verdict, for the target's reason."""
+    name = _series_name(measured["indicator"], measured["breakdown"])
+    method = f", {measured['method']}" if measured["method"] else ""
+    observed = measured["observed"]
+    if observed is None:
+        return f"Also measured by {name}{method}: no value held."
+    status = measured["status"].replace("_", " ")
+    return (
+        f"Also measured by {name}{method}: {status}, {_num(observed['value'])} in "
+        f"{observed['period']}."
+    )
+
+
 # evidence -----------------------------------------------------------------------------------------
-def _points(store: Store, target: Target, file_name: str) -> list[_Point]:
-    """The store's series for the target, with the registry's own values filling its gaps."""
-    found: dict[str, _Point] = {}
-    if target.indicator is not None:
-        for row in store.series(target.indicator, [target.country]):
-            if row["value"] is None:  # missing stays missing: never a zero
-                continue
-            source = {k: row[k] for k in ("source", "file_name", "retrieved")}
-            found[row["period"]] = _Point(
-                row["period"], period_in_years(row["period"]), float(row["value"]), source
-            )
-    for obs in target.observed:
-        retrieved = obs.retrieved.isoformat() if obs.retrieved else None
-        source = {"source": obs.source, "file_name": file_name, "retrieved": retrieved}
-        found.setdefault(
-            obs.period, _Point(obs.period, period_in_years(obs.period), obs.value, source)
-        )
-    return sorted(found.values(), key=lambda p: (p.time, _end(p.period)))
-
-
 def _bounds(period: str) -> tuple[date, date]:
     """First and last day of a period (2020, 2020-Q2, 2020-04)."""
     match = _PERIOD.match(period)
@@ -191,17 +315,11 @@ def _deadline_period(target: Target, like: str | None) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def _at_deadline(points: list[_Point], target: Target) -> _Point | None:
+def _at_deadline(points: list[Value], target: Target) -> Value | None:
     """The value for the deadline: the latest one within the deadline year, not after it."""
     year = target.deadline_date.year
     inside = [p for p in points if _start(p.period).year == year]
     return inside[-1] if inside else None
-
-
-def _observed(point: _Point | None) -> dict[str, Any] | None:
-    if point is None:
-        return None
-    return {"period": point.period, "value": point.value, "source": point.source}
 
 
 # trend and growth ---------------------------------------------------------------------------------
@@ -214,7 +332,7 @@ def growth_unit(unit: str) -> str:
 
 
 def _projection(
-    fitted: trend.Trend, window: list[_Point], period: str, time: float, unit: str
+    fitted: trend.Trend, window: list[Value], period: str, time: float, unit: str
 ) -> dict[str, Any]:
     result = trend.project(fitted, time)
     span = f"{window[0].period}–{window[-1].period}"
@@ -232,7 +350,7 @@ def _projection(
         )
     ends = [v for v in (result.value, result.low, result.high) if v is not None]
     if growth_unit(unit).startswith("percentage") and (min(ends) < 0 or max(ends) > 100):
-        method += "; a straight line ignores the 0-100 % bounds of a share"
+        method += _BOUNDS
     return {
         "period": period,
         "value": result.value,
@@ -243,7 +361,7 @@ def _projection(
 
 
 def _growth_start(
-    target: Target, latest: _Point | None, deadline_time: float
+    target: Target, latest: Value | None, deadline_time: float
 ) -> tuple[str, float] | None:
     """Where the required growth starts: the latest value, else the declared baseline."""
     if latest is not None and latest.time < deadline_time:
@@ -272,7 +390,7 @@ def _required(
 
 
 def _observed_growth(
-    fitted: trend.Trend | None, window: list[_Point], unit: str
+    fitted: trend.Trend | None, window: list[Value], unit: str
 ) -> dict[str, Any] | None:
     """The trend's slope over the window, and the compound rate between its ends."""
     if fitted is None:
@@ -296,9 +414,9 @@ def _meets(target: Target, value: float) -> bool:
 def _status(
     target: Target,
     passed: bool,
-    final: _Point | None,
+    final: Value | None,
     projection: dict[str, Any] | None,
-    reached: _Point | None = None,
+    reached: Value | None = None,
 ) -> Status:
     if final is not None:
         return "met" if _meets(target, final.value) else "missed"
@@ -329,12 +447,14 @@ def _projected(projection: dict[str, Any]) -> str:
 def _reason(
     target: Target,
     status: Status,
-    observed: _Point | None,
+    observed: Value | None,
     projection: dict[str, Any] | None,
     count: int,
     passed: bool,
+    series: str | None = None,
 ) -> str:
-    """One sentence saying why the target has its status."""
+    """One sentence saying why the target has its status (``series``: the indicator judged,
+    with its breakdown, when it is not the target's own)."""
     goal = _goal(target)
     if status in ("met", "missed") and observed is not None:
         verb = "meets" if status == "met" else "misses"
@@ -350,10 +470,11 @@ def _reason(
         if target.indicator is None and not target.observed:
             return (
                 "No official series measures this target and the registry gives no observed "
-                f"value, so it cannot be checked ({goal})."
+                f"or reported value, so it cannot be checked ({goal})."
             )
         when = "at or before the deadline" if passed else "yet"
-        held = f"no value of {target.indicator}" if target.indicator else "no observed value"
+        series = series or _series_name(target.indicator, target.breakdown)
+        held = f"no value of {series}" if series else "no observed value"
         return f"The store and the registry hold {held} for {target.country} {when} ({goal})."
     latest = f"the latest value, {_num(observed.value)} in {observed.period}"
     already = "already meets" if _meets(target, observed.value) else "does not meet"

@@ -50,15 +50,17 @@ def targets(
     def action() -> None:
         language = parse_lang(lang)
         result = observatory(home).targets(country, file=file, as_of=as_of, lang=language)
-        rows = [row(t) for t in result["targets"]]
+        rows = [row(t, shown=fmt is Format.table) for t in result["targets"]]
         title = f"Programme targets, {result['country']} (as of {result['as_of']})"
         emit(rows, fmt, COLUMNS, language, title, footnotes(result), payload=result)
 
     run(action)
 
 
-def row(target: dict[str, Any]) -> dict[str, Any]:
-    """One flat row per target; what is missing stays None (printed "—", never 0)."""
+def row(target: dict[str, Any], *, shown: bool = False) -> dict[str, Any]:
+    """One flat row per target; what is missing stays None (printed "—", never 0). ``shown``
+    (the table): a status resting on a reported statement reads "met (reported)"; the CSV
+    keeps the status and its ``evidence`` in two columns."""
     goal = target["target"]
     sign = "≥" if goal["direction"] == "at_least" else "≤"
     observed = target["observed"] or {}
@@ -76,7 +78,12 @@ def row(target: dict[str, Any]) -> dict[str, Any]:
         "unit": target["unit"],
         "observed": observed.get("value"),
         "observed_period": observed.get("period"),
-        "status": target["status"],
+        "status": (
+            f"{target['status']} (reported)"
+            if shown and target.get("evidence") == "reported"
+            else target["status"]
+        ),
+        "evidence": target.get("evidence"),
         "projection": projection.get("value"),
         "projection_period": projection.get("period"),
         "projection_low": low,
@@ -94,22 +101,59 @@ def footnotes(result: dict[str, Any]) -> list[str]:
     notes = [
         f"Scorecard: {card['declared']} declared; {card['met']} met, {card['missed']} missed, "
         f"{card['on_track']} on track, {card['off_track']} off track, {card['no_data']} "
-        f"cannot be checked (no data). Achieved: {card['share_achieved']:.0%}; "
+        f"cannot be checked (no data). Achieved: {card['share_achieved']:.0%} "
+        f"(by official statistics: {card['share_achieved_statistics']:.0%}); resting on "
+        f"reported statements: {card['share_reported']:.0%}; "
         f"uncheckable: {card['share_uncheckable']:.0%}.",
+        *(
+            f"  {label}: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
+            for label, counts in (
+                ("met according to official statistics", card["by_evidence"]["statistics"]),
+                ("met as reported (official statements only)", card["by_evidence"]["reported"]),
+            )
+        ),
         "Growth per year is in the target's unit per year (percentage points for shares); "
-        "observed = the trend's slope.",
+        "observed = the trend's slope. evidence: statistics = official statistics decide the "
+        "status; reported = a value reported in an official statement does.",
     ]
     for target in result["targets"]:
         notes.append(f"{target['id']}: {target['reason']}")
         if target["projection"]:
             notes.append(f"  projection: {target['projection']['method']}")
-        source = target["observed"]["source"] if target["observed"] else None
-        if source:
-            retrieved = f", retrieved {source['retrieved']}" if source.get("retrieved") else ""
-            notes.append(f"  value from {source['source']} ({source['file_name']}{retrieved})")
+        notes += _evidence_notes(target)
         document = target["source_document"]
         cited = f"; cited in {document['cited_in']}" if document.get("cited_in") else ""
         url = f", {document['url']}" if document.get("url") else ""
-        notes.append(f"  declared in: {document['title']}{url}{cited}")
+        said = f", {document['date']}" if document.get("date") else ""
+        notes.append(f"  declared in: {document['title']}{said}{url}{cited}")
+    if result.get("declared_later"):
+        later = ", ".join(result["declared_later"])
+        notes.append(f"Declared after {result['as_of']}, so left out: {later}.")
     notes.append(f"Registry: {result['registry']}")
+    return notes
+
+
+def _evidence_notes(target: dict[str, Any]) -> list[str]:
+    """Where the value used came from; each official series beside it; the statements."""
+    notes = []
+    observed = target["observed"]
+    if observed:
+        notes.append(f"  value from {observed['source']['citation']}")
+        if observed.get("note"):
+            notes.append(f"    note: {observed['note']}")
+    measured = target.get("measured_by") or []
+    for series in measured if len(measured) > 1 else []:
+        value = series["observed"]
+        name = series["indicator"] + (f" ({series['breakdown']})" if series["breakdown"] else "")
+        found = (
+            f"{series['status']}, {value['value']:,.6g} in {value['period']}; "
+            f"{value['source']['citation']}"
+            if value
+            else "no value held"
+        )
+        method = f" [{series['method']}]" if series.get("method") else ""
+        notes.append(f"  measured by {name}{method}: {found}")
+    for said in target.get("statements") or []:
+        notes.append(f'  statement {said["date"]}: "{said["statement"]}" ({said["source"]}, '
+                     f"{said['url']})")  # fmt: skip
     return notes
