@@ -43,9 +43,9 @@ def egov_dir(snapshot: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def ingested_home(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Path:
-    """A home with every edition ingested once for the whole session (read-only for tests)."""
+    """A home built once from the whole snapshot for the session (read-only for tests)."""
     home = tmp_path_factory.mktemp("home")
-    Observatory(home=home).ingest("all", mirror=snapshot)
+    Observatory(home=home).build_from_snapshot()
     return home
 
 

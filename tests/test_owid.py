@@ -1,4 +1,4 @@
-"""The Our World in Data source: the real grapher exports in the data snapshot (wdi/), and bad input."""
+"""The Our World in Data source: the real grapher exports in the snapshot (wdi/), and bad input."""
 
 from __future__ import annotations
 

@@ -78,8 +78,8 @@ def test_names_match_every_spelling_in_the_osm_file(geo_dir: Path) -> None:
         assert rg.resolve_kz_region(props["local_name"]) == code
 
 
-def test_old_boundaries_resolve_by_name_and_by_old_iso_code(geo_dir: Path) -> None:
-    path = geo_dir / "geoBoundaries-KAZ-ADM1_sh-i.geojson"
+def test_old_boundaries_resolve_by_name_and_by_old_iso_code(test_data: Path) -> None:
+    path = test_data / "geo" / "geoBoundaries-KAZ-ADM1_sh-i.geojson"
     by_iso = rg.load_regions(path, key="shapeISO")
     by_name = rg.load_regions(path)
     assert by_name.key_property == "shapeName"
@@ -90,8 +90,9 @@ def test_old_boundaries_resolve_by_name_and_by_old_iso_code(geo_dir: Path) -> No
     }
 
 
-def test_the_2023_english_names_and_figures_agree(geo_dir: Path) -> None:
-    with (geo_dir / "kz_region_population_2023-01-01_statgovkz.csv").open(encoding="utf-8") as f:
+def test_the_2023_english_names_and_figures_agree(geo_dir: Path, test_data: Path) -> None:
+    second = test_data / "geo" / "kz_region_population_2023-01-01_statgovkz.csv"
+    with second.open(encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["Region"] != "The Republic of Kazakhstan"]
     codes = rg.resolve_kz_regions([r["Region"] for r in rows], layout="2022")
     assert sorted(codes.values()) == list(rg.kz_layout_codes("2022"))
@@ -218,8 +219,10 @@ def test_no_crosswalk_forward() -> None:
         rg.crosswalk("1997", "2022")
 
 
-def test_crosswalk_agrees_with_the_old_boundaries(kz: rg.Regions, geo_dir: Path) -> None:
-    old = rg.load_regions(geo_dir / "geoBoundaries-KAZ-ADM1_sh-i.geojson", key="shapeISO")
+def test_crosswalk_agrees_with_the_old_boundaries(kz: rg.Regions, test_data: Path) -> None:
+    old = rg.load_regions(
+        test_data / "geo" / "geoBoundaries-KAZ-ADM1_sh-i.geojson", key="shapeISO"
+    )
     old_codes = [rg.resolve_kz_region(k, layout="1997") for k in old.keys]
     mapping = rg.crosswalk("2022", "1997")
     for code, geom in zip(kz.keys, kz.geometries, strict=True):

@@ -37,7 +37,8 @@ def test_every_file_has_the_bytes_its_manifest_names(snapshot: Path) -> None:
         data = (snapshot / entry.path).read_bytes()
         assert len(data) == entry.size
         assert hashlib.sha256(data).hexdigest() == entry.sha256
-        assert entry.url.startswith("https://") and re.fullmatch(r"\d{4}-\d\d-\d\d", entry.retrieved)
+        assert entry.url.startswith("https://")
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", entry.retrieved)
         assert re.match(r"\d{4}", entry.released), entry.path
 
 
