@@ -22,7 +22,7 @@ from infosoc.geo.kz_boundaries import (  # noqa: E402
     load_boundaries,
     read_geokz,
 )
-from infosoc.geo.regions import kz_layout_codes  # noqa: E402
+from infosoc.geo.kz_regions import kz_layout_codes  # noqa: E402
 from infosoc.geo.synthetic_tiles import synthetic_tiles, write_tiles  # noqa: E402
 
 LATIN = re.compile(r"[A-Za-z]")

@@ -58,9 +58,7 @@ def test_kazakhstan_values_as_published(snapshot: Path) -> None:
     got = {
         **values(parsed(snapshot, "owid_share-of-individuals-using-the-internet_to2020.csv")),
         **values(parsed(snapshot, "owid_fixed-broadband-subscriptions-per-100_to2020.csv")),
-        **values(
-            parsed(snapshot, "owid_mobile-cellular-subscriptions-per-100-people_to2020.csv")
-        ),
+        **values(parsed(snapshot, "owid_mobile-cellular-subscriptions-per-100-people_to2020.csv")),
         **values(parsed(snapshot, "owid_number-of-internet-users_to2020.csv")),
     }
     assert got[("KAZ", "IT.NET.USER.ZS", "2020")] == 85.94259644

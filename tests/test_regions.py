@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from infosoc.errors import InputError
+from infosoc.geo import kz_regions as kr
 from infosoc.geo import population as pop
 from infosoc.geo import regions as rg
 
@@ -51,7 +52,7 @@ def square(x: float) -> dict[str, Any]:
 def test_the_20_osm_regions_load_with_their_iso_codes(kz: rg.Regions) -> None:
     iso = {s.code for s in pycountry.subdivisions if s.country_code == "KZ"}
     assert len(kz) == 20
-    assert set(kz.keys) == iso == set(rg.kz_layout_codes("2022"))
+    assert set(kz.keys) == iso == set(kr.kz_layout_codes("2022"))
     assert kz.layout == "2022"
     assert kz.key_property == "name"
     assert kz.names["kk"]["KZ-15"] == "Ақтөбе облысы"
@@ -72,10 +73,10 @@ def test_names_match_every_spelling_in_the_osm_file(geo_dir: Path) -> None:
     doc = json.loads((geo_dir / rg.OSMB_FILE).read_text(encoding="utf-8"))
     for f in doc["features"]:
         props = f["properties"]
-        code = rg.resolve_kz_region(props["name"])
-        assert rg.kz_region_names("kk")[code] == props["local_name"]
-        assert rg.resolve_kz_region(props["name_ru"]) == code
-        assert rg.resolve_kz_region(props["local_name"]) == code
+        code = kr.resolve_kz_region(props["name"])
+        assert kr.kz_region_names("kk")[code] == props["local_name"]
+        assert kr.resolve_kz_region(props["name_ru"]) == code
+        assert kr.resolve_kz_region(props["local_name"]) == code
 
 
 def test_old_boundaries_resolve_by_name_and_by_old_iso_code(test_data: Path) -> None:
@@ -83,9 +84,9 @@ def test_old_boundaries_resolve_by_name_and_by_old_iso_code(test_data: Path) -> 
     by_iso = rg.load_regions(path, key="shapeISO")
     by_name = rg.load_regions(path)
     assert by_name.key_property == "shapeName"
-    codes = rg.resolve_kz_regions(by_iso.keys, layout="1997")
-    assert sorted(codes.values()) == list(rg.kz_layout_codes("1997"))
-    assert rg.resolve_kz_regions(by_name.keys, layout="1997") == {
+    codes = kr.resolve_kz_regions(by_iso.keys, layout="1997")
+    assert sorted(codes.values()) == list(kr.kz_layout_codes("1997"))
+    assert kr.resolve_kz_regions(by_name.keys, layout="1997") == {
         name: codes[iso] for name, iso in zip(by_name.keys, by_iso.keys, strict=True)
     }
 
@@ -94,8 +95,8 @@ def test_the_2023_english_names_and_figures_agree(geo_dir: Path, test_data: Path
     second = test_data / "geo" / "kz_region_population_2023-01-01_statgovkz.csv"
     with second.open(encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["Region"] != "The Republic of Kazakhstan"]
-    codes = rg.resolve_kz_regions([r["Region"] for r in rows], layout="2022")
-    assert sorted(codes.values()) == list(rg.kz_layout_codes("2022"))
+    codes = kr.resolve_kz_regions([r["Region"] for r in rows], layout="2022")
+    assert sorted(codes.values()) == list(kr.kz_layout_codes("2022"))
     series = pop.kz_region_population(geo_dir, "2022")[2023]
     for r in rows:
         # Two releases of the same figures: they differ by at most a few hundred people.
@@ -129,24 +130,24 @@ def test_the_2023_english_names_and_figures_agree(geo_dir: Path, test_data: Path
     ],
 )
 def test_resolve_any_spelling(text: str, code: str) -> None:
-    assert rg.resolve_kz_region(text) == code
+    assert kr.resolve_kz_region(text) == code
 
 
 def test_a_name_means_the_region_of_the_layout() -> None:
     # stat.gov.kz and geoBoundaries call the 1997 South Kazakhstan by its 2018 name.
-    assert rg.resolve_kz_region("Туркестанская 1", layout="1997") == "KZ-YUZ"
-    assert rg.resolve_kz_region("Туркестанская область", layout="2018") == "KZ-61"
+    assert kr.resolve_kz_region("Туркестанская 1", layout="1997") == "KZ-YUZ"
+    assert kr.resolve_kz_region("Туркестанская область", layout="2018") == "KZ-61"
     with pytest.raises(InputError, match=r"KZ-10.*2022 layout, not of 1997"):
-        rg.resolve_kz_region("Abai Region", layout="1997")
+        kr.resolve_kz_region("Abai Region", layout="1997")
     with pytest.raises(InputError, match="unknown layout '2000'"):
-        rg.resolve_kz_region("Abai Region", layout="2000")
+        kr.resolve_kz_region("Abai Region", layout="2000")
 
 
 def test_unknown_region_names_are_errors_with_suggestions() -> None:
     with pytest.raises(InputError, match=r"'Akmolla' \(did you mean Akmola Region \(KZ-11\)"):
-        rg.resolve_kz_region("Akmolla")
+        kr.resolve_kz_region("Akmolla")
     with pytest.raises(InputError) as err:
-        rg.resolve_kz_regions(["Atlantis", "Astana", "Narnia"], file="f.csv", column="region")
+        kr.resolve_kz_regions(["Atlantis", "Astana", "Narnia"], file="f.csv", column="region")
     assert err.value.file == "f.csv" and err.value.column == "region"
     assert "2 unknown regions" in str(err.value)
     assert "'Atlantis'" in str(err.value) and "'Narnia'" in str(err.value)
@@ -154,11 +155,11 @@ def test_unknown_region_names_are_errors_with_suggestions() -> None:
 
 def _names_with_codes() -> list[tuple[str, str]]:
     pairs = []
-    for code in rg.kz_region_names():
-        region = rg.kz_region(code)
+    for code in kr.kz_region_names():
+        region = kr.kz_region(code)
         for text in (code, region.name_en, region.name_ru, region.name_kk, *region.aliases):
             # A name shared across layouts resolves to the newest region: test it there.
-            if rg.lookup_kz_region(text) == code:
+            if kr.lookup_kz_region(text) == code:
                 pairs.append((text, code))
     return pairs
 
@@ -174,57 +175,55 @@ def test_alias_folding(pair: tuple[str, str], upper: list[bool], before: str, af
     cased = "".join(ch.upper() if up else ch.lower() for ch, up in zip(text, upper, strict=False))
     cased += text[len(upper) :]
     spaced = before + cased.replace(" ", "  ") + after
-    assert rg.resolve_kz_region(spaced) == code
-    city = rg.kz_region(code).name_ru == rg.kz_region(code).name_kk
+    assert kr.resolve_kz_region(spaced) == code
+    city = kr.kz_region(code).name_ru == kr.kz_region(code).name_kk
     if city and not text.startswith("г"):
-        assert rg.resolve_kz_region("г. " + text) == code
+        assert kr.resolve_kz_region("г. " + text) == code
 
 
 @given(st.text(max_size=30))
 def test_any_text_resolves_or_is_an_input_error(text: str) -> None:
-    code = rg.lookup_kz_region(text)
+    code = kr.lookup_kz_region(text)
     if code is None:
         with pytest.raises(InputError):
-            rg.resolve_kz_region(text)
+            kr.resolve_kz_region(text)
     else:
-        assert code in rg.kz_region_names()
+        assert code in kr.kz_region_names()
 
 
 # --- layouts and the crosswalk ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("newer", "older"), [(a, b) for a in rg.LAYOUTS for b in rg.LAYOUTS if a >= b]
+    ("newer", "older"), [(a, b) for a in kr.LAYOUTS for b in kr.LAYOUTS if a >= b]
 )
 def test_every_crosswalk_target_exists_in_its_layout(newer: str, older: str) -> None:
-    mapping = rg.crosswalk(newer, older)
-    assert sorted(mapping) == list(rg.kz_layout_codes(newer))
-    assert sorted(set(mapping.values())) == list(rg.kz_layout_codes(older))
+    mapping = kr.crosswalk(newer, older)
+    assert sorted(mapping) == list(kr.kz_layout_codes(newer))
+    assert sorted(set(mapping.values())) == list(kr.kz_layout_codes(older))
 
 
 def test_2022_to_1997_maps_20_codes_onto_16() -> None:
-    mapping = rg.crosswalk("2022", "1997")
+    mapping = kr.crosswalk("2022", "1997")
     assert len(mapping) == 20 and len(set(mapping.values())) == 16
     assert mapping["KZ-10"] == mapping["KZ-63"] == "KZ-63"
     assert mapping["KZ-33"] == mapping["KZ-19"] == "KZ-19"
     assert mapping["KZ-62"] == mapping["KZ-35"] == "KZ-35"
     assert mapping["KZ-61"] == mapping["KZ-79"] == "KZ-YUZ"
-    step1, step2 = rg.crosswalk("2022", "2018"), rg.crosswalk("2018", "1997")
+    step1, step2 = kr.crosswalk("2022", "2018"), kr.crosswalk("2018", "1997")
     assert mapping == {c: step2[step1[c]] for c in step1}
-    assert rg.crosswalk("2018", "2018") == {c: c for c in rg.kz_layout_codes("2018")}
+    assert kr.crosswalk("2018", "2018") == {c: c for c in kr.kz_layout_codes("2018")}
 
 
 def test_no_crosswalk_forward() -> None:
     with pytest.raises(InputError, match="needs weights"):
-        rg.crosswalk("1997", "2022")
+        kr.crosswalk("1997", "2022")
 
 
 def test_crosswalk_agrees_with_the_old_boundaries(kz: rg.Regions, test_data: Path) -> None:
-    old = rg.load_regions(
-        test_data / "geo" / "geoBoundaries-KAZ-ADM1_sh-i.geojson", key="shapeISO"
-    )
-    old_codes = [rg.resolve_kz_region(k, layout="1997") for k in old.keys]
-    mapping = rg.crosswalk("2022", "1997")
+    old = rg.load_regions(test_data / "geo" / "geoBoundaries-KAZ-ADM1_sh-i.geojson", key="shapeISO")
+    old_codes = [kr.resolve_kz_region(k, layout="1997") for k in old.keys]
+    mapping = kr.crosswalk("2022", "1997")
     for code, geom in zip(kz.keys, kz.geometries, strict=True):
         shares = shapely.area(shapely.intersection(geom, old.geometries)) / geom.area
         best = int(shares.argmax())
@@ -239,7 +238,7 @@ def test_older_layouts_are_dissolved_from_the_current_one(
     kz: rg.Regions, geo_dir: Path, layout: str
 ) -> None:
     merged = rg.kazakhstan_regions(geo_dir, layout)
-    assert merged.keys == rg.kz_layout_codes(layout)
+    assert merged.keys == kr.kz_layout_codes(layout)
     assert merged.layout == layout and merged.sha256 != kz.sha256
     assert shapely.is_valid(merged.geometries).all()
     total = shapely.area(kz.geometries).sum()
@@ -259,18 +258,18 @@ def test_older_layouts_are_dissolved_from_the_current_one(
     ],
 )
 def test_layout_of_year_is_the_layout_on_1_january(year: int, layout: str) -> None:
-    assert rg.layout_of_year(year) == layout
+    assert kr.layout_of_year(year) == layout
 
 
 def test_layout_of_date_counts_a_reform_from_its_day() -> None:
     from datetime import date
 
-    assert rg.layout_of_date(date(2018, 6, 18)) == "1997"
-    assert rg.layout_of_date(date(2018, 6, 19)) == "2018"
-    assert rg.layout_of_date(date(2022, 6, 7)) == "2018"
-    assert rg.layout_of_date(date(2022, 6, 8)) == "2022"
+    assert kr.layout_of_date(date(2018, 6, 18)) == "1997"
+    assert kr.layout_of_date(date(2018, 6, 19)) == "2018"
+    assert kr.layout_of_date(date(2022, 6, 7)) == "2018"
+    assert kr.layout_of_date(date(2022, 6, 8)) == "2022"
     with pytest.raises(InputError, match="before the 1997 layout"):
-        rg.layout_of_year(1995)
+        kr.layout_of_year(1995)
 
 
 # --- population ---------------------------------------------------------------------------------
@@ -279,7 +278,7 @@ def test_layout_of_date_counts_a_reform_from_its_day() -> None:
 def test_population_2023_sums_to_the_national_total(geo_dir: Path) -> None:
     regions = pop.kz_region_population(geo_dir, "2022")
     assert sorted(regions) == [2022, 2023]
-    assert sorted(regions[2023]) == list(rg.kz_layout_codes("2022"))
+    assert sorted(regions[2023]) == list(kr.kz_layout_codes("2022"))
     assert sum(regions[2023].values()) == pop.kz_national_population(geo_dir)[2023] == 19766807
     assert regions[2023]["KZ-62"] == 221426
 
@@ -289,7 +288,7 @@ def test_population_in_the_1997_layout_covers_every_year(geo_dir: Path) -> None:
     totals = pop.kz_national_population(geo_dir)
     assert sorted(regions) == list(range(2000, 2024))
     for year, values in regions.items():
-        assert sorted(values) == list(rg.kz_layout_codes("1997"))
+        assert sorted(values) == list(kr.kz_layout_codes("1997"))
         assert sum(values.values()) == pytest.approx(totals[year], abs=0.5)
     # South Kazakhstan after 2018 is Turkistan plus Shymkent.
     later = pop.kz_region_population(geo_dir, "2018")[2020]
@@ -303,8 +302,8 @@ def test_the_published_layouts_agree_with_layout_of_year(geo_dir: Path) -> None:
     assert sorted(pop.kz_region_population(geo_dir, "2018")) == list(range(2017, 2024))
     for year, layout in published.items():
         # A year's figures can always be summed to the layout in force on its 1 January.
-        assert rg.LAYOUTS.index(layout) >= rg.LAYOUTS.index(rg.layout_of_year(year))
-        assert year in pop.kz_region_population(geo_dir, rg.layout_of_year(year))
+        assert kr.LAYOUTS.index(layout) >= kr.LAYOUTS.index(kr.layout_of_year(year))
+        assert year in pop.kz_region_population(geo_dir, kr.layout_of_year(year))
 
 
 def _statgov_year(geo_dir: Path, tmp_path: Path, year: int, change: dict[str, str]) -> Path:

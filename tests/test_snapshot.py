@@ -82,9 +82,7 @@ def _folder(tmp_path: Path, snapshot: Path) -> Path:
     return folder
 
 
-def test_refresh_copies_new_bytes_and_rewrites_the_manifest(
-    snapshot: Path, tmp_path: Path
-) -> None:
+def test_refresh_copies_new_bytes_and_rewrites_the_manifest(snapshot: Path, tmp_path: Path) -> None:
     script = _script()
     target = tmp_path / "snapshot"
     shutil.copytree(snapshot, target)

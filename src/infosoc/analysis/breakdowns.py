@@ -92,7 +92,7 @@ def _columns(by: str, values: set[str]) -> list[str]:
 def region_layout(codes: set[str]) -> str | None:
     """The oldest layout of Kazakhstan's regions holding every code, or None (no such
     layout, or codes that are not Kazakhstan's regions)."""
-    from ..geo.regions import LAYOUTS, kz_layout_codes  # numpy: only for a table by region
+    from ..geo.kz_regions import LAYOUTS, kz_layout_codes  # numpy: only for a table by region
 
     return next((lay for lay in LAYOUTS if codes <= set(kz_layout_codes(lay))), None)
 

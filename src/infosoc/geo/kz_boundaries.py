@@ -25,14 +25,8 @@ from typing import Any, Literal
 from ..errors import InputError, NotFoundError
 from ..snapshot import snapshot_dir
 from .countries import LANGS
-from .regions import (
-    LAYOUTS,
-    Regions,
-    kz_layout_codes,
-    kz_region_names,
-    layout_of_date,
-    load_regions,
-)
+from .kz_regions import LAYOUTS, kz_layout_codes, kz_region_names, layout_of_date
+from .regions import Regions, load_regions
 
 Level = Literal["region", "district"]
 Vintage = Literal["2018", "2024"]

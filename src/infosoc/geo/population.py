@@ -22,7 +22,7 @@ from ..sources.base import (
     parse_number,
     read_local,
 )
-from .regions import (
+from .kz_regions import (
     LAYOUTS,
     check_layout,
     crosswalk,

@@ -25,7 +25,8 @@ from ..sources.base import parse_number
 from .assign import OUTSIDE, assign_points
 from .countries import Lang
 from .kz_boundaries import KzBoundaries
-from .regions import _check_geojson_crs, kz_region_names
+from .kz_regions import kz_region_names
+from .regions import _check_geojson_crs
 
 OSM_PLACES = Path("kz") / "osm" / "hotosm_kaz_populated_places_points_geojson.geojson"
 SOURCE_LABEL = (

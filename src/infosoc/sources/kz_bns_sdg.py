@@ -136,7 +136,7 @@ def _areas(codes: dict[str, int], data_file: Path, file: str) -> dict[str, _Area
     """Each REF_AREA code (with the row it first appears on) -> region or place; one error
     lists every code that names nothing known."""
     # The regions' tables pull in numpy: imported when a file is parsed, not with the registry.
-    from ..geo.regions import lookup_kz_region
+    from ..geo.kz_regions import lookup_kz_region
 
     en = _support_file(data_file, "translations_en", "REF_AREA.yml")
     ru = _support_file(data_file, "translations_ru", "REF_AREA.yml")
@@ -235,7 +235,7 @@ def _out_of_range(value: float, unit: str) -> str | None:
 def _check_layouts(regions: dict[str, dict[str, int]], file: str) -> None:
     """Each year's regions must all belong to one layout (1997, 2018 or 2022): a year that
     mixes South Kazakhstan with Shymkent, say, has a REF_AREA read wrongly."""
-    from ..geo.regions import LAYOUTS, kz_layout_codes
+    from ..geo.kz_regions import LAYOUTS, kz_layout_codes
 
     for year, codes in sorted(regions.items()):
         if any(set(codes) <= set(kz_layout_codes(layout)) for layout in LAYOUTS):
