@@ -12,16 +12,13 @@ from typing import Any
 
 from . import settings
 from .analysis import breakdowns, connectivity, download_time, egov
-from .errors import InputError, SourceError
+from .errors import InputError
 from .geo.countries import Lang
 from .geo.countries import country as geo_country
+from .ingestion import Progress, parse_files, unclaimed
 from .records import Records
-from .sources import DOWNLOADABLE, REGISTRY, read_mirror
-from .sources.base import ParsedFile, RawFile
+from .sources import DOWNLOADABLE, REGISTRY
 from .store import IngestResult, Store
-
-#: Called with (done, total, description) while files are parsed.
-Progress = Callable[[int, int, str], None]
 
 
 def _table(rows: list[dict[str, Any]]) -> Records:
@@ -49,6 +46,10 @@ class Observatory:
         self._reading: Store | None = None
         #: Told (done, total, description) while a store is first built from the snapshot.
         self._progress = progress
+
+    @property
+    def _cache(self) -> Path:
+        return settings.cache_dir(self.home)
 
     @property
     def store_path(self) -> Path:
@@ -112,7 +113,9 @@ class Observatory:
         if target.exists():
             return []
         target.parent.mkdir(parents=True, exist_ok=True)
-        parsed, _ = self._parse(list(REGISTRY), snapshot_dir(), None, False, self._progress)
+        parsed, _ = parse_files(
+            list(REGISTRY), snapshot_dir(), self._cache, None, False, self._progress
+        )
         building = target.with_name(f".{target.name}.{os.getpid()}.building")
         try:
             with Store(building, read_only=False) as store:
@@ -125,32 +128,6 @@ class Observatory:
         return results
 
     # ingest -------------------------------------------------------------------------------
-    def _raw_files(
-        self,
-        source: str,
-        mirror: Path | None,
-        editions: list[str] | None,
-        refresh: bool,
-        progress: Progress | None,
-    ) -> list[RawFile]:
-        module = REGISTRY[source]
-        if mirror is not None:
-            files = read_mirror(module, mirror)
-            if editions:
-                wanted = {str(e) for e in editions}
-                files = [f for f in files if any(w in f.path.name for w in wanted)]
-            return files
-        if not hasattr(module, "fetch"):
-            # Sources without a stable machine download say where to get their files instead.
-            raise SourceError(module.META.get("no_download") or f"{source}: use --from DIR")
-        years = editions or list(module.META["editions"])
-        fetched: list[RawFile] = []
-        for done, year in enumerate(years, start=1):
-            fetched += module.fetch(settings.cache_dir(self.home), [year], refresh=refresh)
-            if progress:
-                progress(done, len(years), f"downloading {source} {year}")
-        return fetched
-
     def ingest(
         self,
         source: str = "all",
@@ -173,35 +150,12 @@ class Observatory:
             names = [source]
         else:
             raise InputError(f"unknown source '{source}'; known: {', '.join(REGISTRY)}")
-        parsed, read = self._parse(names, folder, editions, refresh, progress)
+        parsed, read = parse_files(names, folder, self._cache, editions, refresh, progress)
         with self._store(read_only=False) as store:
             results = store.ingest(parsed)
         if source == "all" and folder is not None:
-            results += _unclaimed(folder, read)
+            results += unclaimed(folder, read)
         return results
-
-    def _parse(
-        self,
-        names: list[str],
-        folder: Path | None,
-        editions: list[str] | None,
-        refresh: bool,
-        progress: Progress | None,
-    ) -> tuple[list[ParsedFile], set[Path]]:
-        """Read and parse every file of the named sources (from ``folder``, else online);
-        also return the resolved paths of the files read."""
-        raws = [
-            (n, f) for n in names for f in self._raw_files(n, folder, editions, refresh, progress)
-        ]
-        if not raws:
-            where = folder if folder is not None else "the download"
-            raise InputError(f"no files of {', '.join(names)} found in {where}")
-        parsed: list[ParsedFile] = []
-        for done, (name, raw) in enumerate(raws, start=1):
-            parsed.append(REGISTRY[name].parse(raw))
-            if progress:
-                progress(done, len(raws), f"reading {raw.path.name}")
-        return parsed, {raw.path.resolve() for _, raw in raws}
 
     # queries ------------------------------------------------------------------------------
     def sources(self) -> Records:
@@ -241,7 +195,7 @@ class Observatory:
                     + ", ".join(DOWNLOADABLE)
                 )
         self._ensure_store()
-        parsed, _ = self._parse(names, None, None, True, progress)
+        parsed, _ = parse_files(names, None, self._cache, None, True, progress)
         with self._store(read_only=False) as store:
             return store.ingest(parsed)
 
@@ -582,22 +536,6 @@ class Observatory:
             return rebuild.rebuild(None, definition)
         with self._store() as store:
             return rebuild.rebuild(store, definition)
-
-
-DATA_SUFFIXES = {".csv", ".tsv", ".json", ".parquet", ".xlsx", ".geojson", ".gpkg"}
-
-
-def _unclaimed(folder: Path, claimed: set[Path]) -> list[IngestResult]:
-    """Data files in a local folder that no source reads: listed, so none is passed over unseen."""
-    found = sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and p.resolve() not in claimed
-    )
-    return [
-        IngestResult("", "", str(p.relative_to(folder)), "skipped: no source reads it", 0, 0)
-        for p in found
-    ]
 
 
 def _as_date(value: date | str | None) -> date | None:

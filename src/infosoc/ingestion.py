@@ -1,0 +1,90 @@
+"""Reading the files of one or more sources, from a local folder or online, ready to store.
+
+The Observatory's ``ingest``, ``update`` and first build all come through here: one way to
+find, download and parse files, whatever writes them afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import InputError, SourceError
+from .sources import REGISTRY, read_mirror
+from .sources.base import ParsedFile, RawFile
+from .store import IngestResult
+
+#: Called with (done, total, description) while files are downloaded and parsed.
+Progress = Callable[[int, int, str], None]
+
+#: Suffixes of files that look like data: listed when no source reads them.
+DATA_SUFFIXES = {".csv", ".tsv", ".json", ".parquet", ".xlsx", ".geojson", ".gpkg"}
+
+
+def raw_files(
+    source: str,
+    folder: Path | None,
+    cache: Path,
+    editions: list[str] | None,
+    refresh: bool,
+    progress: Progress | None,
+) -> list[RawFile]:
+    """The files of one source: found in ``folder`` (only ``editions`` whose names hold one
+    of them, when given), else downloaded into ``cache`` (``refresh``: again, even if held)."""
+    module = REGISTRY[source]
+    if folder is not None:
+        files = read_mirror(module, folder)
+        if editions:
+            wanted = {str(e) for e in editions}
+            files = [f for f in files if any(w in f.path.name for w in wanted)]
+        return files
+    if not hasattr(module, "fetch"):
+        # Sources without a stable machine download say where to get their files instead.
+        raise SourceError(module.META.get("no_download") or f"{source}: use --from DIR")
+    years = editions or list(module.META["editions"])
+    fetched: list[RawFile] = []
+    for done, year in enumerate(years, start=1):
+        fetched += module.fetch(cache, [year], refresh=refresh)
+        if progress:
+            progress(done, len(years), f"downloading {source} {year}")
+    return fetched
+
+
+def parse_files(
+    names: list[str],
+    folder: Path | None,
+    cache: Path,
+    editions: list[str] | None,
+    refresh: bool,
+    progress: Progress | None,
+) -> tuple[list[ParsedFile], set[Path]]:
+    """Read and parse every file of the named sources (from ``folder``, else online); also
+    return the resolved paths of the files read. Any fault raises before anything is written;
+    no file at all is an InputError."""
+    raws = [
+        (name, raw)
+        for name in names
+        for raw in raw_files(name, folder, cache, editions, refresh, progress)
+    ]
+    if not raws:
+        where = folder if folder is not None else "the download"
+        raise InputError(f"no files of {', '.join(names)} found in {where}")
+    parsed: list[ParsedFile] = []
+    for done, (name, raw) in enumerate(raws, start=1):
+        parsed.append(REGISTRY[name].parse(raw))
+        if progress:
+            progress(done, len(raws), f"reading {raw.path.name}")
+    return parsed, {raw.path.resolve() for _, raw in raws}
+
+
+def unclaimed(folder: Path, claimed: set[Path]) -> list[IngestResult]:
+    """Data files in a local folder that no source reads: listed, so none is passed over unseen."""
+    found = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and p.resolve() not in claimed
+    )
+    return [
+        IngestResult("", "", str(p.relative_to(folder)), "skipped: no source reads it", 0, 0)
+        for p in found
+    ]
