@@ -100,23 +100,28 @@ def _file_bytes(path: Path) -> bytes:
     return data
 
 
-def _geojson_features(data: bytes, file: str) -> list[tuple[dict[str, Any], Any]]:
-    """(properties, shapely geometry or None) of each feature of a GeoJSON document."""
-    from shapely.errors import ShapelyError
-
+def geojson_document(data: bytes, file: str) -> Any:
+    """The decoded JSON of a GeoJSON file, or an InputError: empty, not UTF-8, not JSON."""
     if not data.strip():
         raise InputError("the file is empty", file=file)
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError("is not a UTF-8 GeoJSON file", file=file) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON ({exc.msg}, line {exc.lineno})", file=file) from None
+
+
+def _geojson_features(data: bytes, file: str) -> list[tuple[dict[str, Any], Any]]:
+    """(properties, shapely geometry or None) of each feature of a GeoJSON document."""
+    from shapely.errors import ShapelyError
+
+    doc = geojson_document(data, file)
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not (isinstance(doc, dict) and isinstance(doc.get("features"), list)):
         raise InputError("is not a GeoJSON FeatureCollection", file=file)
-    _check_geojson_crs(doc.get("crs"), file)
+    check_geojson_crs(doc.get("crs"), file)
     for row, feature in enumerate(doc["features"], start=1):
         if not isinstance(feature, dict):
             raise InputError("the feature is not a GeoJSON Feature object", file=file, row=row)
@@ -253,7 +258,7 @@ def _plane_coordinates(rings: list[Any]) -> tuple[npt.NDArray[np.float64], list[
     return flat.reshape(-1, 2), sizes
 
 
-def _check_geojson_crs(crs: Any, file: str) -> None:
+def check_geojson_crs(crs: Any, file: str) -> None:
     """RFC 7946 GeoJSON is always CRS84; a legacy ``crs`` member may say otherwise."""
     if crs is None:
         return

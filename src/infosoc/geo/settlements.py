@@ -26,7 +26,7 @@ from .assign import OUTSIDE, assign_points
 from .countries import Lang
 from .kz_boundaries import KzBoundaries
 from .kz_regions import kz_region_names
-from .regions import _check_geojson_crs
+from .regions import check_geojson_crs, geojson_document
 
 OSM_PLACES = Path("kz") / "osm" / "hotosm_kaz_populated_places_points_geojson.geojson"
 SOURCE_LABEL = (
@@ -182,17 +182,10 @@ def load_settlements(path: Path, districts: KzBoundaries) -> Settlements:
 
 def _read_points(data: bytes, file: str) -> list[dict[str, Any]]:
     """Every feature's point and tags, checked."""
-    if not data.strip():
-        raise InputError("the file is empty", file=file)
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError("is not a UTF-8 GeoJSON file", file=file) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"is not valid JSON ({exc.msg}, line {exc.lineno})", file=file) from None
+    doc = geojson_document(data, file)
     if not (isinstance(doc, dict) and isinstance(doc.get("features"), list)):
         raise InputError("is not a GeoJSON FeatureCollection", file=file)
-    _check_geojson_crs(doc.get("crs"), file)
+    check_geojson_crs(doc.get("crs"), file)
     points = []
     seen: dict[tuple[str, int], int] = {}
     for row, feature in enumerate(doc["features"], start=1):
