@@ -16,8 +16,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 """The repository root."""
-DEFAULT_DATA = (REPO / ".." / "shared" / "data").resolve()
-"""The shared data folder the scripts read by default."""
+DEFAULT_DATA = REPO / "src" / "infosoc" / "data"
+"""The data folder the scripts read by default: the snapshot shipped in the package."""
 CLI = Path(sys.executable).with_name("infosoc")
 """The ``infosoc`` command installed next to the running interpreter."""
 
@@ -35,7 +35,7 @@ def make_parser(
         "--data",
         type=Path,
         default=DEFAULT_DATA,
-        help=f"shared data folder (default: {DEFAULT_DATA})",
+        help=f"data folder laid out like the snapshot (default: {DEFAULT_DATA})",
     )
     if repeat is not None:
         parser.add_argument(

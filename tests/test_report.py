@@ -40,6 +40,7 @@ HEADINGS = (
     "E-government: the UN E-Government Development Index",
     "Connectivity",
     "The digital divide inside the country",
+    "The divide inside Kazakhstan: official statistics",
     "National targets",
     "Strengths, weaknesses, opportunities and threats",
     "The review article's claims, checked",
@@ -198,7 +199,7 @@ def test_numbers_and_dates_follow_the_locale(
         # claims are quoted as written, so their section is left out of this check)
         ours = _text(page.replace(_section(page, "article"), ""))
         assert not re.search(r"\b0\.\d", ours)
-        assert "8\xa0533\xa0649" in text  # internet users in 2011, grouped the locale's way
+        assert "11\xa0610\xa0915" in text  # internet users in 2014, grouped the locale's way
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -212,7 +213,7 @@ def test_missing_values_are_shown_as_missing_never_as_zero(
     divide = _section(page, "divide")
     assert f">{escape(translations(lang).gettext(NO_TILES))}</p>" in divide
     assert "<table" not in divide and not re.search(r"\b0\b", _text(divide))
-    # The population of 2011-2017 is not held: its cells show the missing mark.
+    # OWID's count of users ends in 2020: the cells of 2021-2023 show the missing mark.
     users = re.search(r'<table class="users[^"]*">(.*?)</table>', page, flags=re.S)
     assert users and f'<td class="num ">{missing(lang)}</td>' in users.group(1)
 
@@ -236,7 +237,7 @@ def test_the_html_is_one_offline_file(rendered: dict[tuple[str, str], bytes], la
     page = _html(rendered, lang)
     assert not re.search(r"<script|<link|<img|<iframe|@import|url\(\s*['\"]?(https?:)?//", page)
     assert not re.search(r"\bsrc\s*=", page)
-    assert page.count("<svg") == 3  # the charts, inline
+    assert page.count("<svg") == 5  # the charts, inline (two of them official statistics')
 
 
 # The PDF -----------------------------------------------------------------------------------
@@ -590,7 +591,7 @@ def test_the_report_says_each_step_as_it_starts(
     path = obs.report("KAZ", lang="en", fmt=fmt, out=tmp_path, progress=step)
     assert not any(collecting[:-1]) and gc.isenabled()  # paused while gathering, then back
     gathered = [s.removeprefix("gathered: ") for s in steps if s.startswith("gathered: ")]
-    assert gathered == list(HEADINGS[1:7])  # the body, between the summary and the method
+    assert gathered == list(HEADINGS[1:8])  # the body, between the summary and the method
     assert steps[-1] == f"writing {path.name}"
     if last_step is not None:  # HTML and PDF: gathered beside the worker, then drawn by it
         assert steps[0] == "gathering the data" and steps[-2] == last_step
@@ -647,3 +648,196 @@ def test_a_pdf_that_would_load_anything_is_refused_in_one_line() -> None:
     assert "http://example.invalid/logo.png" in message and "offline" in message
     assert "\n" not in message
     assert html_to_pdf("<html><body><p>x</p></body></html>").startswith(b"%PDF")
+
+
+# The divide inside Kazakhstan from official statistics (the Bureau's SDG 17.8.1) ------------
+OFFICIAL = "The divide inside Kazakhstan: official statistics"
+INTERNET_USE = "KZ.SDG.17.8.1"
+
+
+@pytest.fixture(scope="module")
+def bureau(ingested_home: Path, snapshot: Path) -> dict[str, Any]:
+    """What the store holds of the Bureau's file, read without the report."""
+    obs = Observatory(home=ingested_home, mirror=snapshot)
+    regions = obs.indicator(INTERNET_USE, ["KAZ"], by="region")
+    return {
+        "areas": list(obs.indicator(INTERNET_USE, ["KAZ"], by="urbanisation")),
+        "regions": {k: v for k, v in regions[-1].items() if k.startswith("KZ-") and v is not None},
+        "year": regions[-1]["period"],
+    }
+
+
+def _md_section(markdown: str, heading: str) -> str:
+    start = markdown.index(f"## {heading}\n")
+    return markdown[start : markdown.index("\n## ", start + 1)]
+
+
+def _md_rows(section: str) -> list[list[str]]:
+    """The body rows of the Markdown tables whose first cell is a rank (1, 2, ...)."""
+    return [
+        line.strip().strip("|").strip().split(" | ")
+        for line in section.splitlines()
+        if re.match(r"\| \d+ \| ", line)
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_official_divide_gives_urban_and_rural_areas_and_every_region(
+    rendered: dict[tuple[str, str], bytes], bureau: dict[str, Any], lang: str
+) -> None:
+    from infosoc.geo.kz_regions import kz_region_names
+
+    tr = translations(lang).gettext
+    section = _md_section(rendered[(lang, "md")].decode("utf-8"), tr(OFFICIAL))
+    latest = bureau["areas"][-1]
+    assert (latest["period"], latest["urban"], latest["rural"]) == ("2023", 95.7, 93.2)
+    for area, value in (("Urban areas", 95.7), ("Rural areas", 93.2)):
+        label = tr("%(area)s, %(year)s") % {"area": tr(area), "year": "2023"}
+        cell = re.escape(format_percent(value, lang))
+        assert re.search(rf"^\| {re.escape(label)} \| {cell}\[\^\d+\] \|$", section, re.M), label
+    # Every region of 2023 (the 20 of the 2022 layout), ranked, with the store's value.
+    assert bureau["year"] == "2023" and len(bureau["regions"]) == 20
+    assert bureau["regions"]["KZ-62"] == 89.0 and bureau["regions"]["KZ-35"] == 97.6
+    names = kz_region_names(lang, "2022")
+    rows = _md_rows(section)
+    assert [int(r[0]) for r in rows] == list(range(1, 21))
+    shown = {r[1].split("<br>")[0]: r[2] for r in rows}
+    assert shown == {names[c]: format_percent(v, lang) for c, v in bureau["regions"].items()}
+    values = [
+        bureau["regions"][c] for c in sorted(bureau["regions"], key=lambda c: -bureau["regions"][c])
+    ]
+    assert [r[2] for r in rows] == [format_percent(v, lang) for v in values]  # best first
+    assert rows[0][1] == f"{names['KZ-35']}<br>*{tr('highest')}*"  # Karaganda, 97.6
+    assert rows[-1][1] == f"{names['KZ-62']}<br>*{tr('lowest')}*"  # Ulytau, 89.0
+    assert rows[-1][2] == format_percent(89.0, lang) and rows[0][2] == format_percent(97.6, lang)
+    # 2022 is drawn in the same layout (20 regions): the change is shown, Ulytau +0.1.
+    assert rows[-1][3] == "+" + format_number(0.1, lang, 1)
+    ratio = format_number(97.6 / 89.0, lang, 2)
+    label = tr("Best ÷ worst region, %(year)s") % {"year": "2023"}
+    assert re.search(rf"^\| {re.escape(label)} \| {re.escape(ratio)}\[\^\d+\] \|$", section, re.M)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_official_divide_says_how_the_urban_rural_gap_moved_by_least_squares(
+    rendered: dict[tuple[str, str], bytes], bureau: dict[str, Any], lang: str
+) -> None:
+    import numpy as np
+
+    tr = translations(lang).gettext
+    section = _md_section(rendered[(lang, "md")].decode("utf-8"), tr(OFFICIAL))
+    years = [int(r["period"]) for r in bureau["areas"]]
+    gaps = [r["urban"] - r["rural"] for r in bureau["areas"]]
+    slope = np.polyfit(years, gaps, 1)[0]
+    assert years[0] == 2011 and round(gaps[0], 1) == 21.8 and round(gaps[-1], 1) == 2.5
+    assert slope < 0  # the gap closed
+    paragraphs = [p for p in section.split("\n\n") if not p.startswith(("|", "#"))]
+    sentence = next(p for p in paragraphs if "−" + format_number(-slope, lang, 2) in p)
+    for part in (format_number(21.8, lang, 1), "2011", format_number(2.5, lang, 1), "2023"):
+        assert part in sentence
+    assert ("least squares" if lang == "en" else "наименьших квадратов") in sentence
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_official_divide_draws_the_regions_and_the_areas_in_the_html(
+    rendered: dict[tuple[str, str], bytes], bureau: dict[str, Any], lang: str
+) -> None:
+    from infosoc.geo.kz_regions import kz_region_names
+
+    tr = translations(lang).gettext
+    page = _html(rendered, lang)
+    section = _section(page, "official-divide")
+    assert f">{escape(tr(OFFICIAL))}</h2>" in section
+    svgs = re.findall(r"<svg\b.*?</svg>", section, flags=re.S)
+    assert len(svgs) == 2  # the map of the regions, the lines of urban and rural areas
+    the_map = svgs[0]
+    assert len(the_map) < 80_000  # the outlines are simplified: 1.2 MB otherwise
+    names = kz_region_names(lang, "2022")
+    for code, value in bureau["regions"].items():  # each region drawn, with its value
+        number = format_number(value, lang, 0 if float(value).is_integer() else 1)  # Vega's
+        assert re.search(rf'aria-label="[^"]*{re.escape(number)}[^"]*{names[code]}"', the_map)
+    assert escape(tr("Urban areas")) in svgs[1] and escape(tr("Rural areas")) in svgs[1]
+    text = _text(section)
+    assert format_percent(95.7, lang) in text and format_percent(93.2, lang) in text
+    assert names["KZ-62"] in text and format_percent(89.0, lang) in text
+
+
+def test_official_divide_cites_the_bureaus_file_and_release(
+    reports: dict[str, CountryReport],
+) -> None:
+    report = reports["en"]
+    section = next(s for s in report.sections if s.key == "official-divide")
+    cells = [cell for _, cell in section.facts]
+    cells += [cell for table in section.tables for row in table.rows for cell in row]
+    cells += [cell for table in section.tables for cell in table.columns]
+    cited = {n for cell in cells for n in cell.notes}
+    cited |= {n for chart in section.charts for n in chart.source.notes}
+    assert all(cell.notes for _, cell in section.facts)  # every key figure has its note
+    assert all(chart.source.notes for chart in section.charts)
+    notes = {n.number: n.text for n in report.notes}
+    assert cited and all("indicator_17-8-1.csv" in notes[n] for n in cited)
+    assert all("2024-10-09" in notes[n] for n in cited)  # the Bureau's release
+
+
+def test_official_divide_is_absent_for_another_country(ingested_home: Path, snapshot: Path) -> None:
+    obs = Observatory(home=ingested_home, mirror=snapshot)
+    report = collect(obs, "UZB", lang="ru", today=TODAY)
+    assert [s.key for s in report.sections if s.key == "official-divide"] == []
+    markdown = render(report, "md").decode("utf-8")
+    assert translations("ru").gettext(OFFICIAL) not in markdown
+    assert "indicator_17-8-1.csv" not in markdown
+
+
+class _Until:
+    """The store, answering as if the Bureau's file ended with ``last`` (or held nothing)."""
+
+    def __init__(self, store: Any, last: str) -> None:
+        self._store, self._last = store, last
+
+    def breakdowns(self, code: str, entity: str) -> list[dict[str, Any]]:
+        return [r for r in self._store.breakdowns(code, entity) if r["period"] <= self._last]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+def _official_section(obs: Observatory, last: str, lang: str = "en") -> Any:
+    from infosoc.report.country import Notes, Speaker, _Context
+    from infosoc.report.official_divide import official_divide
+
+    s = Speaker(lang)  # type: ignore[arg-type]
+    with obs.reading() as store:
+        notes = Notes(list(obs.sources()), s)
+        ctx = _Context(obs, "KAZ", "Kazakhstan", s, notes, store=_Until(store, last))
+        return official_divide(ctx)
+
+
+def test_official_divide_never_compares_regions_across_a_redrawing(
+    ingested_home: Path, snapshot: Path
+) -> None:
+    obs = Observatory(home=ingested_home, mirror=snapshot)
+    section = _official_section(obs, "2022")  # 2022: 20 regions; 2021: 17
+    regions, years = section.tables[0], section.tables[1]
+    assert "2022" in regions.caption
+    assert [c.text for c in regions.columns] == [
+        "Rank",
+        "Region",
+        "Individuals using the internet, %",
+    ]
+    assert len(regions.rows) == 21  # the 20 regions and the country
+    assert (
+        "2022 is not compared with 2021: the regions were redrawn in between, so a region of one "
+        "year is not the same territory in the other." in section.notes_after
+    )
+    marked = [row[0].text for row in years.rows if "†" in row[0].text]
+    assert marked == ["2018 †", "2022 †"]
+    assert any("2018: 16 → 17; 2022: 17 → 20" in note for note in section.notes_after)
+
+
+def test_official_divide_without_the_bureaus_file_says_so(
+    ingested_home: Path, snapshot: Path
+) -> None:
+    obs = Observatory(home=ingested_home, mirror=snapshot)
+    section = _official_section(obs, "0", lang="kk")
+    assert section.missing and "indicator_17-8-1.csv" in section.missing
+    assert section.missing.startswith("Қоймада")  # in Kazakh
+    assert not section.tables and not section.charts and not section.facts

@@ -378,11 +378,14 @@ def number_locale(lang: Lang) -> dict[str, Any]:
 
 
 def spec_svg(spec: dict[str, Any], lang: Lang, prefix: str) -> str:
-    """A Vega-Lite ``spec`` (as Altair writes it) drawn as SVG by vl-convert, its ids prefixed
-    with ``prefix``; Altair itself is not needed.
+    """A Vega-Lite ``spec`` (as Altair writes it) drawn as SVG by vl-convert, its ids renamed
+    ``<prefix>-1``, ``<prefix>-2`` ... in the order they are defined; Altair itself is not
+    needed.
 
-    Vega numbers its clip paths and gradients from 1 in every SVG; two charts inlined in one
-    page would otherwise point at each other's ids.
+    Vega numbers its clip paths from 1 in every SVG, so two charts inlined in one page would
+    point at each other's ids; and it numbers gradients (a colour legend's) across every chart
+    the engine drew before, so the same chart would differ between a process that drew others
+    first and one that did not.
     """
     import vl_convert as vlc
 
@@ -390,9 +393,15 @@ def spec_svg(spec: dict[str, Any], lang: Lang, prefix: str) -> str:
     svg: str = vlc.vegalite_to_svg(
         spec, vl_version=version, allowed_base_urls=[], format_locale=number_locale(lang)
     )
-    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
-    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', svg)
+    ids = dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg))
+    names = {old: f"{prefix}-{n}" for n, old in enumerate(ids, start=1)}
+
+    def name(old: str) -> str:
+        return names.get(old, f"{prefix}-{old}")
+
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{name(m.group(1))}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{name(m.group(1))})", svg)
+    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{name(m.group(1))}"', svg)
 
 
 _SCHEMA = re.compile(r"/vega-lite/v(\d+)\.(\d+)")

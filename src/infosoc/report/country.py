@@ -364,6 +364,8 @@ def collect(
     ``on_section`` is called with each section of the body as soon as it is gathered (the
     report's renderer draws its charts meanwhile); its footnotes are renumbered at the end.
     """
+    from .official_divide import official_divide  # it builds on this module's pieces
+
     lang = parse_lang(lang)
     info = geo_country(country)
     s = Speaker(lang)
@@ -371,6 +373,7 @@ def collect(
         _egdi,
         _connectivity,
         _divide,
+        official_divide,
         _targets,
         _swot,
         _article,

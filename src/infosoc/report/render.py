@@ -20,6 +20,7 @@ from ..files import write_atomically
 from ..geo.countries import LANGS
 from .country import Chart, CountryReport, Section, collect
 from .i18n import parse_lang, translations
+from .official_divide import MapChart
 
 Format = Literal["html", "pdf", "md"]
 Progress = Callable[[str], None]
@@ -293,6 +294,8 @@ def _chart_spec(chart: Chart, lang: str) -> dict[str, Any] | None:
         import vl_convert  # noqa: F401
     except ImportError:
         return None
+    if isinstance(chart, MapChart):
+        return _map_spec(chart, lang)
     from .charts import line_chart
 
     drawn = line_chart(
@@ -310,6 +313,31 @@ def _chart_spec(chart: Chart, lang: str) -> dict[str, Any] | None:
     )
     # Altair's schema validation costs a tenth of a second per chart; the tests validate the
     # charts infosoc draws, so a report does not repeat it.
+    spec: dict[str, Any] = drawn.to_dict(validate=False)
+    return spec
+
+
+def _map_spec(chart: MapChart, lang: str) -> dict[str, Any] | None:
+    """A choropleth's Vega-Lite spec; None without shapely (the table holds the values)."""
+    try:
+        from shapely.geometry import shape
+    except ImportError:
+        return None
+    from .charts import choropleth
+
+    keys = [str(row[chart.x]) for row in chart.rows]
+    drawn = choropleth(
+        keys,
+        {str(row[chart.x]): str(row[chart.series]) for row in chart.rows},
+        [shape(chart.shapes[key]) for key in keys],
+        {str(row[chart.x]): row[chart.y] for row in chart.rows},
+        title=chart.title,
+        legend_title=chart.legend_title or "",
+        lang=parse_lang(lang),
+        simplify_tolerance=0.0,  # simplified when gathered: see MapChart
+        width=chart.width,
+        height=chart.height,
+    )
     spec: dict[str, Any] = drawn.to_dict(validate=False)
     return spec
 
