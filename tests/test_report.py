@@ -841,3 +841,20 @@ def test_official_divide_without_the_bureaus_file_says_so(
     assert section.missing and "indicator_17-8-1.csv" in section.missing
     assert section.missing.startswith("Қоймада")  # in Kazakh
     assert not section.tables and not section.charts and not section.facts
+
+
+def test_a_target_met_only_as_reported_says_so_and_cites_the_statement(
+    ingested_home: Path, tmp_path: Path
+) -> None:
+    obs = Observatory(home=ingested_home)
+    for lang, label in (("en", "as reported, not measured"), ("ru", "по официальным заявлениям")):
+        text = obs.report("KAZ", lang=lang, fmt="md", out=tmp_path).read_text("utf-8")
+        row = next(
+            line
+            for line in text.splitlines()
+            if line.startswith("| ")
+            and "2019" in line
+            and ("20,000" in line or "20\xa0000" in line)
+        )
+        assert label in row
+        assert "centralasia.news/8780-20000-km-of-fibre-optic-cables" in text

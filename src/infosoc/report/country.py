@@ -1004,6 +1004,17 @@ def _target_row(ctx: _Context, t: Mapping[str, Any], baseline_column: bool) -> l
     observed = t.get("observed") or {}
     source = observed.get("source") or {}
     obs_notes = ctx.notes.file(source.get("file_name"), source.get("retrieved"))
+    reported = observed.get("reported")
+    if isinstance(reported, Mapping):  # an official's statement, not a statistic: cite it
+        obs_notes = ctx.notes.text(
+            "reported:" + str(reported.get("url")),
+            s._(
+                "Official statement of %(date)s, as reported: %(statement)s",
+                date=s.period(reported.get("date")),
+                statement=reported.get("statement"),
+            ),
+            reported.get("url"),
+        )
     projection = t.get("projection") or {}
     direction = DIRECTIONS.get(str(goal.get("direction")), "")
     status = str(t.get("status") or "no_data")
@@ -1019,7 +1030,11 @@ def _target_row(ctx: _Context, t: Mapping[str, Any], baseline_column: bool) -> l
             _with_period(s, observed.get("value"), observed.get("period")), obs_notes, numeric=True
         ),
         Cell(_with_period(s, projection.get("value"), projection.get("period")), numeric=True),
-        Cell(s._(TARGET_STATUS.get(status, status)), css=f"status-{status}"),
+        Cell(
+            s._(TARGET_STATUS.get(status, status)),
+            css=f"status-{status}",
+            sub=s._("as reported, not measured") if t.get("evidence") == "reported" else "",
+        ),
     ]
     if baseline_column:
         baseline = t.get("baseline")
