@@ -76,7 +76,7 @@ def test_every_licence_is_explained_to_users(snapshot: Path) -> None:
 
 
 def _folder(tmp_path: Path, snapshot: Path) -> Path:
-    """A folder of official files laid out like ../shared/data: the snapshot's own files."""
+    """A folder of newly arrived official files, laid out like the snapshot: its own files."""
     folder = tmp_path / "incoming"
     shutil.copytree(snapshot, folder, ignore=shutil.ignore_patterns("manifest.json"))
     return folder
