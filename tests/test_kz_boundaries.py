@@ -213,3 +213,17 @@ def test_a_shapefile_without_the_key_field_is_one_line_and_exit_2(
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: nokato.shp, row 1, column 'KATO'")
+
+
+@pytest.mark.parametrize("layout", ["2018", "2022"])
+def test_official_regions_are_keyed_by_the_codes_statistics_use(layout: str) -> None:
+    from infosoc.geo.kz_boundaries import kz_official_regions
+
+    regions = kz_official_regions(layout)
+    assert sorted(regions.keys) == sorted(kz_layout_codes(layout))
+    assert regions.layout == layout
+    assert (
+        regions.name("KZ-71", "ru") == "Астана" and regions.name("KZ-11", "en") == "Akmola Region"
+    )
+    with pytest.raises(NotFoundError, match="1997"):
+        kz_official_regions("1997")

@@ -774,8 +774,12 @@ def test_official_divide_cites_the_bureaus_file_and_release(
     assert all(cell.notes for _, cell in section.facts)  # every key figure has its note
     assert all(chart.source.notes for chart in section.charts)
     notes = {n.number: n.text for n in report.notes}
-    assert cited and all("indicator_17-8-1.csv" in notes[n] for n in cited)
-    assert all("2024-10-09" in notes[n] for n in cited)  # the Bureau's release
+    figures = {n for n in cited if not notes[n].startswith("Region boundaries")}
+    assert figures and all("indicator_17-8-1.csv" in notes[n] for n in figures)
+    assert all("2024-10-09" in notes[n] for n in figures)  # the Bureau's release
+    # The map says whose outlines it draws: the official regions of geokz.
+    the_map = section.charts[0]
+    assert any("geokz" in notes[n] and "CC BY 4.0" in notes[n] for n in the_map.source.notes)
 
 
 def test_official_divide_is_absent_for_another_country(ingested_home: Path, snapshot: Path) -> None:

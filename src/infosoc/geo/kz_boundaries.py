@@ -25,7 +25,7 @@ from typing import Any, Literal
 from ..errors import InputError, NotFoundError
 from ..snapshot import snapshot_dir
 from .countries import LANGS
-from .kz_regions import LAYOUTS, kz_layout_codes, kz_region_names, layout_of_date
+from .kz_regions import LAYOUTS, check_layout, kz_layout_codes, kz_region_names, layout_of_date
 from .regions import Regions, load_regions
 
 Level = Literal["region", "district"]
@@ -94,6 +94,35 @@ def kz_boundaries(
     Needs pyogrio (the ``geo`` extra).
     """
     return read_geokz(geokz_path(level, layout, folder))
+
+
+#: The geokz file that draws each region layout of infosoc's (docs/regions.md); the 1997
+#: layout has none.
+GEOKZ_OF_LAYOUT: dict[str, Vintage] = {"2018": "2018", "2022": "2024"}
+
+
+def kz_official_regions(layout: str = "2022", folder: Path | None = None) -> Regions:
+    """Kazakhstan's regions in ``layout`` ("2018": 17, "2022": 20) from the official geokz
+    boundaries, keyed by region code (``KZ-11``): the key official statistics by region are
+    joined on. The 1997 layout has no geokz file (a NotFoundError). Needs pyogrio."""
+    vintage = GEOKZ_OF_LAYOUT.get(check_layout(layout))
+    if vintage is None:
+        raise NotFoundError(f"geokz draws no boundaries of the {layout} region layout")
+    found = kz_boundaries("region", vintage, folder)
+    code = found.region_code
+    return Regions(
+        keys=tuple(code[k] for k in found.keys),
+        names={
+            lang: {code[k]: name for k, name in names.items()}
+            for lang, names in found.names.items()
+        },
+        geometries=found.geometries,
+        path=found.path,
+        key_property="region code (from KATO)",
+        sha256=found.sha256,
+        layout=found.layout,
+        repaired=tuple(code[k] for k in found.repaired),
+    )
 
 
 def load_boundaries(path: Path, key: str | None = None, *, layer: str | None = None) -> Regions:

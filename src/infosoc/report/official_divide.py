@@ -322,9 +322,19 @@ class _Builder:
             import shapely
             from shapely.geometry import mapping
 
-            boundaries = self.ctx.obs.divide.regions(country="KAZ", layout=year.layout)
-        except (ImportError, InfosocError):
+            from ..geo.kz_boundaries import kz_official_regions
+        except ImportError:
             return None
+        try:  # the official boundaries (geokz) where they draw the year's layout
+            boundaries = kz_official_regions(year.layout)
+            credit = s._("Region boundaries: geokz (regions by KATO code), CC BY 4.0.")
+        except (ImportError, InfosocError):
+            try:  # else OpenStreetMap's, merged to the layout through the crosswalk
+                boundaries = self.ctx.obs.divide.regions(country="KAZ", layout=year.layout)
+            except InfosocError:
+                return None
+            credit = s._("Region boundaries: © OpenStreetMap contributors, ODbL 1.0.")
+        notes = notes + self.ctx.notes.text("boundaries:" + credit, credit)
         outlines = shapely.simplify(boundaries.geometries, MAP_TOLERANCE, preserve_topology=True)
         return MapChart(
             "official-regions",
