@@ -22,6 +22,7 @@ from ..errors import InfosocError, NotFoundError
 from ..geo.kz_regions import kz_region
 from .country import Cell, Chart, Section, Table
 from .i18n import MISSING
+from .two_measures import two_measures
 
 if TYPE_CHECKING:
     from ..analysis.breakdowns import BreakdownTable
@@ -94,6 +95,10 @@ def official_divide(ctx: _Context) -> Section | None:
     region_facts = build.regions(regions) if regions is not None else []
     area_facts = build.urban_rural(areas) if areas is not None else []
     section.facts = area_facts + region_facts
+    compared = two_measures(ctx)  # the ITU estimate beside the survey: neither hidden
+    if compared is not None:
+        section.tables.append(compared[0])
+        section.paragraphs.append(compared[1])
     cells = {URBAN: s._("Urban areas"), RURAL: s._("Rural areas"), TOTAL: ctx.name}
     for table in (regions, areas):
         for c in table.conflicts if table is not None else []:
