@@ -222,6 +222,28 @@ def test_a_store_of_schema_2_gains_release_dates_and_breakdowns(
     assert [r["rank"] for r in obs.egdi("KAZ").to_pylist()] == [29, 28]
 
 
+def test_a_store_of_schema_2_can_be_queried_at_once(
+    mirror: Callable[..., Path], tmp_path: Path, cli: Cli
+) -> None:
+    import duckdb
+
+    obs = Observatory(home=tmp_path / "home")
+    obs.ingest("all", mirror=mirror((2022,)))
+    con = duckdb.connect(str(obs.store_path))
+    for view in ("current_observations", "current_attributes", "current_sources"):
+        con.execute(f"DROP VIEW {view}")
+    con.execute("ALTER TABLE sources DROP COLUMN released")
+    con.execute("ALTER TABLE observations DROP COLUMN breakdown")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    # A query (read-only) on the store an older infosoc wrote: it is upgraded, then answered.
+    result = cli("indicator", "egov.egdi", "KAZ", "--home", obs.home, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["rows"] == [{"period": "2022", "KAZ": 0.8628}]
+    with Store(obs.store_path, read_only=True) as store:
+        assert store.rows("SELECT value FROM meta") == [{"value": "3"}]
+
+
 # Reading many times from one store -----------------------------------------------------------
 CODES = ("IT.NET.USER.ZS", "SP.POP.TOTL", "owid.internet_users", "egov.egdi")
 

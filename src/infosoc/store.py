@@ -20,7 +20,7 @@ from .errors import StoreError
 if TYPE_CHECKING:
     import pyarrow as pa
 from .sources.base import ParsedFile
-from .store_schema import OBS_COLUMNS, create_schema
+from .store_schema import OBS_COLUMNS, SCHEMA_VERSION, create_schema, schema_version
 
 #: Codes of one series as different publishers number it: the World Bank's WDI republishes
 #: ITU's World Telecommunication/ICT Indicators, so ITU's newer release of ``i911`` is a newer
@@ -77,13 +77,12 @@ class Store:
                 f"no store at {path}: run 'infosoc ingest all --from DIR' or "
                 "'infosoc ingest un-egov' first"
             )
-        try:
-            if not read_only:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(str(path), read_only=read_only)
-        except (duckdb.Error, OSError) as exc:
-            reason = str(exc).strip().splitlines()[0]
-            raise StoreError(f"cannot open the store at {path}: {reason}") from exc
+        self.con = self._connect(read_only)
+        if read_only and schema_version(self.con) not in (None, SCHEMA_VERSION):
+            # A store an older infosoc wrote: brought up to date once, then read.
+            self.con.close()
+            Store(path).close()
+            self.con = self._connect(read_only)
         # A read-only store cannot change while it is open (DuckDB locks the file against
         # writers), so the same query gets the same answer: each costs ~10 ms of planning.
         self._answers: dict[tuple[str, str], list[dict[str, Any]]] | None = (
@@ -92,6 +91,15 @@ class Store:
         self._series: dict[tuple[str, bool], list[dict[str, Any]]] = {}  # prefetched, whole
         if not read_only:
             self._create()
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            return duckdb.connect(str(self.path), read_only=read_only)
+        except (duckdb.Error, OSError) as exc:
+            reason = str(exc).strip().splitlines()[0]
+            raise StoreError(f"cannot open the store at {self.path}: {reason}") from exc
 
     def __enter__(self) -> Store:
         return self

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
+
 from .geo.countries import all_countries
 
 SCHEMA_VERSION = "3"
@@ -101,6 +103,16 @@ def create_schema(con: Any) -> None:
             for c in all_countries()
         ]  # fmt: skip
         con.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def schema_version(con: Any) -> str | None:
+    """The schema version a store records, or None when it records none (not an infosoc
+    store, or one cut short: its queries then say what is missing)."""
+    try:
+        found = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    except duckdb.Error:
+        return None
+    return str(found[0][0]) if found else None
 
 
 def _upgrade(con: Any) -> None:
