@@ -110,3 +110,51 @@ def test_update_in_an_empty_home_starts_from_the_snapshot(
     assert {r.status for r in results} == {"unchanged"}
     # The snapshot's other sources are there too.
     assert "worldbank" in {r["source"] for r in obs.sources().to_pylist()}
+
+
+def test_a_store_built_from_an_older_snapshot_takes_in_the_newer_one(home: Path, cli: Cli) -> None:
+    import duckdb
+
+    from infosoc.snapshot import snapshot_digest
+
+    # As an older infosoc would have left it: without ITU's export, built from another snapshot.
+    con = duckdb.connect(str(home / "infosoc.duckdb"))
+    ids = [
+        r[0]
+        for r in con.execute(
+            "SELECT source_id FROM sources WHERE source = 'itu-datahub'"
+        ).fetchall()
+    ]
+    con.execute(f"DELETE FROM observations WHERE source_id IN ({', '.join(map(str, ids))})")
+    con.execute("DELETE FROM sources WHERE source = 'itu-datahub'")
+    con.execute("UPDATE meta SET value = 'an older snapshot' WHERE key = 'snapshot'")
+    con.close()
+    result = cli("indicator", "ITU.i911", "KAZ", "--home", home, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert {"period": "2024", "KAZ": 127.085} in json.loads(result.stdout)["rows"]
+    con = duckdb.connect(str(home / "infosoc.duckdb"), read_only=True)
+    try:
+        held = con.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchall()[0][0]
+        versions = con.execute("SELECT max(version) FROM sources").fetchall()[0][0]
+    finally:
+        con.close()
+    assert held == snapshot_digest()
+    assert versions == 1  # the files already held are unchanged, not written again
+
+
+def test_ingest_snapshot_brings_the_shipped_data_into_a_store_of_ones_own(
+    tmp_path: Path, mirror: Callable[..., Path], cli: Cli
+) -> None:
+    home = tmp_path / "home"
+    Observatory(home=home).ingest("all", mirror=mirror((2022,)))
+    # A store of one's own files is never filled behind one's back.
+    assert [r["year"] for r in Observatory(home=home).egdi("KAZ").to_pylist()] == [2022]
+    result = cli("ingest", "snapshot", "--home", home, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    status = {(r["source"], r["edition"]): r["status"] for r in json.loads(result.stdout)}
+    assert status[("un-egov", "2022")] == "unchanged"
+    assert (
+        status[("un-egov", "2024")] == "added"
+        and status[("kz-bns-sdg", "SDG 17.8.1, Open SDG data 2024-10-09")] == "added"
+    )
+    assert len(Observatory(home=home).egdi("KAZ").to_pylist()) == 12

@@ -20,6 +20,11 @@ from .records import Records
 from .sources import DOWNLOADABLE, REGISTRY
 from .store import IngestResult, Store
 
+#: The store's meta key for the shipped snapshot it holds (its manifest's SHA-256).
+SNAPSHOT_KEY = "snapshot"
+#: ``ingest("snapshot")``: every source of the shipped snapshot.
+SNAPSHOT_SOURCE = "snapshot"
+
 
 def _table(rows: list[dict[str, Any]]) -> Records:
     return Records(rows)
@@ -46,6 +51,7 @@ class Observatory:
         self._reading: Store | None = None
         #: Told (done, total, description) while a store is first built from the snapshot.
         self._progress = progress
+        self._synced = False  # whether the store was checked against the shipped snapshot
 
     @property
     def _cache(self) -> Path:
@@ -96,9 +102,37 @@ class Observatory:
 
     # the store's first filling -------------------------------------------------------------
     def _ensure_store(self) -> None:
-        """Build the store from the shipped snapshot when there is none yet (first use)."""
+        """Build the store from the shipped snapshot when there is none yet (first use); bring
+        in a newer shipped snapshot (after an upgrade of infosoc) into a store built from an
+        older one. A store built otherwise (``ingest --from``) is left as it is."""
+        from .snapshot import snapshot_digest
+
         if not self.store_path.exists():
             self.build_from_snapshot()
+            return
+        if self._synced:
+            return
+        self._synced = True
+        with Store(self.store_path, read_only=True) as store:
+            held = store.meta(SNAPSHOT_KEY)
+        if held is not None and held != snapshot_digest():
+            self.ingest_snapshot()
+
+    def ingest_snapshot(self, *, progress: Progress | None = None) -> list[IngestResult]:
+        """Ingest every source of the shipped snapshot into the store (building it when there
+        is none): files the store holds already are ``unchanged``, newer ones are added
+        beside the older vintages. The store then records the snapshot it holds."""
+        from .snapshot import snapshot_digest, snapshot_dir
+
+        if not self.store_path.exists():
+            return self.build_from_snapshot()
+        parsed, _ = parse_files(
+            list(REGISTRY), snapshot_dir(), self._cache, None, False, progress or self._progress
+        )
+        with self._store(read_only=False) as store:
+            results = store.ingest(parsed)
+            store.set_meta(SNAPSHOT_KEY, snapshot_digest())
+        return results
 
     def build_from_snapshot(self) -> list[IngestResult]:
         """Fill a new store with every source of the data snapshot shipped in the package.
@@ -107,7 +141,7 @@ class Observatory:
         process never sees it half-built; an existing store is left as it is (and nothing
         is returned). Queries call this by themselves on first use.
         """
-        from .snapshot import snapshot_dir
+        from .snapshot import snapshot_digest, snapshot_dir
 
         target = self.store_path
         if target.exists():
@@ -120,6 +154,7 @@ class Observatory:
         try:
             with Store(building, read_only=False) as store:
                 results = store.ingest(parsed)
+                store.set_meta(SNAPSHOT_KEY, snapshot_digest())
             if not target.exists():
                 os.replace(building, target)
         finally:
@@ -139,10 +174,13 @@ class Observatory:
     ) -> list[IngestResult]:
         """Ingest one source (or ``"all"``) in a single transaction: every file or none.
 
+        ``"snapshot"`` ingests every source of the shipped snapshot (:meth:`ingest_snapshot`).
         With a mirror folder (argument, constructor or ``$INFOSOC_MIRROR``) files are read
         from it; otherwise they are downloaded into the cache (``"all"`` then means every
         source that can be downloaded).
         """
+        if source == SNAPSHOT_SOURCE:
+            return self.ingest_snapshot(progress=progress)
         folder = settings.mirror_dir(mirror if mirror is not None else self._mirror)
         if source == "all":
             names = list(REGISTRY) if folder is not None else list(DOWNLOADABLE)

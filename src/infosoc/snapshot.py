@@ -73,6 +73,17 @@ def entry_for(folder: Path, file: Path) -> SnapshotFile | None:
     return manifest(folder).get(relative)
 
 
+@cache
+def snapshot_digest() -> str:
+    """The SHA-256 of the shipped manifest: it changes whenever the shipped files do, so a
+    store records it to know which snapshot it holds."""
+    path = snapshot_dir() / MANIFEST
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def verify(folder: Path | None = None) -> list[str]:
     """Every file of a manifest whose bytes are missing or differ: "path: reason" lines."""
     root = folder if folder is not None else snapshot_dir()

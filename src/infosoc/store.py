@@ -241,6 +241,15 @@ class Store:
         finally:
             self.con.unregister("_t")
 
+    def meta(self, key: str) -> str | None:
+        """A value the store records about itself (``schema_version``, ``snapshot``)."""
+        found = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        return str(found[0][0]) if found else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Record a value about the store (a store opened for writing)."""
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run SQL against the store and return an Arrow table."""
         return self.con.execute(sql, list(params or [])).to_arrow_table()

@@ -21,7 +21,10 @@ SOURCES_COLUMNS = (
 def ingest(
     source: Annotated[
         str,
-        typer.Argument(help="A source such as un-egov, or all: every source found in --from DIR."),
+        typer.Argument(
+            help="A source such as un-egov; all: every source found in --from DIR; snapshot: "
+            "every source of the data shipped with infosoc."
+        ),
     ],
     from_: FromOpt = None,
     edition: Annotated[
