@@ -78,8 +78,7 @@ class Observatory:
         if self._reading is not None:
             yield self._reading
             return
-        self._ensure_store()
-        store = Store(self.store_path, read_only=True)
+        store = self._open_for_reading()
         self._reading = store
         try:
             yield store
@@ -92,31 +91,35 @@ class Observatory:
         if read_only and self._reading is not None:
             yield self._reading
             return
-        if read_only:
-            self._ensure_store()
-        store = Store(self.store_path, read_only=read_only)
+        store = self._open_for_reading() if read_only else Store(self.store_path)
         try:
             yield store
         finally:
             store.close()
 
     # the store's first filling -------------------------------------------------------------
-    def _ensure_store(self) -> None:
-        """Build the store from the shipped snapshot when there is none yet (first use); bring
-        in a newer shipped snapshot (after an upgrade of infosoc) into a store built from an
-        older one. A store built otherwise (``ingest --from``) is left as it is."""
+    def _open_for_reading(self) -> Store:
+        """The store, read-only: built from the shipped snapshot when there is none yet (first
+        use); taking in a newer shipped snapshot (after an upgrade of infosoc) when it was
+        built from an older one. A store built otherwise (``ingest --from``) is as it is."""
         from .snapshot import snapshot_digest
 
+        self._ensure_store()
+        store = Store(self.store_path, read_only=True)
+        if self._synced:
+            return store
+        self._synced = True  # once per Observatory: the check is one small query
+        held = store.meta(SNAPSHOT_KEY)
+        if held is None or held == snapshot_digest():
+            return store
+        store.close()
+        self.ingest_snapshot()
+        return Store(self.store_path, read_only=True)
+
+    def _ensure_store(self) -> None:
+        """Build the store from the shipped snapshot when there is none yet (first use)."""
         if not self.store_path.exists():
             self.build_from_snapshot()
-            return
-        if self._synced:
-            return
-        self._synced = True
-        with Store(self.store_path, read_only=True) as store:
-            held = store.meta(SNAPSHOT_KEY)
-        if held is not None and held != snapshot_digest():
-            self.ingest_snapshot()
 
     def ingest_snapshot(self, *, progress: Progress | None = None) -> list[IngestResult]:
         """Ingest every source of the shipped snapshot into the store (building it when there
