@@ -30,10 +30,9 @@ from infosoc.sources.ookla_tiles import (
     URL_ENV,
     TileQuarter,
     check_tiles_file,
-    fetch_tiles,
-    locate_tiles,
     read_tiles,
 )
+from infosoc.sources.ookla_tiles_fetch import fetch_tiles, locate_tiles
 
 BASE = "https://tiles.test/parquet/performance"
 LATE = date(2030, 1, 1)  # a "today" by which every quarter used here has ended

@@ -231,7 +231,8 @@ class Divide:
 
     def fetch(self, kind: str, year: int, quarter: int, *, progress: Any = None) -> Path:
         """Download one quarter of Ookla's tiles into the cache (resumable), or find it."""
-        from .sources.ookla_tiles import TileQuarter, fetch_tiles, locate_tiles
+        from .sources.ookla_tiles import TileQuarter
+        from .sources.ookla_tiles_fetch import fetch_tiles, locate_tiles
 
         wanted = TileQuarter(kind, year, quarter)  # type: ignore[arg-type]
         found = locate_tiles(wanted, settings.mirror_dir(self._mirror), self.cache_dir)

@@ -2,9 +2,9 @@
 
 Each file holds the zoom-16 tiles in which someone ran a test that quarter, worldwide, with the
 tile averages of download, upload and latency and the counts of tests and devices. This module
-names the files (:class:`TileQuarter`), finds them in a mirror or the cache (:func:`locate_tiles`),
-downloads them resumably (:func:`fetch_tiles`), checks them cheaply (:func:`check_tiles_file`) and
-reads them to one schema whatever the year (:func:`read_tiles`). It is not an observation source:
+names the files (:class:`TileQuarter`), checks them cheaply (:func:`check_tiles_file`) and reads
+them to one schema whatever the year (:func:`read_tiles`); ookla_tiles_fetch finds them in a data
+folder or the cache and downloads them resumably. It is not an observation source:
 aggregating tiles to regions is the caller's job. The other layouts of tile files found in the
 wild (GeoJSON, Parquet with tile centres instead of quadkeys) are read to the same table by
 ookla_tile_formats and ookla_tile_geojson. docs/sources/ookla-tiles.md has the details.
@@ -12,24 +12,19 @@ ookla_tile_formats and ookla_tile_geojson. docs/sources/ookla-tiles.md has the d
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import time
-from collections.abc import Callable
 from dataclasses import InitVar, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-import httpx
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..background import Background
-from ..errors import InputError, SourceError
-from ..files import file_sha256, write_atomically
-from .fetch import BACKOFF_SECONDS, RETRIES, TIMEOUT, _sidecar
+from ..errors import InputError
+from ..files import file_sha256
 
 Kind = Literal["fixed", "mobile"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
@@ -404,240 +399,3 @@ def normalise_tiles(table: Any, keep: tuple[str, ...] = ()) -> Any:
     }
     columns.update({name: table[name] for name in keep})
     return table.select(**columns)
-
-
-def _complete(path: Path) -> bool:
-    # The sidecar is written only after the file was checked and moved into place.
-    return path.is_file() and _sidecar(path).is_file()
-
-
-def locate_tiles(quarter: TileQuarter, mirror: Path | None, cache_dir: Path) -> Path | None:
-    """The quarter's file in the mirror if there, else a complete download in the cache."""
-    if mirror is not None and (found := mirror / quarter.relative_path).is_file():
-        return found
-    cached = cache_dir / quarter.relative_path
-    return cached if _complete(cached) else None
-
-
-class _Retry(Exception):
-    """An attempt failed in a way another attempt may cure; the message says how."""
-
-
-@dataclass
-class _Partial:
-    """A download in progress: the ``.part`` file and what the server said of the whole file.
-
-    The record sits beside the part as ``<file>.part.json``, so that a later run resumes only
-    the same version of the file (``If-Range`` with its ETag) and knows its full size.
-    """
-
-    part: Path
-    url: str
-    etag: str | None = None
-    size: int | None = None
-
-    @property
-    def record(self) -> Path:
-        return self.part.with_name(self.part.name + ".json")
-
-    @property
-    def have(self) -> int:
-        return self.part.stat().st_size if self.part.is_file() else 0
-
-    def load(self) -> None:
-        try:
-            saved = json.loads(self.record.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(saved, dict) and saved.get("url") == self.url:
-            self.etag, self.size = saved.get("etag"), saved.get("size")
-
-    def remember(self, size: int | None) -> None:
-        self.size = size
-        record = {"url": self.url, "etag": self.etag, "size": size}
-        write_atomically(self.record, json.dumps(record).encode())
-
-    def start(self, etag: str | None, size: int | None) -> None:
-        """A whole body is coming: forget the old bytes, record which version this is."""
-        self.etag = etag
-        self.remember(size)
-        self.part.write_bytes(b"")
-
-    def discard(self) -> None:
-        self.part.unlink(missing_ok=True)
-        self.record.unlink(missing_ok=True)
-        self.etag = self.size = None
-
-
-def _int(text: str | None) -> int | None:
-    return int(text) if text is not None and text.isdigit() else None
-
-
-def _request_headers(partial: _Partial) -> dict[str, str]:
-    # Byte ranges count the bytes as stored, so ask for them unencoded.
-    headers = {"Accept-Encoding": "identity"}
-    if partial.have:
-        headers["Range"] = f"bytes={partial.have}-"
-        if partial.etag:
-            # The server sends the rest only if the file is still this version, else all of it.
-            headers["If-Range"] = partial.etag
-    return headers
-
-
-def _already_whole(url: str, response: httpx.Response, partial: _Partial) -> bool:
-    """True if the answer says the part is the whole file; raises if it is not a 200 or 206."""
-    status = response.status_code
-    if status == 416:
-        found = _UNSATISFIED.fullmatch(response.headers.get("content-range", ""))
-        total = int(found[1]) if found else None
-        if total is not None and total == partial.have and partial.size in (None, total):
-            return True  # the part was finished but not checked, e.g. the run was stopped
-        partial.discard()
-        raise _Retry("HTTP 416: the partial download does not fit the file; starting again")
-    if status >= 500:
-        raise _Retry(f"HTTP {status}")
-    if status in (403, 404):
-        raise SourceError(
-            f"{url}: HTTP {status}; no such file (not published yet, or withdrawn); not retried"
-        )
-    if status >= 400:
-        raise SourceError(f"{url}: HTTP {status}; not retried")
-    if status not in (200, 206):
-        raise SourceError(f"{url}: unexpected HTTP {status}")
-    return False
-
-
-def _begin(response: httpx.Response, partial: _Partial) -> int | None:
-    """Set up the part file for this answer's body; the full size, when the server says it."""
-    etag = response.headers.get("etag")
-    if response.status_code == 200:
-        # A full body: the server ignored the range, or the file changed (If-Range).
-        size = _int(response.headers.get("content-length"))
-        partial.start(etag, size)
-        return size
-    found = _RANGE.fullmatch(response.headers.get("content-range", ""))
-    if found is None or int(found[1]) != partial.have:
-        partial.discard()
-        raise _Retry("the server sent a range other than the one asked for; starting again")
-    total = _int(found[3])
-    if (partial.size is not None and total != partial.size) or (
-        partial.etag and etag and etag != partial.etag
-    ):
-        partial.discard()
-        raise _Retry("the file changed since the partial download; starting again")
-    if partial.size is None and total is not None:
-        partial.remember(total)
-    return total
-
-
-def _attempt(
-    client: httpx.Client,
-    url: str,
-    partial: _Partial,
-    progress: Callable[[int, int | None], None] | None,
-) -> None:
-    """One request, appending to the part file; raises _Retry if the file is not yet whole."""
-    with client.stream("GET", url, headers=_request_headers(partial)) as response:
-        if _already_whole(url, response, partial):
-            return
-        total = _begin(response, partial)
-        done = partial.have
-        if progress:
-            progress(done, total)
-        with partial.part.open("ab") as handle:
-            # As the bytes arrive: a fixed chunk size would buffer, and lose, a chunk's worth
-            # when the connection drops.
-            for chunk in response.iter_raw():
-                handle.write(chunk)
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
-    if total is not None and done != total:
-        if done > total:
-            partial.discard()
-        raise _Retry(f"size mismatch ({done} bytes received of {total})")
-
-
-def _download(
-    client: httpx.Client,
-    url: str,
-    partial: _Partial,
-    progress: Callable[[int, int | None], None] | None,
-    sleep: float,
-) -> None:
-    """Bring the part file to the whole file, or raise SourceError.
-
-    A failed attempt that still got further than any before it is not counted against the
-    retries: on a flaky line a large file is then finished piece by piece.
-    """
-    failures, attempts, best = 0, 0, partial.have
-    last = "no attempt made"
-    while failures < RETRIES:
-        if failures:
-            time.sleep(sleep * 2 ** (failures - 1))
-        attempts += 1
-        try:
-            _attempt(client, url, partial, progress)
-            return
-        except httpx.HTTPError as exc:
-            last = f"{type(exc).__name__}: {exc}"
-        except _Retry as exc:
-            last = str(exc)
-        if partial.have > best:
-            best = partial.have
-        else:
-            failures += 1
-    raise SourceError(f"{url}: failed after {attempts} attempts ({last})")
-
-
-def fetch_tiles(
-    quarter: TileQuarter,
-    cache_dir: Path,
-    *,
-    client: httpx.Client | None = None,
-    progress: Callable[[int, int | None], None] | None = None,
-    sleep: float = BACKOFF_SECONDS,
-) -> Path:
-    """Download the quarter's file into ``cache_dir / quarter.relative_path``, or reuse it.
-
-    The bytes go to ``<file>.part`` first, and a later call resumes it with a byte range. The
-    file is moved to its name only once its size matches what the server announced and it is
-    a Parquet file with the required columns; then ``<file>.meta.json`` records the URL,
-    retrieval time, SHA-256, size and ETag. ``progress(done, total)`` is called as bytes
-    arrive (``total`` is None when the server does not say).
-    """
-    final = cache_dir / quarter.relative_path
-    if _complete(final):
-        return final
-    url = quarter.url
-    partial = _Partial(part=final.with_name(final.name + ".part"), url=url)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    if partial.part.is_file():
-        partial.load()
-    own = client is None
-    client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=True)
-    try:
-        _download(client, url, partial, progress, sleep)
-    finally:
-        if own:
-            client.close()
-    try:
-        info = check_tiles_file(partial.part)
-    except InputError as exc:
-        partial.discard()  # a whole file that is wrong: resuming it cannot help
-        where = f"column '{exc.column}' " if exc.column and exc.column not in exc.reason else ""
-        raise SourceError(
-            f"{url}: the download is not a usable tile file ({where}{exc.reason})"
-        ) from exc
-    retrieved_at = datetime.now(UTC)
-    record = {
-        "url": url,
-        "retrieved_at": retrieved_at.isoformat(),
-        "sha256": info.sha256(),
-        "size": info.size_bytes,
-        "etag": partial.etag,
-    }
-    os.replace(partial.part, final)
-    partial.record.unlink(missing_ok=True)
-    write_atomically(_sidecar(final), json.dumps(record).encode())
-    return final
