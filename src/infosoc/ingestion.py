@@ -6,17 +6,21 @@ find, download and parse files, whatever writes them afterwards.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from .errors import InputError, SourceError
+from .snapshot import snapshot_digest, snapshot_dir
 from .sources import REGISTRY, read_mirror
 from .sources.base import ParsedFile, RawFile
-from .store import IngestResult
+from .store import IngestResult, Store
 
 #: Called with (done, total, description) while files are downloaded and parsed.
 Progress = Callable[[int, int, str], None]
 
+#: The store's meta key for the shipped snapshot it holds (its manifest's SHA-256).
+SNAPSHOT_KEY = "snapshot"
 #: Suffixes of files that look like data: listed when no source reads them.
 DATA_SUFFIXES = {".csv", ".tsv", ".json", ".parquet", ".xlsx", ".geojson", ".gpkg"}
 
@@ -88,3 +92,34 @@ def unclaimed(folder: Path, claimed: set[Path]) -> list[IngestResult]:
         IngestResult("", "", str(p.relative_to(folder)), "skipped: no source reads it", 0, 0)
         for p in found
     ]
+
+
+def build_from_snapshot(target: Path, cache: Path, progress: Progress | None) -> list[IngestResult]:
+    """A new store at ``target`` with every source of the shipped snapshot, written beside its
+    place and moved there whole (a second process never sees it half-built, a failure leaves
+    nothing); [] when ``target`` exists already."""
+    if target.exists():
+        return []
+    target.parent.mkdir(parents=True, exist_ok=True)
+    parsed, _ = parse_files(list(REGISTRY), snapshot_dir(), cache, None, False, progress)
+    building = target.with_name(f".{target.name}.{os.getpid()}.building")
+    try:
+        with Store(building, read_only=False) as store:
+            results = store.ingest(parsed)
+            store.set_meta(SNAPSHOT_KEY, snapshot_digest())
+        if not target.exists():
+            os.replace(building, target)
+    finally:
+        building.unlink(missing_ok=True)
+        building.with_name(building.name + ".wal").unlink(missing_ok=True)
+    return results
+
+
+def ingest_snapshot(target: Path, cache: Path, progress: Progress | None) -> list[IngestResult]:
+    """Every source of the shipped snapshot into the existing store at ``target``, in one
+    transaction; the store then records the snapshot it holds."""
+    parsed, _ = parse_files(list(REGISTRY), snapshot_dir(), cache, None, False, progress)
+    with Store(target, read_only=False) as store:
+        results = store.ingest(parsed)
+        store.set_meta(SNAPSHOT_KEY, snapshot_digest())
+    return results

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -15,13 +14,18 @@ from .analysis import breakdowns, connectivity, download_time, egov
 from .errors import InputError
 from .geo.countries import Lang
 from .geo.countries import country as geo_country
-from .ingestion import Progress, parse_files, unclaimed
+from .ingestion import (
+    SNAPSHOT_KEY,
+    Progress,
+    build_from_snapshot,
+    ingest_snapshot,
+    parse_files,
+    unclaimed,
+)
 from .records import Records
 from .sources import DOWNLOADABLE, REGISTRY
 from .store import IngestResult, Store
 
-#: The store's meta key for the shipped snapshot it holds (its manifest's SHA-256).
-SNAPSHOT_KEY = "snapshot"
 #: ``ingest("snapshot")``: every source of the shipped snapshot.
 SNAPSHOT_SOURCE = "snapshot"
 
@@ -125,17 +129,9 @@ class Observatory:
         """Ingest every source of the shipped snapshot into the store (building it when there
         is none): files the store holds already are ``unchanged``, newer ones are added
         beside the older vintages. The store then records the snapshot it holds."""
-        from .snapshot import snapshot_digest, snapshot_dir
-
         if not self.store_path.exists():
             return self.build_from_snapshot()
-        parsed, _ = parse_files(
-            list(REGISTRY), snapshot_dir(), self._cache, None, False, progress or self._progress
-        )
-        with self._store(read_only=False) as store:
-            results = store.ingest(parsed)
-            store.set_meta(SNAPSHOT_KEY, snapshot_digest())
-        return results
+        return ingest_snapshot(self.store_path, self._cache, progress or self._progress)
 
     def build_from_snapshot(self) -> list[IngestResult]:
         """Fill a new store with every source of the data snapshot shipped in the package.
@@ -144,26 +140,7 @@ class Observatory:
         process never sees it half-built; an existing store is left as it is (and nothing
         is returned). Queries call this by themselves on first use.
         """
-        from .snapshot import snapshot_digest, snapshot_dir
-
-        target = self.store_path
-        if target.exists():
-            return []
-        target.parent.mkdir(parents=True, exist_ok=True)
-        parsed, _ = parse_files(
-            list(REGISTRY), snapshot_dir(), self._cache, None, False, self._progress
-        )
-        building = target.with_name(f".{target.name}.{os.getpid()}.building")
-        try:
-            with Store(building, read_only=False) as store:
-                results = store.ingest(parsed)
-                store.set_meta(SNAPSHOT_KEY, snapshot_digest())
-            if not target.exists():
-                os.replace(building, target)
-        finally:
-            building.unlink(missing_ok=True)
-            building.with_name(building.name + ".wal").unlink(missing_ok=True)
-        return results
+        return build_from_snapshot(self.store_path, self._cache, self._progress)
 
     # ingest -------------------------------------------------------------------------------
     def ingest(
