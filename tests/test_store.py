@@ -200,20 +200,24 @@ def test_a_store_of_schema_1_is_upgraded(mirror: Callable[..., Path], tmp_path: 
     assert labels == [{"label": "E-Government Development Index (EGDI)"}]
 
 
-def test_a_store_of_schema_2_gains_release_dates_and_breakdowns(
-    mirror: Callable[..., Path], tmp_path: Path
-) -> None:
-    import duckdb
-
-    obs = Observatory(home=tmp_path / "home")
-    obs.ingest("all", mirror=mirror((2022,)))
-    con = duckdb.connect(str(obs.store_path))
+def _as_schema_2(path: Path) -> None:
+    """Turn a store into one an infosoc of schema 2 wrote (no release dates, no breakdowns)."""
+    con = duckdb.connect(str(path))
     for view in ("current_observations", "current_attributes", "current_sources"):
         con.execute(f"DROP VIEW {view}")
     con.execute("ALTER TABLE sources DROP COLUMN released")
     con.execute("ALTER TABLE observations DROP COLUMN breakdown")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
+
+
+def test_a_store_of_schema_2_gains_release_dates_and_breakdowns(
+    mirror: Callable[..., Path], tmp_path: Path
+) -> None:
+
+    obs = Observatory(home=tmp_path / "home")
+    obs.ingest("all", mirror=mirror((2022,)))
+    _as_schema_2(obs.store_path)
     obs.ingest("all", mirror=mirror((2020,)))
     with Store(obs.store_path, read_only=True) as store:
         assert store.rows("SELECT value FROM meta") == [{"value": "3"}]
@@ -225,17 +229,10 @@ def test_a_store_of_schema_2_gains_release_dates_and_breakdowns(
 def test_a_store_of_schema_2_can_be_queried_at_once(
     mirror: Callable[..., Path], tmp_path: Path, cli: Cli
 ) -> None:
-    import duckdb
 
     obs = Observatory(home=tmp_path / "home")
     obs.ingest("all", mirror=mirror((2022,)))
-    con = duckdb.connect(str(obs.store_path))
-    for view in ("current_observations", "current_attributes", "current_sources"):
-        con.execute(f"DROP VIEW {view}")
-    con.execute("ALTER TABLE sources DROP COLUMN released")
-    con.execute("ALTER TABLE observations DROP COLUMN breakdown")
-    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    con.close()
+    _as_schema_2(obs.store_path)
     # A query (read-only) on the store an older infosoc wrote: it is upgraded, then answered.
     result = cli("indicator", "egov.egdi", "KAZ", "--home", obs.home, "-f", "json")
     assert result.exit_code == 0, result.stderr
