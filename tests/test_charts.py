@@ -16,9 +16,9 @@ alt = pytest.importorskip("altair")
 vlc = pytest.importorskip("vl_convert")
 shapely_geometry = pytest.importorskip("shapely.geometry")
 
+from infosoc.charts import NO_DATA_COLOUR, choropleth, save_chart  # noqa: E402
 from infosoc.errors import InputError  # noqa: E402
-from infosoc.geo.countries import Lang  # noqa: E402
-from infosoc.report.charts import NO_DATA, NO_DATA_COLOUR, choropleth, save_chart  # noqa: E402
+from infosoc.i18n import Lang  # noqa: E402
 
 KEYS = ["a", "b", "c"]
 NAMES = {"a": "Қарағанды облысы", "b": "Ұлытау облысы", "c": "Шығыс Қазақстан облысы"}
@@ -75,7 +75,7 @@ def test_no_data_region_is_null_and_grey_never_zero(spec: dict[str, Any]) -> Non
     features = _features(spec)
     assert features["a"]["properties"]["value"] == 10.5
     assert features["b"]["properties"]["value"] is None
-    assert features["b"]["properties"]["status"] == NO_DATA["kk"]
+    assert features["b"]["properties"]["status"] == "деректер жоқ"
     grey = _layer_of(spec, "properties.status")
     scale = grey["encoding"]["color"]["scale"]
     assert scale == {"domain": ["деректер жоқ"], "range": [NO_DATA_COLOUR]}
@@ -250,7 +250,7 @@ def test_failed_write_leaves_no_partial_file(
 
 def test_importing_the_module_does_not_import_altair() -> None:
     code = (
-        "import sys, infosoc.report.charts; "
+        "import sys, infosoc.charts; "
         "assert 'altair' not in sys.modules and 'vl_convert' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -259,7 +259,7 @@ def test_importing_the_module_does_not_import_altair() -> None:
 def test_a_spec_written_by_altair_is_drawn_without_altair(tmp_path: Path) -> None:
     # The report's renderer draws the specs the gathering process wrote: it must not need
     # Altair (a quarter of a second to load) to draw them.
-    from infosoc.report.charts import line_chart
+    from infosoc.charts import line_chart
 
     rows = [{"year": y, "value": 0.5 + y / 10_000, "who": "Қазақстан"} for y in (2020, 2022)]
     spec = line_chart(
@@ -268,7 +268,7 @@ def test_a_spec_written_by_altair_is_drawn_without_altair(tmp_path: Path) -> Non
     (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
     code = (
         "import json, sys; sys.modules['altair'] = None; "
-        "from infosoc.report.charts import spec_svg; "
+        "from infosoc.charts import spec_svg; "
         f"spec = json.load(open({str(tmp_path / 'spec.json')!r}, encoding='utf-8')); "
         "svg = spec_svg(spec, 'kk', prefix='c1'); "
         "assert svg.startswith('<svg') and 'Ә Ғ Қ' in svg and 'Қазақстан' in svg, svg[:200]; "
@@ -278,7 +278,7 @@ def test_a_spec_written_by_altair_is_drawn_without_altair(tmp_path: Path) -> Non
 
 
 def test_the_vega_lite_version_comes_from_the_spec_s_schema() -> None:
-    from infosoc.report.charts import _schema_version
+    from infosoc.charts import _schema_version
 
     supported = ["5.20", "6.1", "6.4"]
     url = "https://vega.github.io/schema/vega-lite/v6.4.1.json"

@@ -20,15 +20,9 @@ import pytest
 from markupsafe import escape
 
 from infosoc import InfosocError, Observatory
+from infosoc.i18n import translations
+from infosoc.i18n.format import format_date, format_number, format_percent, missing
 from infosoc.report.country import CountryReport, collect
-from infosoc.report.i18n import (
-    format_date,
-    format_number,
-    format_percent,
-    missing,
-    po_path,
-    translations,
-)
 from infosoc.report.render import Format, render, render_html, report_name, write_report
 
 TODAY = dt.date(2026, 11, 26)
@@ -297,51 +291,6 @@ def test_the_pdf_fonts_cover_every_kazakh_letter(rendered: dict[tuple[str, str],
         ).stdout
         cmap = ttlib.TTFont(file, lazy=True).getBestCmap()
         assert [c for c in KAZAKH if ord(c) not in cmap] == []
-
-
-# Translations ------------------------------------------------------------------------------
-def _msgids() -> set[str]:
-    """Every msgid the report's code and templates use, extracted as pybabel would."""
-    from babel.messages.extract import extract_from_dir
-
-    root = Path(po_path("ru")).parents[3]  # src/infosoc/report
-    method_map = [("**.py", "python"), ("templates/**.j2", "jinja2")]
-    options = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
-    found = extract_from_dir(
-        root, method_map, options_map=options, keywords={"_": None, "gettext": None,
-                                                          "ngettext": (1, 2), "N_": None},
-    )  # fmt: skip
-    ids: set[str] = set()
-    for _file, _line, message, _comments, _context in found:
-        ids.add(message[0] if isinstance(message, tuple) else message)
-    return ids
-
-
-@pytest.mark.parametrize("lang", ["ru", "kk"])
-def test_every_msgid_has_a_translation(lang: str) -> None:
-    from babel.messages.pofile import read_po
-
-    with po_path(lang).open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    used = _msgids()
-    assert len(used) > 100
-    for msgid in sorted(used):
-        message = catalog.get(msgid)
-        assert message is not None, f"{lang}: {msgid!r} is not in the catalogue"
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        assert all(s.strip() for s in strings), f"{lang}: {msgid!r} has no translation"
-        assert not message.fuzzy, f"{lang}: {msgid!r} is fuzzy"
-        # The translation keeps every placeholder of the source text.
-        wanted = set(re.findall(r"%\(\w+\)s", message.id[0] if message.pluralizable else msgid))
-        assert all(set(re.findall(r"%\(\w+\)s", s)) == wanted for s in strings), msgid
-
-
-def test_the_template_catalogue_is_in_step_with_the_code() -> None:
-    from babel.messages.pofile import read_po
-
-    with (po_path("ru").parents[2] / "infosoc.pot").open("rb") as handle:
-        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
-    assert _msgids() == template
 
 
 @pytest.mark.parametrize(

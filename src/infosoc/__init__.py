@@ -14,6 +14,7 @@ from .errors import (
     StoreError,
     UnresolvedCountriesError,
 )
+from .records import Document, Progress, Records
 
 __version__ = "0.1.0"
 
@@ -32,10 +33,13 @@ def __getattr__(name: str) -> type:
 
 
 __all__ = [
+    "Document",
     "InfosocError",
     "InputError",
     "NotFoundError",
     "Observatory",
+    "Progress",
+    "Records",
     "SourceError",
     "StoreError",
     "UnresolvedCountriesError",

@@ -160,7 +160,7 @@ class Divide:
         """A choropleth of one measure by region, saved by ``out``'s suffix (svg, png, html,
         json); regions without enough tests are drawn as "no data", never as 0."""
         from .analysis.divide import LOWER_IS_BETTER
-        from .report.charts import choropleth, save_chart
+        from .charts import choropleth, save_chart
 
         options = options or DivideOptions()
         if measure not in options.measure_columns:

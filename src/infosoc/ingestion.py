@@ -7,17 +7,17 @@ find, download and parse files, whatever writes them afterwards.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from .errors import InputError, SourceError
+from .records import Progress
 from .snapshot import snapshot_digest, snapshot_dir
 from .sources import REGISTRY, read_mirror
 from .sources.base import ParsedFile, RawFile
 from .store import IngestResult, Store
 
 #: Called with (done, total, description) while files are downloaded and parsed.
-Progress = Callable[[int, int, str], None]
+
 
 #: The store's meta key for the shipped snapshot it holds (its manifest's SHA-256).
 SNAPSHOT_KEY = "snapshot"

@@ -12,17 +12,16 @@ from typing import Any
 from . import settings
 from .analysis import breakdowns, connectivity, download_time, egov
 from .errors import InputError
-from .geo.countries import Lang
 from .geo.countries import country as geo_country
+from .i18n import Lang
 from .ingestion import (
     SNAPSHOT_KEY,
-    Progress,
     build_from_snapshot,
     ingest_snapshot,
     parse_files,
     unclaimed,
 )
-from .records import Records
+from .records import Progress, Records
 from .sources import DOWNLOADABLE, REGISTRY
 from .store import IngestResult, Store
 

@@ -1,13 +1,18 @@
-"""Query results: rows as dicts, ready for JSON, and convertible to Arrow or pandas on demand.
+"""What infosoc's queries return: rows (``Records``) or a structured document (``Document``).
 
-Building an Arrow table from Python objects makes pyarrow import pandas (half a second), so
-results stay plain rows until a caller asks for ``to_arrow()`` or ``to_pandas()``.
+Every ``Observatory`` query returns one of the two (docs/conventions.md). Rows stay plain dicts
+until a caller asks for ``to_arrow()`` or ``to_pandas()``, because building an Arrow table from
+Python objects makes pyarrow import pandas.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+#: How a long operation reports where it is: ``progress(done, total, what)``, where ``total``
+#: is None while unknown and ``what`` says the current step in a few words.
+Progress = Callable[[int, int | None, str], None]
 
 
 class Records(list[dict[str, Any]]):
@@ -42,3 +47,23 @@ class Records(list[dict[str, Any]]):
     def to_pandas(self) -> Any:
         """A ``pandas.DataFrame`` (through Arrow)."""
         return self.to_arrow().to_pandas()
+
+
+class Document(dict[str, Any]):
+    """A structured result (a SWOT, a scorecard of targets, an audit, the article's claims):
+    a JSON object whose shape docs/conventions.md documents per ``kind``.
+
+    Its main rows are the list under ``rows_key``; ``rows()`` gives them as ``Records``, which
+    is what ``-f csv`` and ``-f ndjson`` print, while ``-f json`` prints the whole object.
+    """
+
+    def __init__(self, kind: str, content: Mapping[str, Any], rows_key: str) -> None:
+        super().__init__(content)
+        if not isinstance(self.get(rows_key), list):
+            raise TypeError(f"a {kind} document needs a list under {rows_key!r}")
+        self.kind = kind
+        self.rows_key = rows_key
+
+    def rows(self) -> Records:
+        """The document's main rows."""
+        return Records(self[self.rows_key])

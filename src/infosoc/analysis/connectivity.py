@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from ..errors import InputError, NotFoundError
-from ..geo.countries import Lang, country, lookup, match_area
+from ..geo.countries import country, lookup, match_area
+from ..i18n import Lang
 from ..ranks import competition_ranks
 from ..store import Store, cite
 from .growth import Growth, growth

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError, NotFoundError
-from ..geo.countries import Lang, country, match_area
+from ..geo.countries import country, match_area
+from ..i18n import Lang
 from ..indices import egdi as rules
 from ..ranks import competition_ranks
 from ..store import Store

@@ -31,7 +31,8 @@ from pydantic import (
 )
 
 from ..errors import InfosocError, InputError, NotFoundError
-from ..geo.countries import Lang, country
+from ..geo.countries import country
+from ..i18n import Lang
 from ..ranks import competition_ranks
 from ..store import Store
 from . import connectivity

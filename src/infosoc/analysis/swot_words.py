@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..geo.countries import Lang
+from ..i18n import Lang
 
 #: Names of the M49 areas and income groups, for texts in Russian and Kazakh.
 GROUP_NAMES: dict[str, tuple[str, str]] = {

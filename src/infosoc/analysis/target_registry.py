@@ -31,7 +31,8 @@ from pydantic import (
 )
 
 from ..errors import InputError
-from ..geo.countries import Lang, lookup, suggest
+from ..geo.countries import lookup, suggest
+from ..i18n import Lang
 from ..sources.base import breakdown_key
 from .growth import period_in_years
 

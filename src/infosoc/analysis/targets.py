@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import NotFoundError
-from ..geo.countries import Lang, resolve
+from ..geo.countries import resolve
+from ..i18n import Lang
 from ..store import Store
 from . import trend
 from .growth import period_in_years

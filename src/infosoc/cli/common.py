@@ -11,8 +11,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from ..errors import InfosocError
-from ..geo.countries import Lang
-from ..render import Format, to_csv, to_json, to_table
+from ..i18n import Lang
+from .output import Format, to_csv, to_json, to_table
 
 app = typer.Typer(
     help="infosoc: an open observatory of digital development (UN E-Government Survey first).",
@@ -61,13 +61,13 @@ class FirstBuild:
         self.bar: Any = None
         self.task: Any = None
 
-    def __call__(self, done: int, total: int, what: str) -> None:
+    def __call__(self, done: int, total: int | None, what: str) -> None:
         if self.bar is None:
             self.bar = progress_bar()
             self.bar.start()
             self.task = self.bar.add_task("building the store from the shipped data", total=total)
         self.bar.update(self.task, completed=done, total=total, description=what)
-        if done >= total:
+        if total is not None and done >= total:
             self.bar.stop()
             self.bar = None
 
@@ -148,6 +148,6 @@ def stderr_console() -> Any:
 
 def label(key: str, lang: Lang) -> str:
     """A label in ``lang`` (imported lazily: only tables need it)."""
-    from ..i18n import label as translate
+    from ..i18n.labels import label as translate
 
     return translate(key, lang)

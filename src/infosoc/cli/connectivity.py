@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from ..render import Format
+from .output import Format
 
 if TYPE_CHECKING:
     from ..analysis.connectivity import PeerBy

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..i18n import parse_lang
-from ..render import Format
 from .common import FormatOpt, FromOpt, HomeOpt, LangOpt, Steps, app, emit, observatory, run
 from .common import progress_bar as _progress_bar
+from .output import Format
 
 if TYPE_CHECKING:
     from ..analysis.divide import DivideOptions

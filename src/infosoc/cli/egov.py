@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from ..i18n import parse_lang
-from ..render import Format
 from .common import (
     FormatOpt,
     HomeOpt,
@@ -18,6 +17,7 @@ from .common import (
     observatory,
     run,
 )
+from .output import Format
 
 EGDI_COLUMNS = (
     "year", "rank", "rank_change", "egdi", "egdi_change_pct", "osi", "tii", "hci", "epi",

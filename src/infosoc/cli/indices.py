@@ -7,8 +7,8 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError
-from ..render import Format
 from .common import FormatOpt, HomeOpt, app, emit, observatory, run
+from .output import Format
 
 index_app = typer.Typer(help="Composite indices declared in TOML files.", no_args_is_help=True)
 app.add_typer(index_app, name="index")

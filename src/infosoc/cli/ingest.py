@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from ..render import Format
 from .common import FormatOpt, FromOpt, HomeOpt, app, emit, observatory, progress_bar, run
 from .connectivity import EndOpt, StartOpt
+from .output import Format
 
 SOURCES_COLUMNS = (
     "source", "edition", "version", "current", "released", "observations", "file_name",

@@ -44,7 +44,7 @@ def report(
 
         # The renderer starts loading on the second core before this process loads the rest.
         with started_early(fmt, lang):
-            from ..report.i18n import parse_lang
+            from ..i18n import parse_lang
             from ..report.render import parse_formats
 
             # Checked before any data is read: a wrong option writes nothing.

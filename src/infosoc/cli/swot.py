@@ -8,10 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from ..geo.countries import Lang
-from ..i18n import parse_lang
-from ..render import MISSING, Format, to_csv, to_json
+from ..i18n import Lang, parse_lang
 from .common import FormatOpt, HomeOpt, LangOpt, app, observatory, run
+from .output import MISSING, Format, to_csv, to_json
 
 #: Headings and words of the table, in English, Russian and Kazakh.
 _WORDS: dict[str, tuple[str, str, str]] = {

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from ..i18n import parse_lang
-from ..render import Format
 from .common import FormatOpt, HomeOpt, LangOpt, app, emit, observatory, run
+from .output import Format
 
 COLUMNS = [
     "id",

@@ -1,9 +1,7 @@
 """Geography: countries (ISO3, names in en/ru/kk, UN M49 regions)."""
 
 from .countries import (
-    LANGS,
     Country,
-    Lang,
     all_countries,
     country,
     lookup,
@@ -13,9 +11,7 @@ from .countries import (
 )
 
 __all__ = [
-    "LANGS",
     "Country",
-    "Lang",
     "all_countries",
     "country",
     "lookup",

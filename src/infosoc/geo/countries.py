@@ -17,15 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal
 
 import pycountry
 
 from ..errors import InputError, UnresolvedCountriesError
+from ..i18n import LANGS, Lang, parse_lang
 from .m49 import AREA_OF, MEMBER_STATES
-
-Lang = Literal["en", "ru", "kk"]
-LANGS: tuple[Lang, ...] = ("en", "ru", "kk")
 
 
 @dataclass(frozen=True)
@@ -45,7 +42,7 @@ class Country:
 
     def name(self, lang: Lang = "en") -> str:
         """Display name in ``lang``."""
-        return {"en": self.name_en, "ru": self.name_ru, "kk": self.name_kk}[lang]
+        return str(getattr(self, f"name_{parse_lang(lang)}"))
 
 
 def normalise(text: str) -> str:

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import InputError, NotFoundError
+from ..i18n import LANGS
 from ..snapshot import snapshot_dir
-from .countries import LANGS
 from .kz_regions import LAYOUTS, check_layout, kz_layout_codes, kz_region_names, layout_of_date
 from .regions import Regions, load_regions
 
@@ -36,7 +36,7 @@ LEVELS: dict[str, int] = {"region": 1, "district": 2}  # level -> ADM level of t
 VINTAGES: tuple[str, ...] = ("2018", "2024")
 KATO_FIELD = "KATO"
 _KATO = re.compile(r"\d{9}")
-_LANG_SUFFIX = {"en": "EN", "ru": "RU", "kk": "KK"}
+_LANG_SUFFIX = {lang: lang.upper() for lang in LANGS}  # geokz names ADM2_EN, ADM2_RU, ADM2_KK
 # Latin letters that look like Cyrillic ones, typed by mistake into Cyrillic names: geokz has
 # "Солтүстiк" (Latin i for Kazakh і) and "Aршалинский" (Latin A).
 _HOMOGLYPHS = str.maketrans("AaBCcEeHIiKMOoPpTXxy", "АаВСсЕеНІіКМОоРрТХху")

@@ -18,7 +18,8 @@ from functools import cache
 from importlib import resources
 
 from ..errors import InputError
-from .countries import Lang, normalise
+from ..i18n import Lang, parse_lang
+from .countries import normalise
 
 LAYOUTS: tuple[str, ...] = ("1997", "2018", "2022")
 # The day each layout came into force. 1997: approximate, the oblasts were merged by decrees of
@@ -48,7 +49,7 @@ class KzRegion:
 
     def name(self, lang: Lang = "en") -> str:
         """Display name in ``lang``."""
-        return {"en": self.name_en, "ru": self.name_ru, "kk": self.name_kk}[lang]
+        return str(getattr(self, f"name_{parse_lang(lang)}"))
 
     def in_layout(self, layout: str) -> bool:
         """Whether the region exists in ``layout``."""

@@ -31,7 +31,7 @@ import numpy.typing as npt
 
 from ..cycles import cycle_collection_paused
 from ..errors import InputError
-from .countries import LANGS, Lang
+from ..i18n import LANGS, Lang
 from .kz_regions import (
     LAYOUTS,
     check_layout,

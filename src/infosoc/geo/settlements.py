@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..i18n import LANGS, Lang
 from ..sources.base import parse_number
 from .assign import OUTSIDE, assign_points
-from .countries import Lang
 from .kz_boundaries import KzBoundaries
 from .kz_regions import kz_region_names
 from .regions import check_geojson_crs, geojson_document
@@ -44,7 +44,7 @@ OFFICIAL_RURAL_SETTLEMENTS_SOURCE = (
     "Ministry of Digital Development, as reported on 2025-10-21 (zakon.kz, article 6494976)"
 )
 
-_NAME_TAGS = {"en": "name:en", "ru": "name:ru", "kk": "name:kk"}
+_NAME_TAGS = {lang: f"name:{lang}" for lang in LANGS}  # OSM's name:en, name:ru, name:kk
 # Words around a figure that leave it unambiguous: "~500", "около 500", "500 чел.".
 _APPROXIMATELY = re.compile(r"^(?:~|≈|±|ca\.?|c\.|approx\.?|about|около|примерно|шамамен)\s*", re.I)
 _PEOPLE = re.compile(r"\s*(?:чел\.?|человек|people|inhabitants|адам)$", re.I)

@@ -16,16 +16,14 @@ from typing import Any
 
 from ..errors import InfosocError, NotFoundError
 from ..geo.countries import country as geo_country
-from .i18n import (
+from ..i18n import Lang, parse_lang, translations
+from ..i18n.format import (
     MISSING,
-    Lang,
     format_date,
     format_month,
     format_number,
     format_ordinal,
     format_percent,
-    parse_lang,
-    translations,
 )
 
 USERS_PCT = "IT.NET.USER.ZS"

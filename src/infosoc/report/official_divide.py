@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InfosocError, NotFoundError
 from ..geo.kz_regions import kz_region
+from ..i18n.format import MISSING
 from .country import Cell, Chart, Section, Table
-from .i18n import MISSING
 from .two_measures import two_measures
 
 if TYPE_CHECKING:

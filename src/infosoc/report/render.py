@@ -17,9 +17,8 @@ from typing import Any, Literal
 from ..cycles import cycle_collection_paused
 from ..errors import InfosocError, InputError
 from ..files import write_atomically
-from ..geo.countries import LANGS
+from ..i18n import LANGS, parse_lang, translations
 from .country import Chart, CountryReport, Section, collect
-from .i18n import parse_lang, translations
 from .official_divide import MapChart
 
 Format = Literal["html", "pdf", "md"]
@@ -167,7 +166,7 @@ def spec_svgs(specs: Mapping[str, dict[str, Any]], lang: str) -> dict[str, str]:
     """Vega-Lite specs (see :func:`chart_specs`) drawn as inline SVG by vl-convert, by key."""
     if not specs:
         return {}
-    from .charts import spec_svg
+    from ..charts import spec_svg
 
     return {key: spec_svg(spec, parse_lang(lang), prefix=key) for key, spec in specs.items()}
 
@@ -296,7 +295,7 @@ def _chart_spec(chart: Chart, lang: str) -> dict[str, Any] | None:
         return None
     if isinstance(chart, MapChart):
         return _map_spec(chart, lang)
-    from .charts import line_chart
+    from ..charts import line_chart
 
     drawn = line_chart(
         chart.rows,
@@ -323,7 +322,7 @@ def _map_spec(chart: MapChart, lang: str) -> dict[str, Any] | None:
         from shapely.geometry import shape
     except ImportError:
         return None
-    from .charts import choropleth
+    from ..charts import choropleth
 
     keys = [str(row[chart.x]) for row in chart.rows]
     drawn = choropleth(

@@ -124,7 +124,7 @@ def _warm_up(fmt: str, lang: str) -> None:
         with contextlib.suppress(ImportError, OSError), render.quick_library_lookup():
             import weasyprint  # noqa: F401
     try:
-        from .charts import warm_up_charts
+        from ..charts import warm_up_charts
 
         warm_up_charts()
     except ImportError:  # no vl-convert: the report is drawn without charts

@@ -15,17 +15,18 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import InfosocError, InputError
-from ..files import write_atomically
-from ..geo.countries import Lang
-from ..i18n import label
+from .errors import InfosocError, InputError
+from .files import write_atomically
+from .i18n import NC_, Lang, parse_lang, translations
+from .i18n.labels import label
 
 if TYPE_CHECKING:
     import altair as alt
 
 FONT = "DejaVu Sans"  # WeasyPrint measures the embedded SVG's text with its own fonts
 NO_DATA_COLOUR = "#bdbdbd"
-NO_DATA: dict[str, str] = {"en": "no data", "ru": "нет данных", "kk": "деректер жоқ"}
+#: The legend entry of an area without a value.
+NO_DATA = NC_("chart", "no data")
 SCHEME = "blues"
 # The palest blues are close to the no-data grey and to the page; start a little darker.
 SCHEME_EXTENT = (0.2, 1.0)
@@ -63,9 +64,7 @@ def choropleth(
     """
     import altair as alt
 
-    if lang not in NO_DATA:
-        raise InputError(f"unknown language '{lang}'; expected one of {', '.join(NO_DATA)}")
-    no_data = NO_DATA[lang]
+    no_data = str(translations(parse_lang(lang)).pgettext("chart", NO_DATA))
     features = _features(keys, names, geometries, values, simplify_tolerance, no_data)
     measured = [f for f in features if f["properties"]["value"] is not None]
     missing = [f for f in features if f["properties"]["value"] is None]

@@ -1,55 +1,15 @@
-"""The report's languages: gettext catalogues read at run time, and numbers and dates by locale.
-
-The catalogues are the ``.po`` files in ``locale/<lang>/LC_MESSAGES/infosoc.po`` (English text
-is the msgid). They are compiled in memory on first use, so a translator edits a ``.po`` file
-and sees the result at once, with no build step (docs/report.md).
-"""
+"""Numbers, dates and missing values in the locale's own way (Babel), for every output."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from babel.support import NullTranslations, Translations
+from . import parse_lang, translations
 
-from ..geo.countries import LANGS, Lang
-from ..i18n import parse_lang
-
-__all__ = ["LANGS", "Lang", "parse_lang"]
-DOMAIN = "infosoc"
-LOCALE_DIR = Path(__file__).with_name("locale")
 #: What a missing value prints as, in every language: never 0, "nan" or "None".
 MISSING = "—"
-
-
-def po_path(lang: str) -> Path:
-    """The catalogue of ``lang``."""
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-@cache
-def translations(lang: str) -> NullTranslations:
-    """The gettext translations of ``lang``, compiled in memory from its .po file (cached).
-
-    English is the source language: its translations return every msgid unchanged.
-    """
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    lang = parse_lang(lang)
-    if lang == "en":
-        return NullTranslations()
-    with po_path(lang).open("rb") as handle:
-        catalog = read_po(handle, locale=lang, domain=DOMAIN)
-    buffer = io.BytesIO()
-    # Fuzzy entries are drafts: gettext falls back to English for them, as msgfmt would.
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN)
 
 
 def missing(lang: str, *, sentence: bool = False) -> str:

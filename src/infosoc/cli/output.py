@@ -15,8 +15,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from .geo.countries import Lang
-from .i18n import label
+from ..i18n import Lang
+from ..i18n.labels import label
 
 MISSING = "—"
 
