@@ -1,7 +1,7 @@
 """Benchmark: speed tiles by region, the digital divide (targets: 3 s, 60 s and 6 GB, 10×).
 
 Three targets of the divide feature, on synthetic tiles in Ookla's Parquet layout
-(``infosoc.geo.synthetic_tiles``). Generated inputs are cached in a work folder keyed by
+(``tests.synthetic_tiles``). Generated inputs are cached in a work folder keyed by
 their parameters (``--work``, default a folder under the system temporary directory) and
 their generation is never timed; every lookup cache and home is a fresh temporary folder.
 
@@ -86,7 +86,7 @@ def _publish(path: Path, write: Any) -> None:
 
 
 def _make_tiles(path: Path, n: int, bbox: Sequence[float], cities: int) -> None:
-    from infosoc.geo.synthetic_tiles import synthetic_tiles, write_tiles
+    from tests.synthetic_tiles import synthetic_tiles, write_tiles
 
     west, south, east, north = bbox
     table = synthetic_tiles(n, seed=TILE_SEED, bbox=(west, south, east, north), cities=cities)
@@ -96,8 +96,7 @@ def _make_tiles(path: Path, n: int, bbox: Sequence[float], cities: int) -> None:
 def _make_subsample(path: Path, source: Path, n: int) -> None:
     import numpy as np
     import pyarrow.parquet as pq
-
-    from infosoc.geo.synthetic_tiles import write_tiles
+    from tests.synthetic_tiles import write_tiles
 
     table = pq.read_table(source)
     rows = np.sort(np.random.default_rng(SUBSAMPLE_SEED).choice(table.num_rows, n, replace=False))

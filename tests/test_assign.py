@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 shapely = pytest.importorskip("shapely")
 
-from infosoc.geo import assign  # noqa: E402
-from infosoc.geo.assign import OUTSIDE, assign_points  # noqa: E402
+from infosoc.geo import points as assign  # noqa: E402
+from infosoc.geo.points import OUTSIDE, assign_points  # noqa: E402
 
 
 def plain_assignment(lon: np.ndarray, lat: np.ndarray, geometries: list[Any]) -> np.ndarray:

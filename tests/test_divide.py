@@ -14,10 +14,10 @@ import pytest
 
 shapely = pytest.importorskip("shapely")
 
-from infosoc.analysis.divide import DivideOptions, aggregate_regions, divide_indicators  # noqa: E402
+from infosoc.divide.indicators import DivideOptions, aggregate_regions, divide_indicators  # noqa: E402
 from infosoc.errors import InputError  # noqa: E402
 from infosoc.geo.regions import load_regions  # noqa: E402
-from infosoc.geo.synthetic_tiles import synthetic_tiles, write_tiles  # noqa: E402
+from tests.synthetic_tiles import synthetic_tiles, write_tiles  # noqa: E402
 
 KZ_BBOX = (46.5, 40.5, 87.5, 55.5)
 
@@ -128,8 +128,8 @@ def test_equals_independent_computation_on_kazakhstan(tmp_path: Path, snapshot: 
 def test_medians_are_exact_whatever_the_bins_of_their_first_pass(
     tmp_path: Path, tiles_per_group: float
 ) -> None:
-    from infosoc.analysis.tile_aggregation import engine_for, median_bins, summarise_file
-    from infosoc.geo.lookup import build_lookup
+    from infosoc.divide.aggregate import engine_for, median_bins, summarise_file
+    from infosoc.divide.lookup import build_lookup
 
     table = synthetic_tiles(6_000, seed=11, year=2023)
     write_tiles(table, tmp_path / "t.parquet")
@@ -151,7 +151,7 @@ def test_medians_are_exact_whatever_the_bins_of_their_first_pass(
 
 
 def test_the_medians_first_pass_has_about_the_square_root_of_a_group_s_tiles_in_bins() -> None:
-    from infosoc.analysis.tile_aggregation import median_bins
+    from infosoc.divide.aggregate import median_bins
 
     assert median_bins(0) == 2 and median_bins(220) == 4 and median_bins(2_200) == 16
     assert median_bins(1e9) == 16
@@ -228,8 +228,8 @@ def test_a_computed_lookup_is_used_from_memory_while_its_file_is_written(
 ) -> None:
     import threading
 
-    import infosoc.geo.lookup as lookup_module
-    from infosoc.analysis import tile_aggregation
+    import infosoc.divide.lookup as lookup_module
+    from infosoc.divide import aggregate as tile_aggregation
 
     write_tiles(synthetic_tiles(2_000, seed=9), tmp_path / "t.parquet")
     regions = load_regions(_boxes(tmp_path))
@@ -272,7 +272,7 @@ def test_a_lookup_that_cannot_be_saved_is_an_error_and_leaves_no_file(
 
 
 def test_the_query_is_compiled_once_per_process_and_options(tmp_path: Path) -> None:
-    from infosoc.analysis import tile_aggregation
+    from infosoc.divide import aggregate as tile_aggregation
 
     write_tiles(synthetic_tiles(2_000, seed=6), tmp_path / "a.parquet")
     write_tiles(synthetic_tiles(2_500, seed=7), tmp_path / "b.parquet")
@@ -296,7 +296,7 @@ def test_the_query_is_compiled_once_per_process_and_options(tmp_path: Path) -> N
 def test_one_scratch_database_per_thread_and_nothing_left_in_it(tmp_path: Path) -> None:
     import threading
 
-    from infosoc.analysis import tile_aggregation
+    from infosoc.divide import aggregate as tile_aggregation
     from infosoc.scratch import scratch_duckdb
 
     write_tiles(synthetic_tiles(2_000, seed=8), tmp_path / "t.parquet")
@@ -362,7 +362,7 @@ def test_divide_indicators_leave_out_unreported_regions() -> None:
 def test_an_error_in_the_aggregation_is_the_one_reported_while_the_lookup_is_saved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from infosoc.analysis import tile_aggregation
+    from infosoc.divide import aggregate as tile_aggregation
 
     def disk_full(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
@@ -388,7 +388,7 @@ def test_aggregating_does_not_load_pyarrow_dataset(tmp_path: Path) -> None:
     boxes = _boxes(tmp_path)
     code = (
         "import sys; from pathlib import Path; "
-        "from infosoc.analysis.divide import aggregate_regions; "
+        "from infosoc.divide.indicators import aggregate_regions; "
         "from infosoc.geo.regions import load_regions; "
         f"aggregate_regions(Path({str(tmp_path / 't.parquet')!r}), "
         f"load_regions(Path({str(boxes)!r})), cache_dir=Path({str(tmp_path / 'c')!r})); "

@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("shapely")
 
 from infosoc.geo.places import SettlementRule, load_places
-from infosoc.geo.synthetic_tiles import synthetic_tiles, write_tiles
+from tests.synthetic_tiles import synthetic_tiles, write_tiles
 
 REQUIRED = (
     "region", "tests", "devices", "tiles", "mean_download_mbps", "median_download_mbps",

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from infosoc.analysis.divide import aggregate_regions
+from infosoc.divide.indicators import aggregate_regions
 from infosoc.geo.regions import load_regions
-from infosoc.geo.synthetic_tiles import synthetic_tiles, write_tiles
+from tests.synthetic_tiles import synthetic_tiles, write_tiles
 
 pytestmark = [
     pytest.mark.spark,

@@ -14,7 +14,6 @@ shapely = pytest.importorskip("shapely")
 pyogrio = pytest.importorskip("pyogrio")
 
 from infosoc.errors import InputError, NotFoundError  # noqa: E402
-from infosoc.geo.assign import assign_points  # noqa: E402
 from infosoc.geo.kz_boundaries import (  # noqa: E402
     KzBoundaries,
     geokz_path,
@@ -23,7 +22,8 @@ from infosoc.geo.kz_boundaries import (  # noqa: E402
     read_geokz,
 )
 from infosoc.geo.kz_regions import kz_layout_codes  # noqa: E402
-from infosoc.geo.synthetic_tiles import synthetic_tiles, write_tiles  # noqa: E402
+from infosoc.geo.points import assign_points  # noqa: E402
+from tests.synthetic_tiles import synthetic_tiles, write_tiles  # noqa: E402
 
 LATIN = re.compile(r"[A-Za-z]")
 CASES = [("region", "2024", 20), ("region", "2018", 17), ("district", "2024", 224),

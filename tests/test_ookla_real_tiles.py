@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 pytest.importorskip("shapely")
 
 from infosoc import Observatory
-from infosoc.analysis.divide import DivideOptions
+from infosoc.divide.indicators import DivideOptions
+from infosoc.divide.quadkeys import MAX_LAT, decode_quadkeys, encode_quadkeys, tile_bounds
+from infosoc.divide.quadkeys import tile_centroids as mercator_centres
 from infosoc.errors import InputError
-from infosoc.geo.tiles import MAX_LAT, decode_quadkeys, encode_quadkeys, tile_bounds
-from infosoc.geo.tiles import tile_centroids as mercator_centres
 from infosoc.sources.ookla_tile_formats import quadkey_of
 from infosoc.sources.ookla_tiles import TILE_SCHEMA, check_tiles_file, read_tiles, tile_table
 
@@ -287,8 +287,8 @@ def test_another_engine_and_the_file_reading_paths_agree(real: Path, tmp_path: P
     """The Ibis engine (as for Spark) and the engine reading a file it was not handed in
     memory (as for the town and village figures) give the default path's figures."""
     ibis = pytest.importorskip("ibis")
-    from infosoc.analysis.tile_aggregation import engine_for, summarise_file
-    from infosoc.geo.lookup import build_lookup
+    from infosoc.divide.aggregate import engine_for, summarise_file
+    from infosoc.divide.lookup import build_lookup
     from infosoc.geo.regions import load_regions
 
     for name, boxes in ((GUAM_MOBILE, GUAM), (TURKEY, TURKEY_BOXES)):

@@ -21,7 +21,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infosoc.errors import InputError, SourceError
-from infosoc.geo.synthetic_tiles import synthetic_tiles, write_tiles
 from infosoc.sources.ookla_tiles import (
     KINDS,
     OPTIONAL_COLUMNS,
@@ -33,6 +32,7 @@ from infosoc.sources.ookla_tiles import (
     read_tiles,
 )
 from infosoc.sources.ookla_tiles_fetch import fetch_tiles, locate_tiles
+from tests.synthetic_tiles import synthetic_tiles, write_tiles
 
 BASE = "https://tiles.test/parquet/performance"
 LATE = date(2030, 1, 1)  # a "today" by which every quarter used here has ended

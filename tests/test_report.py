@@ -406,7 +406,7 @@ def test_the_divide_section_reports_each_quarter_held(
     tmp_path: Path, ingested_home: Path, snapshot: Path
 ) -> None:
     pytest.importorskip("shapely")
-    from infosoc.geo.synthetic_tiles import synthetic_tiles, write_tiles
+    from tests.synthetic_tiles import synthetic_tiles, write_tiles
 
     mirror = tmp_path / "data"
     shutil.copytree(snapshot / "geo", mirror / "geo")

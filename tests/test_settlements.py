@@ -19,8 +19,8 @@ pytest.importorskip("pyogrio")
 
 from infosoc import Observatory  # noqa: E402
 from infosoc.errors import InputError  # noqa: E402
-from infosoc.geo.assign import assign_points  # noqa: E402
 from infosoc.geo.kz_boundaries import KzBoundaries, kz_boundaries  # noqa: E402
+from infosoc.geo.points import assign_points  # noqa: E402
 from infosoc.geo.settlements import (  # noqa: E402
     OSM_PLACES,
     SOURCE_LABEL,

@@ -17,9 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infosoc.errors import InputError
-from infosoc.geo.synthetic_tiles import KAZAKHSTAN_BBOX, synthetic_tiles, write_tiles
-from infosoc.geo.tiles import (
+from infosoc.divide.quadkeys import (
     decode_quadkeys,
     encode_quadkeys,
     lonlat_to_tiles,
@@ -27,6 +25,8 @@ from infosoc.geo.tiles import (
     tile_bounds,
     tile_centroids,
 )
+from infosoc.errors import InputError
+from tests.synthetic_tiles import KAZAKHSTAN_BBOX, synthetic_tiles, write_tiles
 
 EARTH_RADIUS_M = 6378137.0  # the sphere of web mercator (EPSG:3857)
 ALL_COLUMNS = [
@@ -129,7 +129,7 @@ def test_vectorised_decoder_equals_the_per_character_one(quadkeys: list[str], fo
 def test_rows_decoded_in_slices_on_threads_equal_the_per_character_decoder(
     quadkeys: list[str], cores: int, rows_min: int
 ) -> None:
-    from infosoc.geo import tiles as tiles_module
+    from infosoc.divide import quadkeys as tiles_module
 
     with pytest.MonkeyPatch.context() as patch:
         # A large column is cut into one slice per core: here small ones are cut too.

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 
-from infosoc.analysis.tile_aggregation import MEDIANS, region_summary
+from infosoc.divide.aggregate import MEDIANS, region_summary
 
 COLUMNS = ("avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "avg_lat_down_ms", "avg_lat_up_ms")
 

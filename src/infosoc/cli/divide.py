@@ -13,7 +13,7 @@ from .common import progress_bar as _progress_bar
 from .output import Format
 
 if TYPE_CHECKING:
-    from ..analysis.divide import DivideOptions
+    from ..divide.indicators import DivideOptions
     from ..geo.places import SettlementRule
 
 divide_app = typer.Typer(
@@ -77,8 +77,8 @@ AGGREGATE_COLUMNS = (
 
 
 def _options(thresholds: list[float] | None, min_tests: int) -> DivideOptions:
-    from ..analysis.divide import DivideOptions
-    from ..analysis.tile_aggregation import DEFAULT_THRESHOLDS_MBPS
+    from ..divide.aggregate import DEFAULT_THRESHOLDS_MBPS
+    from ..divide.indicators import DivideOptions
 
     return DivideOptions(tuple(thresholds or DEFAULT_THRESHOLDS_MBPS), min_tests)
 

@@ -23,9 +23,9 @@ import numpy as np
 from ..errors import InputError
 from ..i18n import LANGS, Lang
 from ..sources.base import parse_number
-from .assign import OUTSIDE, assign_points
 from .kz_boundaries import KzBoundaries
 from .kz_regions import kz_region_names
+from .points import OUTSIDE, assign_points
 from .regions import check_geojson_crs, geojson_document
 
 OSM_PLACES = Path("kz") / "osm" / "hotosm_kaz_populated_places_points_geojson.geojson"

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ..arrow import arrow_array
+from ..divide._arrow import arrow_array
 from ..errors import InputError
 from .ookla_tile_formats import (
     COUNTS,

@@ -334,7 +334,7 @@ def tile_table(path: Path) -> Any:
         _check_values_in_file(info, table)
     import numpy as np
 
-    from ..arrow import arrow_array
+    from ..divide._arrow import arrow_array
 
     rows = arrow_array(np.arange(table.num_rows, dtype=np.int64))
     table = table.append_column("file_row_number", rows)

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..background import available_cores as _cores
-from .tiles import Quadkeys, decode_quadkeys, tile_bounds
+from ..divide.quadkeys import Quadkeys, decode_quadkeys, tile_bounds
 
 OUTSIDE = -1  # the region index of a tile whose centre lies in no region
 _BAND_DEGREES = 0.5  # latitude bands of the point index in assign_points

@@ -12,8 +12,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import settings
-from .analysis.divide import (
+from .. import settings
+from ..background import Background
+from ..errors import InputError, NotFoundError
+from ..geo.countries import resolve
+from ..geo.places import Places, SettlementRule, load_places
+from ..i18n import parse_lang
+from ..snapshot import snapshot_dir
+from .indicators import (
     Aggregation,
     DivideOptions,
     QuarterFile,
@@ -22,16 +28,10 @@ from .analysis.divide import (
     divide_report,
     quarter_of,
 )
-from .background import Background
-from .errors import InputError, NotFoundError
-from .geo.countries import resolve
-from .geo.places import Places, SettlementRule, load_places
-from .i18n import parse_lang
-from .snapshot import snapshot_dir
 
 if TYPE_CHECKING:
-    from .geo.regions import Regions
-    from .sources.ookla_tiles import TileFile
+    from ..geo.regions import Regions
+    from ..sources.ookla_tiles import TileFile
 
 KZ_BOUNDARIES = Path("geo") / "OSMB-KZ_obl_sh-i.geojson"
 KZ_PLACES = Path("geo") / "geonames_cities500_KZ.tsv"
@@ -77,8 +77,8 @@ class Divide:
         """The boundary set: a file given by the user, else the country's own regions (for
         Kazakhstan, in the ``layout`` of 1997, 2018 or 2022, today's regions merged by the
         crosswalk so that a series can span the reforms)."""
-        from .geo.kz_boundaries import load_boundaries
-        from .geo.regions import kazakhstan_regions
+        from ..geo.kz_boundaries import load_boundaries
+        from ..geo.regions import kazakhstan_regions
 
         if regions_file is not None:
             # A geokz file (Kazakhstan's KATO-coded regions or districts) gets its names in
@@ -159,8 +159,8 @@ class Divide:
     ) -> Path:
         """A choropleth of one measure by region, saved by ``out``'s suffix (svg, png, html,
         json); regions without enough tests are drawn as "no data", never as 0."""
-        from .analysis.divide import LOWER_IS_BETTER
-        from .charts import choropleth, save_chart
+        from ..charts import choropleth, save_chart
+        from .indicators import LOWER_IS_BETTER
 
         options = options or DivideOptions()
         if measure not in options.measure_columns:
@@ -208,8 +208,8 @@ class Divide:
         the coverage against the official count of rural settlements. The OSM file is the
         user's (``places_file``, a HOT export) or the data folder's; every result carries the
         source label, since the list is neither complete nor official."""
-        from .geo.kz_boundaries import GEOKZ_FOLDER, kz_boundaries
-        from .geo.settlements import (
+        from ..geo.kz_boundaries import GEOKZ_FOLDER, kz_boundaries
+        from ..geo.settlements import (
             OSM_PLACES,
             SUMMARY_LEVELS,
             load_settlements,
@@ -231,8 +231,8 @@ class Divide:
 
     def fetch(self, kind: str, year: int, quarter: int, *, progress: Any = None) -> Path:
         """Download one quarter of Ookla's tiles into the cache (resumable), or find it."""
-        from .sources.ookla_tiles import TileQuarter
-        from .sources.ookla_tiles_fetch import fetch_tiles, locate_tiles
+        from ..sources.ookla_tiles import TileQuarter
+        from ..sources.ookla_tiles_fetch import fetch_tiles, locate_tiles
 
         wanted = TileQuarter(kind, year, quarter)  # type: ignore[arg-type]
         found = locate_tiles(wanted, settings.mirror_dir(self._mirror), self.cache_dir)
@@ -307,7 +307,7 @@ class Divide:
         self, regions_file: Path | None, population_file: Path | None, layout: str
     ) -> Callable[[str], dict[str, float] | None]:
         """Region populations for a quarter: the user's file, else stat.gov.kz's for Kazakhstan."""
-        from .geo.population import kz_region_population, load_population_csv
+        from ..geo.population import kz_region_population, load_population_csv
 
         if population_file is not None:
             fixed = load_population_csv(population_file, "region", "population")
@@ -355,7 +355,7 @@ def _reading(tiles: Path, con: Any | None) -> Iterator[Background[TileFile] | No
     if con is not None:
         yield None
         return
-    from .sources.ookla_tiles import read_tile_file
+    from ..sources.ookla_tiles import read_tile_file
 
     with Background(read_tile_file, tiles) as reading:
         yield reading

@@ -18,16 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..arrow import arrow_array
 from ..background import Background
 from ..errors import InputError
 from ..files import file_sha256, replacing
-from .assign import OUTSIDE, assign_points, centres_of_tiles, distance_to_nearest_km
-from .places import SETTLEMENTS, TOWN, VILLAGE, Places, SettlementRule
-from .tiles import decode_quadkeys
+from ..geo.places import SETTLEMENTS, TOWN, VILLAGE, Places, SettlementRule
+from ..geo.points import OUTSIDE, assign_points, centres_of_tiles, distance_to_nearest_km
+from ._arrow import arrow_array
+from .quadkeys import decode_quadkeys
 
 if TYPE_CHECKING:
-    from .regions import Regions
+    from ..geo.regions import Regions
 
 LOOKUP_VERSION = "2"  # bump when the table's meaning changes, so old caches are not reused
 Progress = Callable[[str], None]

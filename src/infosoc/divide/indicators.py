@@ -14,11 +14,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..analysis import inequality
 from ..errors import InputError
 from ..geo.places import SETTLEMENTS, TOWN, VILLAGE, Places, SettlementRule
 from ..records import Records
-from . import inequality
-from .tile_aggregation import (
+from .aggregate import (
     DEFAULT_THRESHOLDS_MBPS,
     MEANS,
     MEDIANS,
@@ -29,9 +29,9 @@ from .tile_aggregation import (
 )
 
 if TYPE_CHECKING:
-    from ..geo.lookup import TileLookup
     from ..geo.regions import Regions
     from ..sources.ookla_tiles import TileFile
+    from .lookup import TileLookup
 
 DEFAULT_MIN_TESTS = 50  # Ookla's tutorial reports no county with fewer tests
 Weighting = Literal["tests", "population"]
@@ -126,8 +126,8 @@ def aggregate_regions(
     """
     # The spatial stack (numpy, pyarrow.compute, shapely) is loaded only to aggregate: the
     # report imports this module to list the quarters held, often none.
-    from ..geo.lookup import lookup_table
     from ..sources.ookla_tiles import check_tiles_file, read_tile_file
+    from .lookup import lookup_table
 
     options = options or DivideOptions()
     read = None
@@ -212,7 +212,7 @@ def town_village(
     con: Any | None = None,
 ) -> dict[str, Any]:
     """Measures for the towns and the villages of the whole country, and the gap between them."""
-    from ..geo.lookup import build_lookup
+    from .lookup import build_lookup
 
     options = options or DivideOptions()
     rule = rule or SettlementRule()

@@ -17,8 +17,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..errors import InputError
-from .tiles import MAX_LAT, encode_quadkeys, lonlat_to_tiles, tile_bounds, tile_centroids
+from infosoc.divide.quadkeys import (
+    MAX_LAT,
+    encode_quadkeys,
+    lonlat_to_tiles,
+    tile_bounds,
+    tile_centroids,
+)
+from infosoc.errors import InputError
 
 ZOOM = 16
 KAZAKHSTAN_BBOX = (46.5, 40.5, 87.5, 55.5)  # west, south, east, north
