@@ -55,7 +55,7 @@ def _regions(draw: st.DrawFn) -> list[Any]:
 _points = st.lists(st.tuples(_grid | st.floats(-25, 25), _grid | st.floats(-25, 25)), max_size=60)
 
 
-@settings(max_examples=300)
+@settings(max_examples=200)
 @given(_regions(), _points)
 def test_the_same_as_a_loop_over_the_regions(regions: list[Any], points: list[Any]) -> None:
     lon = np.array([p[0] for p in points], dtype=float)
