@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import numpy as np
@@ -12,7 +11,6 @@ from hypothesis import strategies as st
 
 shapely = pytest.importorskip("shapely")
 
-from infosoc.geo import points as assign  # noqa: E402
 from infosoc.geo.points import OUTSIDE, assign_points  # noqa: E402
 
 
@@ -57,33 +55,12 @@ def _regions(draw: st.DrawFn) -> list[Any]:
 _points = st.lists(st.tuples(_grid | st.floats(-25, 25), _grid | st.floats(-25, 25)), max_size=60)
 
 
-# How the points are sorted: packed integers with fine or coarse (0.09 degree) longitude
-# steps, where a run of points may take in a few beyond its ends, or a float key.
-_SORTS = {"fine": (26, 62), "coarse": (8, 12), "float": (63, 62)}
-
-
 @settings(max_examples=200)
-@given(
-    _regions(),
-    _points,
-    st.sampled_from([1, 7, 4_000_000]),
-    st.sampled_from([1, 2, 3]),
-    st.sampled_from(sorted(_SORTS)),
-)
-def test_the_same_as_a_loop_over_the_regions(
-    regions: list[Any], points: list[Any], per_test: int, cores: int, sort: str
-) -> None:
+@given(_regions(), _points)
+def test_the_same_as_a_loop_over_the_regions(regions: list[Any], points: list[Any]) -> None:
     lon = np.array([p[0] for p in points], dtype=float)
     lat = np.array([p[1] for p in points], dtype=float)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(assign, "_LON_BITS_MIN", _SORTS[sort][0])
-        patch.setattr(assign, "_LON_BITS_MAX", _SORTS[sort][1])
-        # Small batches of (region, point) pairs as well as one batch for everything.
-        patch.setattr(assign, "_PAIRS_PER_TEST", per_test)
-        # Split across threads even when the pairs are few.
-        patch.setattr(assign, "_PAIRS_MIN", 1)
-        patch.setattr(assign, "_cores", lambda: cores)
-        got = assign_points(lon, lat, regions)
+    got = assign_points(lon, lat, regions)
     assert got.dtype == np.int32
     np.testing.assert_array_equal(got, plain_assignment(lon, lat, regions))
 
@@ -104,55 +81,71 @@ def test_no_points_or_no_regions() -> None:
     ]
 
 
-def test_threads_never_share_a_region(monkeypatch: pytest.MonkeyPatch) -> None:
-    # GEOS builds a prepared geometry's index on its first test, unsafely from two threads.
-    rng = np.random.default_rng(1)
-    regions = [shapely.box(x, y, x + 3, y + 3) for x in range(0, 30, 3) for y in range(0, 30, 3)]
-    lon, lat = rng.uniform(-1, 31, 20_000), rng.uniform(-1, 31, 20_000)
-    expected = plain_assignment(lon, lat, regions)
-    seen: list[set[int]] = []
-    test = shapely.intersects_xy
-
-    def recording(geoms: Any, x: Any, y: Any) -> Any:
-        seen.append({id(g) for g in geoms})
-        return test(geoms, x, y)
-
-    monkeypatch.setattr(assign, "_PAIRS_MIN", 1)
-    monkeypatch.setattr(assign, "_cores", lambda: 4)
-    monkeypatch.setattr(shapely, "intersects_xy", recording)
-    got = assign_points(lon, lat, regions)
-    assert len(seen) >= 4
-    assert sum(len(s) for s in seen) == len(set().union(*seen)) == len(regions)
-    np.testing.assert_array_equal(got, expected)
+def test_points_without_coordinates_lie_in_no_region() -> None:
+    lon = np.array([0.5, np.nan, 0.5, np.inf])
+    lat = np.array([np.nan, 0.5, 0.5, 0.5])
+    assert assign_points(lon, lat, [shapely.box(0, 0, 1, 1)]).tolist() == [
+        OUTSIDE,
+        OUTSIDE,
+        0,
+        OUTSIDE,
+    ]
 
 
-def test_one_geometry_listed_twice_is_tested_on_one_thread(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_geometry_in_metres_rather_than_degrees_still_answers() -> None:
+    # Ten thousand kilometres tall in metres: far more latitude than any point needs.
+    huge = shapely.box(0, -5e6, 1e6, 5e6)
+    lon, lat = np.array([0.5, -0.5]), np.array([0.5, 0.5])
+    assert assign_points(lon, lat, [huge]).tolist() == [0, OUTSIDE]
+
+
+def test_one_geometry_listed_twice_answers_with_its_first_index() -> None:
     box = shapely.box(0, 0, 10, 10)
-    regions = [box, shapely.box(10, 0, 20, 10), box]  # the first region again, as the third
+    regions = [box, shapely.box(10, 0, 20, 10), box]
     rng = np.random.default_rng(2)
     lon, lat = rng.uniform(-1, 21, 5_000), rng.uniform(-1, 11, 5_000)
-    expected = plain_assignment(lon, lat, regions)
-    threads: set[int] = set()
-    test = shapely.intersects_xy
-
-    def recording(geoms: Any, x: Any, y: Any) -> Any:
-        threads.add(threading.get_ident())
-        return test(geoms, x, y)
-
-    monkeypatch.setattr(assign, "_PAIRS_MIN", 1)
-    monkeypatch.setattr(assign, "_cores", lambda: 4)
-    monkeypatch.setattr(shapely, "intersects_xy", recording)
-    np.testing.assert_array_equal(assign_points(lon, lat, regions), expected)
-    assert len(threads) == 1
+    got = assign_points(lon, lat, regions)
+    np.testing.assert_array_equal(got, plain_assignment(lon, lat, regions))
+    assert 2 not in got
 
 
-def test_counts_up_and_chunks() -> None:
-    lengths = np.array([2, 0, 3], dtype=np.int64)
-    assert assign._counts_up(lengths).tolist() == [0, 1, 0, 1, 2]
-    assert assign._owner(lengths).tolist() == [0, 0, 2, 2, 2]
-    runs = np.array([3, 3, 10, 0, 1], dtype=np.int64)
-    chunks = assign._chunks(runs, 6)
-    assert [(c.start, c.stop) for c in chunks] == [(0, 2), (2, 3), (3, 5)]
-    assert sum(int(runs[c].sum()) for c in chunks) == int(runs.sum())
+def _strtree_assignment(lon: np.ndarray, lat: np.ndarray, geometries: Any) -> np.ndarray:
+    """The first geometry that intersects each point, by shapely's own spatial index."""
+    found = np.full(len(lon), np.iinfo(np.int32).max, dtype=np.int32)
+    point, region = shapely.STRtree(geometries).query(
+        shapely.points(lon, lat), predicate="intersects"
+    )
+    np.minimum.at(found, point, region.astype(np.int32))
+    found[found == np.iinfo(np.int32).max] = OUTSIDE
+    return found
+
+
+def _voronoi_cells(count: int, seed: int) -> Any:
+    rng = np.random.default_rng(seed)
+    sites = shapely.multipoints(
+        np.column_stack([rng.uniform(-170, 178, count), rng.uniform(-55, 70, count)])
+    )
+    frame = shapely.box(-170, -55, 178, 70)
+    cells = shapely.get_parts(shapely.voronoi_polygons(sites, extend_to=frame))
+    return shapely.intersection(cells, frame)
+
+
+def test_the_same_as_shapely_spatial_index_on_a_world_of_cells() -> None:
+    cells = _voronoi_cells(300, seed=3)
+    rng = np.random.default_rng(4)
+    lon, lat = rng.uniform(-180, 180, 50_000), rng.uniform(-60, 75, 50_000)
+    np.testing.assert_array_equal(
+        assign_points(lon, lat, cells), _strtree_assignment(lon, lat, cells)
+    )
+
+
+@pytest.mark.slow
+def test_many_overlapping_regions_are_tested_in_several_batches() -> None:
+    # 150 copies of the same few boxes, over 40,000 points: millions of (region, point) pairs.
+    boxes = [shapely.box(x, y, x + 4, y + 4) for x in range(0, 8, 2) for y in range(0, 8, 2)]
+    regions = boxes * 150
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(-1, 13, 40_000), rng.uniform(-1, 13, 40_000)
+    got = assign_points(lon, lat, regions)
+    np.testing.assert_array_equal(got, _strtree_assignment(lon, lat, regions))
+    assert set(np.unique(got)) <= {OUTSIDE, *range(len(boxes))}

@@ -147,3 +147,16 @@ def test_codes_and_names_round_trip(country: c.Country, field: str, pad: str, up
     text = getattr(country, field)
     text = text.upper() if upper else text.lower()
     assert c.resolve(pad + text + pad) == country.iso3
+
+
+def test_the_geo_package_offers_the_resolver_whatever_else_is_imported() -> None:
+    import importlib
+    import pkgutil
+
+    import infosoc.geo as geo
+
+    before = {name: getattr(geo, name) for name in geo.__all__}
+    for module in pkgutil.iter_modules(geo.__path__):
+        importlib.import_module(f"infosoc.geo.{module.name}")
+    assert {name: getattr(geo, name) for name in geo.__all__} == before
+    assert geo.resolve("Қазақстан") == "KAZ" and geo.country("KAZ").iso3 == "KAZ"

@@ -508,125 +508,43 @@ def test_unmatched_kazakhstan_names_are_listed_together(tmp_path: Path) -> None:
         rg.kazakhstan_regions(tmp_path)
 
 
-_coordinate = st.floats(-180, 180, allow_nan=False, width=32)
+def test_boundaries_are_read_as_shapely_shape_reads_them(geo_dir: Path) -> None:
+    import shapely.geometry
+
+    path = geo_dir / rg.OSMB_FILE
+    loaded = rg.load_regions(path, key="name")
+    for i, item in enumerate(json.loads(path.read_bytes())["features"]):
+        if item["properties"]["name"] in loaded.repaired:
+            continue
+        expected = shapely.force_2d(shapely.geometry.shape(item["geometry"]))
+        assert loaded.geometries[i].equals_exact(expected, tolerance=0)
 
 
-@st.composite
-def _polygon_coordinates(draw: st.DrawFn, dims: int) -> list[list[list[float]]]:
-    """Rings of one dimension, closed or not; a few too short, which shape() refuses."""
-    point = st.lists(_coordinate, min_size=dims, max_size=dims)
-    rings = draw(st.lists(st.lists(point, min_size=2, max_size=7), min_size=1, max_size=3))
-    return [ring + ring[:1] if draw(st.booleans()) else ring for ring in rings]
-
-
-@st.composite
-def _geometries(draw: st.DrawFn) -> dict[str, Any]:
-    dims = draw(st.sampled_from([2, 3]))
-    if draw(st.booleans()):
-        return {"type": "Polygon", "coordinates": draw(_polygon_coordinates(dims))}
-    parts = draw(st.lists(_polygon_coordinates(dims), min_size=1, max_size=3))
-    return {"type": "MultiPolygon", "coordinates": parts}
-
-
-_ODD = st.sampled_from(
+@pytest.mark.parametrize(
+    "geometry",
     [
         {"type": "Polygon", "coordinates": [[[0, 0], [1, 0, 5], [1, 1], [0, 0]]]},  # mixed
         {"type": "Polygon", "coordinates": [[0, 0, 1, 1]]},  # numbers, not positions
-        {"type": "Polygon", "coordinates": [[]]},
         {"type": "Polygon", "coordinates": [[[0, 0], [1, None], [1, 1], [0, 0]]]},  # null
-        {"type": "MultiPolygon", "coordinates": [[[]]]},
-        {"type": "Polygon", "coordinates": "nonsense"},
-    ]
+        {"type": "Polygon", "coordinates": [[[0, 0], [1, 0]]]},  # too short a ring
+        {"type": "Polygon"},
+        {"type": "Blob", "coordinates": []},
+    ],
 )
-
-
-@given(st.one_of(_geometries(), _ODD))
-def test_geojson_geometry_is_what_shapely_shape_makes(geometry: dict[str, Any]) -> None:
-    import shapely.geometry
-
-    try:
-        expected = shapely.geometry.shape(geometry)
-    except Exception as exc:  # the same failure is expected of both
-        with pytest.raises(type(exc)):
-            rg.geojson_geometry(geometry)
-        return
-    got = rg.geojson_geometry(geometry)
-    assert got.geom_type == expected.geom_type
-    assert got.has_z == expected.has_z
-    assert got.equals_exact(expected, tolerance=0)
-
-
-def test_large_boundaries_are_read_exactly(geo_dir: Path) -> None:
-    import shapely.geometry
-
-    doc = json.loads((geo_dir / rg.OSMB_FILE).read_bytes())
-    for feature in doc["features"]:
-        expected = shapely.geometry.shape(feature["geometry"])
-        assert rg.geojson_geometry(feature["geometry"]).equals_exact(expected, tolerance=0)
-
-
-def test_polygons_are_built_without_walking_each_coordinate(
-    monkeypatch: pytest.MonkeyPatch,
+def test_geometries_shapely_cannot_read_name_their_feature(
+    tmp_path: Path, geometry: dict[str, Any]
 ) -> None:
-    import shapely.geometry
-
-    def walk(geometry: Any) -> Any:
-        raise AssertionError("shape() walks every coordinate in Python")
-
-    monkeypatch.setattr(shapely.geometry, "shape", walk)
-    hole = [[0.2, 0.2], [0.4, 0.2], [0.4, 0.4], [0.2, 0.2]]
-    polygon = rg.geojson_geometry({"type": "Polygon", "coordinates": [SQUARE[0], hole]})
-    assert polygon.area == pytest.approx(1 - 0.02)
-    multi = rg.geojson_geometry({"type": "MultiPolygon", "coordinates": [SQUARE, [hole]]})
-    assert len(multi.geoms) == 2
+    feats = [feature({"name": "a"}), feature({"name": "b"}, geometry)]
+    err = _error(write_geojson(tmp_path / "r.geojson", feats))
+    assert (err.file, err.row, err.column) == ("r.geojson", 2, "geometry")
+    assert "the geometry cannot be read" in str(err)
 
 
-@given(st.lists(st.one_of(_geometries(), _ODD, st.none()), max_size=6))
-def test_polygons_built_together_are_those_built_one_by_one(geometries: list[Any]) -> None:
-    import shapely.geometry
-
-    built = rg.polygons_together(geometries)
-    for position, geometry in enumerate(geometries):
-        if position not in built:
-            continue
-        # shape() itself, not geojson_geometry, which now builds through polygons_together.
-        alone = shapely.geometry.shape(geometry)
-        assert built[position].geom_type == alone.geom_type
-        assert not built[position].has_z
-        assert built[position].equals_exact(alone, tolerance=0)
-
-
-def test_plain_polygons_of_a_file_are_built_together() -> None:
-    hole = [[0.2, 0.2], [0.4, 0.2], [0.4, 0.4], [0.2, 0.2]]
-    geometries = [
-        {"type": "Polygon", "coordinates": [SQUARE[0], hole]},
-        None,
-        {"type": "MultiPolygon", "coordinates": [SQUARE, [hole]]},
-        {"type": "Point", "coordinates": [0, 0]},
-        {"type": "Polygon", "coordinates": [[[0, 0, 1], [1, 0, 1], [1, 1, 1], [0, 0, 1]]]},
-    ]
-    built = rg.polygons_together(geometries)
-    assert sorted(built) == [0, 2]  # the point, the 3D polygon and the null are left out
-    assert built[0].area == pytest.approx(1 - 0.02)
-    assert [g.geom_type for g in built[2].geoms] == ["Polygon", "Polygon"]
-
-
-def test_regions_are_read_with_the_cycle_collector_paused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import gc
-
-    collecting: list[bool] = []
-    force_2d = shapely.force_2d
-
-    def recording(geometries: Any) -> Any:  # called once the geometries are built
-        collecting.append(gc.isenabled())
-        return force_2d(geometries)
-
-    monkeypatch.setattr(shapely, "force_2d", recording)
-    path = write_geojson(tmp_path / "r.geojson", [feature({"name": "a"}), feature({"name": "b"})])
-    assert rg.load_regions(path).keys == ("a", "b")
-    assert collecting == [False] and gc.isenabled()
-    with pytest.raises(InputError):  # and back on after an error
-        rg.load_regions(write_geojson(tmp_path / "bad.geojson", [feature({"title": "a"})]), "name")
-    assert gc.isenabled()
+def test_three_dimensional_boundaries_are_flattened(tmp_path: Path) -> None:
+    ring = [[0, 0, 7], [1, 0, 7], [1, 1, 7], [0, 1, 7], [0, 0, 7]]
+    path = write_geojson(
+        tmp_path / "z.geojson",
+        [feature({"name": "a"}, {"type": "MultiPolygon", "coordinates": [[ring]]})],
+    )
+    geometry = rg.load_regions(path).geometries[0]
+    assert not geometry.has_z and geometry.geom_type == "MultiPolygon" and geometry.area == 1.0

@@ -14,14 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..csvfiles import check_row_length, column_positions, parse_number, read_csv_file
 from ..errors import InputError
-from ..sources.base import (
-    check_row_length,
-    column_positions,
-    csv_rows,
-    parse_number,
-    read_local,
-)
 from .kz_regions import (
     LAYOUTS,
     check_layout,
@@ -53,9 +47,8 @@ class _Year:
 
 
 def _read_years(path: Path) -> dict[int, _Year]:
-    raw = read_local(path)
-    file = raw.path.name
-    header, rows = csv_rows(raw)
+    file = path.name
+    header, rows = read_csv_file(path)
     pos = column_positions(header, [REGION_COLUMN, YEAR_COLUMN, VALUE_COLUMN], file=file)
     years: dict[int, _Year] = {}
     total = fold_region_name(TOTAL_NAME)
@@ -192,9 +185,8 @@ def load_population_csv(path: Path, key_column: str, value_column: str) -> dict[
     Numbers may use thousands separators ("1,234,567"). A duplicate or empty key, a negative or
     non-numeric value are :class:`InputError` naming the file, row and column.
     """
-    raw = read_local(Path(path))
-    file = raw.path.name
-    header, rows = csv_rows(raw)
+    file = Path(path).name
+    header, rows = read_csv_file(Path(path))
     pos = column_positions(header, [key_column, value_column], file=file)
     result: dict[str, float] = {}
     first: dict[str, int] = {}

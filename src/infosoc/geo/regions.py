@@ -1,9 +1,9 @@
 """Sub-national regions: boundaries from a vector file, and Kazakhstan's regions across reforms.
 
 :func:`load_regions` reads any set of region boundaries (GeoJSON with :mod:`json` and shapely,
-anything else GDAL reads through pyogrio); geopandas and pandas are never imported here, as
-they add about a second to start-up. :func:`kazakhstan_regions` gives the 20 current regions of
-Kazakhstan keyed by their ISO 3166-2 codes.
+anything else GDAL reads through pyogrio); geopandas and pandas are never imported here, so
+that loading boundaries does not pay for their start-up. :func:`kazakhstan_regions` gives the 20
+current regions of Kazakhstan keyed by their ISO 3166-2 codes.
 
 Kazakhstan redrew its regions twice since the 1997 mergers, so a region code alone does not name
 a territory: ``KZ-63`` East Kazakhstan lost Abai Region in 2022 but kept its code. A code *and a
@@ -17,11 +17,9 @@ layout to the region of the previous layout that contains it.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +27,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..cycles import cycle_collection_paused
 from ..errors import InputError
 from ..i18n import LANGS, Lang
 from .kz_regions import (
@@ -114,6 +111,7 @@ def geojson_document(data: bytes, file: str) -> Any:
 
 def _geojson_features(data: bytes, file: str) -> list[tuple[dict[str, Any], Any]]:
     """(properties, shapely geometry or None) of each feature of a GeoJSON document."""
+    import shapely.geometry
     from shapely.errors import ShapelyError
 
     doc = geojson_document(data, file)
@@ -127,135 +125,17 @@ def _geojson_features(data: bytes, file: str) -> list[tuple[dict[str, Any], Any]
             raise InputError("the feature is not a GeoJSON Feature object", file=file, row=row)
         if not isinstance(feature.get("properties") or {}, dict):
             raise InputError("the feature's properties are not an object", file=file, row=row)
-    built = polygons_together([feature.get("geometry") for feature in doc["features"]])
     features: list[tuple[dict[str, Any], Any]] = []
     for row, feature in enumerate(doc["features"], start=1):
-        props = feature.get("properties") or {}
         geometry = feature.get("geometry")
-        if row - 1 in built:
-            features.append((props, built[row - 1]))
-            continue
         try:
-            geom = None if geometry is None else geojson_geometry(geometry)
+            geom = None if geometry is None else shapely.geometry.shape(geometry)
         except (ShapelyError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             raise InputError(
                 f"the geometry cannot be read ({exc})", file=file, row=row, column="geometry"
             ) from None
-        features.append((props, geom))
+        features.append((feature.get("properties") or {}, geom))
     return features
-
-
-def geojson_geometry(geometry: dict[str, Any]) -> Any:
-    """A GeoJSON geometry object as a shapely geometry, as ``shapely.geometry.shape`` makes it.
-
-    A plain 2D polygon or multipolygon, the shape of boundary files, goes through
-    :func:`polygons_together`: ``shape`` walks every coordinate pair in Python, half the time
-    of reading a large boundary file. Anything else goes to ``shape``, which also gives the
-    errors.
-    """
-    import shapely.geometry
-
-    built = polygons_together([geometry])
-    return built[0] if built else shapely.geometry.shape(geometry)
-
-
-def polygons_together(geometries: Sequence[Any]) -> dict[int, Any]:
-    """The plain 2D Polygons and MultiPolygons among GeoJSON ``geometries``, by position,
-    exactly as ``shapely.geometry.shape`` makes them.
-
-    They are built with one shapely call for all the rings, one for all the polygons and one
-    for all the multipolygons: a file of thousands of small cells would otherwise spend most
-    of its reading in per-feature calls. Anything else is left out (3D, odd positions); so is
-    everything if shapely refuses any ring (made one by one, each gets ``shape``'s answer).
-    """
-    import shapely
-    from shapely.errors import ShapelyError
-
-    plain = [(i, polys) for i, g in enumerate(geometries) if (polys := _polygon_lists(g))]
-    try:
-        coordinates, sizes = _plane_coordinates(_rings_of(plain))
-    except (ValueError, TypeError):
-        # A feature the fast path cannot take (3D, odd positions): the others still can.
-        plain = [(i, polys) for i, polys in plain if _is_plane(polys)]
-        coordinates, sizes = _plane_coordinates(_rings_of(plain))
-    if not plain:
-        return {}
-    rings_per_polygon = [len(polygon) for _, polys in plain for polygon in polys]
-    multi = {i for i, _ in plain if geometries[i]["type"] == "MultiPolygon"}
-    taken = [(i, len(polys) if i in multi else 0) for i, polys in plain]  # 0: a Polygon
-    try:
-        ring_of = np.repeat(np.arange(len(sizes)), sizes)
-        made = shapely.linearrings(coordinates, indices=ring_of)
-        polygon_of = np.repeat(np.arange(len(rings_per_polygon)), rings_per_polygon)
-        polygons = shapely.polygons(made, indices=polygon_of)
-    except (ValueError, ShapelyError):
-        return {}
-    built: dict[int, Any] = {}
-    parts: list[int] = []  # the polygons of the multipolygons, and whose they are
-    owners: list[int] = []
-    first = 0
-    for position, count in taken:
-        if count == 0:
-            built[position] = polygons[first]
-            first += 1
-            continue
-        parts.extend(range(first, first + count))
-        owners.extend([position] * count)
-        first += count
-    if parts:
-        multi_of = np.unique(np.asarray(owners), return_inverse=True)[1]
-        multis = shapely.multipolygons(polygons[parts], indices=multi_of)
-        for position, multi in zip(dict.fromkeys(owners), multis, strict=True):
-            built[position] = multi
-    return built
-
-
-def _polygon_lists(geometry: Any) -> list[list[Any]] | None:
-    """A Polygon's or MultiPolygon's coordinates as a list of polygons, each a list of rings
-    (not checked further); None for any other geometry."""
-    if not isinstance(geometry, dict):
-        return None
-    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
-    if not (coordinates and isinstance(coordinates, list)):
-        return None
-    if kind == "Polygon":
-        return [coordinates]
-    if kind == "MultiPolygon" and all(coordinates):
-        return coordinates
-    return None
-
-
-def _rings_of(plain: list[tuple[int, list[list[Any]]]]) -> list[Any]:
-    return [ring for _, polygons in plain for polygon in polygons for ring in polygon]
-
-
-def _is_plane(polygons: list[list[Any]]) -> bool:
-    """Whether :func:`_plane_coordinates` takes these polygons' rings."""
-    try:
-        _plane_coordinates([ring for polygon in polygons for ring in polygon])
-    except (ValueError, TypeError):
-        return False
-    return True
-
-
-def _plane_coordinates(rings: list[Any]) -> tuple[npt.NDArray[np.float64], list[int]]:
-    """All the rings' positions as one (n, 2) array, and each ring's length; ValueError or
-    TypeError unless every ring has positions and every position is two finite numbers.
-
-    One pass for a whole file: per ring, the checks cost more than the numbers.
-    """
-    sizes = [len(ring) for ring in rings]
-    if not all(sizes):
-        raise ValueError("a ring without positions")
-    positions = list(itertools.chain.from_iterable(rings))
-    if set(map(len, positions)) - {2}:
-        raise ValueError("positions other than (x, y)")
-    flat = np.fromiter(
-        itertools.chain.from_iterable(positions), dtype=float, count=2 * len(positions)
-    )
-    if not np.isfinite(flat).all():  # null reads as NaN here; shape() refuses it
-        raise ValueError("a position is not a pair of numbers")
-    return flat.reshape(-1, 2), sizes
 
 
 def check_geojson_crs(crs: Any, file: str) -> None:
@@ -419,17 +299,9 @@ def load_regions(path: Path, key: str | None = None, *, layer: str | None = None
     multi-layer file (default: the first). Errors name the file, the feature (as the row,
     counting from 1) and the property (as the column).
     """
-    # The decoded document and the geometries' coordinates are hundreds of thousands of
-    # objects and no cycles: the cycle collector's full passes over them (and over every
-    # module loaded) cost up to as much as the reading itself.
-    with cycle_collection_paused():
-        return _read_regions(Path(path), key, layer)
-
-
-def _read_regions(path: Path, key: str | None, layer: str | None) -> Regions:
-    """:func:`load_regions` itself."""
     import shapely
 
+    path = Path(path)
     file = path.name
     data = _file_bytes(path)
     if path.suffix.lower() in _GEOJSON_SUFFIXES:

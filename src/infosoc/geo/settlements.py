@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from ..csvfiles import parse_number
 from ..errors import InputError
 from ..i18n import LANGS, Lang
-from ..sources.base import parse_number
 from .kz_boundaries import KzBoundaries
 from .kz_regions import kz_region_names
 from .points import OUTSIDE, assign_points

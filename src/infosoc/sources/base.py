@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import math
-import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,6 +10,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+# The CSV helpers live below sources/ and geo/, which both read CSV files; re-exported here
+# for the source modules.
+from ..csvfiles import check_row_length as check_row_length
+from ..csvfiles import column_positions as column_positions
+from ..csvfiles import csv_rows as csv_rows
+from ..csvfiles import parse_number as parse_number
 from ..errors import InputError
 
 
@@ -139,73 +141,6 @@ def read_local(path: Path, retrieved_at: datetime | None = None) -> RawFile:
     return RawFile(path=path, data=data, retrieved_at=when, retrieved_from=str(path.resolve()))
 
 
-def csv_rows(raw: RawFile, delimiter: str = ",") -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line number, fields) of a CSV file, or an InputError naming what is wrong.
-
-    Line numbers are the file's own (the header is line 1), so a user can go straight to them.
-
-    Handles a UTF-8 byte-order mark and CRLF line ends; refuses binary files and files
-    that are empty or hold only blank lines.
-    """
-    name = raw.path.name
-    if b"\x00" in raw.data[:4096]:
-        raise InputError("is not a CSV file (it holds binary data)", file=name, row=1)
-    try:
-        text = raw.data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.data[: exc.start].count(b"\n") + 1
-        raise InputError("is not a UTF-8 CSV file", file=name, row=line) from exc
-    if not text.strip():
-        raise InputError("the file is empty", file=name, row=1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    numbered: list[tuple[int, list[str]]] = []
-    last_line = 0
-    try:
-        for record in reader:
-            # A quoted cell may span lines: a record is named by the line it starts on.
-            start, last_line = last_line + 1, reader.line_num
-            if any(f.strip() for f in record):
-                numbered.append((start, record))
-    except csv.Error as exc:
-        row = numbered[-1][0] + 1 if numbered else 1
-        raise InputError(f"is not a valid CSV file ({exc})", file=name, row=row) from exc
-    header = numbered[0][1]
-    if len(header) < 2:
-        raise InputError("is not a CSV file (no header line with columns)", file=name, row=1)
-    return [h.strip() for h in header], numbered[1:]
-
-
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
-def parse_number(
-    text: str,
-    *,
-    file: str,
-    row: int,
-    column: str,
-    thousands: bool = False,
-    missing: tuple[str, ...] = ("",),
-) -> float | None:
-    """A finite number from a CSV cell, None for a missing cell, or an InputError.
-
-    ``thousands`` accepts separators such as "28,261"; ``missing`` lists the cell texts that
-    mean "no value" (always compared after stripping white space).
-    """
-    cell = text.strip()
-    if cell in missing:
-        return None
-    if thousands and _THOUSANDS.match(cell):
-        cell = cell.replace(",", "")
-    try:
-        value = float(cell)
-    except ValueError:
-        raise InputError(f"'{cell}' is not a number", file=file, row=row, column=column) from None
-    if not math.isfinite(value):
-        raise InputError(f"'{cell}' is not a finite number", file=file, row=row, column=column)
-    return value
-
-
 def provenance_of(
     raw: RawFile,
     *,
@@ -235,31 +170,3 @@ def provenance_of(
         size_bytes=len(raw.data),
         released=released if released is not None else raw.released,
     )
-
-
-def column_positions(
-    header: list[str], wanted: list[str], *, file: str, row: int = 1
-) -> dict[str, int]:
-    """Where each wanted column is, or one InputError naming every missing one."""
-    positions = {name: i for i, name in enumerate(header)}
-    missing = [c for c in wanted if c not in positions]
-    if missing:
-        raise InputError(
-            f"missing column{'s' if len(missing) > 1 else ''} "
-            + ", ".join(f"'{m}'" for m in missing),
-            file=file,
-            row=row,
-            column=missing[0],
-        )
-    return {c: positions[c] for c in wanted}
-
-
-def check_row_length(fields: list[str], header: list[str], *, file: str, row: int) -> None:
-    """A row must have as many fields as the header; the error names the first missing column."""
-    if len(fields) != len(header):
-        raise InputError(
-            f"row has {len(fields)} fields, the header has {len(header)}",
-            file=file,
-            row=row,
-            column=header[min(len(fields), len(header) - 1)],
-        )
