@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -56,6 +57,27 @@ def test_kazakhstan_2020_is_v3_as_in_the_article(ingested_home: Path) -> None:
     rows = {r["year"]: r for r in Observatory(home=ingested_home).egdi("KAZ").to_pylist()}
     assert rows[2020]["rating_class"] == "V3"
     assert rows[2018]["rating_class"] is None
+
+
+#: EGDI values as published (4 decimals), so that groups have ties and values on a quartile.
+published_values = st.integers(0, 10_000).map(lambda v: v / 10_000)
+
+
+@given(st.dictionaries(st.text("ABCDEFGH", min_size=1, max_size=3), published_values))
+def test_quartile_classes_follow_numpys_quantiles(values: dict[str, float]) -> None:
+    classes = rules.rating_classes(values, 2022)
+    for group, _, codes in ((g, c, k) for _, g, c, k in rules.LEVELS):
+        members = {k: v for k, v in values.items() if rules.level(v) == group}
+        if not members:
+            continue
+        cuts = np.quantile(list(members.values()), [0.75, 0.50, 0.25])  # numpy's linear method
+        for iso3, value in members.items():
+            above = [i for i, cut in enumerate(cuts) if value >= cut - 1e-12]
+            assert classes[iso3] == codes[above[0] if above else 3], (iso3, value, cuts)
+
+
+def test_a_group_of_one_is_in_its_top_class() -> None:
+    assert rules.rating_classes({"A": 0.8, "B": 0.3}, 2022) == {"A": "VH", "B": "MH"}
 
 
 def test_equal_width_rule_would_not_give_v3() -> None:
