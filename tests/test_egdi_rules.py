@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infosoc import Observatory
+from infosoc import InputError, Observatory
 from infosoc.indices import egdi as rules
 from infosoc.ranks import competition_ranks
 
@@ -47,7 +47,7 @@ def test_published_rating_classes_are_reproduced(ingested_home: Path) -> None:
     with PUBLISHED_CLASSES.open(encoding="utf-8") as handle:
         published = [r for r in csv.DictReader(handle) if r["year"] == "2022"]
     assert len(published) >= 5
-    rank = {r["iso3"]: r for r in Observatory(home=ingested_home).rank(2022).to_pylist()}
+    rank = {r["iso3"]: r for r in Observatory(home=ingested_home).rank("2022").to_pylist()}
     for row in published:
         assert rank[row["iso3"]]["egdi"] == pytest.approx(float(row["egdi"]))
         assert rank[row["iso3"]]["rating_class"] == row["rating_class"], row
@@ -114,6 +114,14 @@ def test_recomputed_ranks_equal_published_except_explained_ties(ingested_home: P
     assert len(details) == 4
     assert all("tied at the published precision" in d for d in details)
     assert any(d.startswith("AND: published 80, recomputed 79") for d in details)
+
+
+def test_rank_and_egdi_check_take_periods_as_strings(ingested_home: Path) -> None:
+    obs = Observatory(home=ingested_home)
+    assert obs.rank("2022", top=1)[0]["iso3"] == "DNK"
+    assert [r["year"] for r in obs.egdi_check("2022")] == [2022]
+    with pytest.raises(InputError, match="a year such as 2022, not '2020-Q1'"):
+        obs.rank("2020-Q1")
 
 
 def test_composition_check_reports_largest_deviation_and_its_explanations(

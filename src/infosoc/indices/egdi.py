@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ..errors import InputError
+
 RatingRule = Literal["quartile", "equal-width"]
 
 #: (lower bound, exclusive?, name, code, classes from highest to lowest)
@@ -36,6 +38,19 @@ METHOD_CHANGES: dict[int, str] = {
     2020: "TII components changed (fixed telephone dropped, cap of 120 introduced)",
     2022: "OSI gained five weighted sub-indices",
 }
+
+
+def edition_year(period: str | None) -> int | None:
+    """The survey edition ``period`` names ("2022" → 2022), or None for None.
+
+    Editions are years: any other period is an InputError.
+    """
+    if period is None:
+        return None
+    text = str(period).strip()
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise InputError(f"an E-Government Survey edition is a year such as 2022, not '{period}'")
+    return int(text)
 
 
 def level(egdi: float | None) -> str | None:
