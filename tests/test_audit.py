@@ -21,7 +21,7 @@ from infosoc.indices import audit, data, sensitivity, uncertainty
 from infosoc.indices.coin import Coin, build
 from infosoc.indices.definition import IndexDefinition, recipe
 from infosoc.indices.steps import n_zscore
-from infosoc.ranks import competition_ranks
+from infosoc.ranks import competition_ranks, competition_ranks_by_row
 from infosoc.store import Store
 
 MEMBER_STATES = 193
@@ -405,7 +405,7 @@ scores = arrays(
 
 @given(scores)
 def test_vectorised_ranks_are_competition_ranks_of_each_row(matrix: np.ndarray[Any, Any]) -> None:
-    ranks = uncertainty.competition_ranks(matrix)
+    ranks = competition_ranks_by_row(matrix)
     for row, ranked in zip(matrix, ranks, strict=True):
         expected = competition_ranks(dict(enumerate(row.tolist())))
         assert ranked.tolist() == [expected[i] or 0 for i in range(len(row))]
@@ -419,7 +419,7 @@ def test_vectorised_ranks_are_competition_ranks_of_each_row(matrix: np.ndarray[A
 def test_a_hint_never_changes_the_ranks(matrix: np.ndarray[Any, Any], perm: list[int]) -> None:
     hint = np.array([p for p in perm if p < matrix.shape[1]], dtype=np.intp)
     assert np.array_equal(
-        uncertainty.rank_scores(matrix, hint).matrix(), uncertainty.competition_ranks(matrix)
+        uncertainty.rank_scores(matrix, hint).matrix(), competition_ranks_by_row(matrix)
     )
 
 

@@ -100,13 +100,13 @@ def test_missing_values_are_never_zero_nan_or_none(ingested_home: Path, cli: Cli
 
 def test_rank_top_region_and_around(ingested_home: Path, cli: Cli) -> None:
     top = json.loads(
-        cli("rank", "--year", "2022", "--top", "3", "--home", ingested_home, "-f", "json").stdout
+        cli("rank", "--period", "2022", "--top", "3", "--home", ingested_home, "-f", "json").stdout
     )
     assert [(r["rank"], r["iso3"]) for r in top] == [(1, "DNK"), (2, "FIN"), (3, "KOR")]
     asia = json.loads(
         cli(
             "rank",
-            "--year",
+            "--period",
             "2020",
             "--region",
             "Central Asia",
@@ -121,7 +121,7 @@ def test_rank_top_region_and_around(ingested_home: Path, cli: Cli) -> None:
     around = json.loads(
         cli(
             "rank",
-            "--year",
+            "--period",
             "2020",
             "--around",
             "Казахстан",
@@ -135,7 +135,7 @@ def test_rank_top_region_and_around(ingested_home: Path, cli: Cli) -> None:
     )
     assert [r["rank"] for r in around] == [27, 28, 29, 30, 31]
     latest = json.loads(cli("rank", "--top", "1", "--home", ingested_home, "-f", "json").stdout)
-    # Without --year the newest edition held answers.
+    # Without --period the newest edition held answers.
     assert latest[0]["year"] == max(PUBLISHED_KAZ_RANKS)
 
 
@@ -198,9 +198,31 @@ def test_article_is_unverifiable_without_the_editions(
 
 def test_egdi_check_json(ingested_home: Path, cli: Cli) -> None:
     rows = json.loads(
-        cli("egdi-check", "--year", "2020", "--home", ingested_home, "-f", "json").stdout
+        cli("egdi-check", "--period", "2020", "--home", ingested_home, "-f", "json").stdout
     )
+    assert [r["year"] for r in rows] == [2020]
     assert rows[0]["rank_mismatches"] == 4
+    table = cli("egdi-check", "--period", "2020", "--home", ingested_home, "--lang", "ru").stdout
+    assert "Проверка состава EGDI и мест" in table and "Расхождения мест" in table
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rank", "--top", "2"],
+        ["egdi-check"],
+        ["index", "build", "egdi"],
+    ],
+)
+def test_the_old_year_option_still_works_with_a_note(
+    ingested_home: Path, cli: Cli, args: list[str]
+) -> None:
+    new = cli(*args, "--period", "2020", "--home", ingested_home, "-f", "json")
+    old = cli(*args, "--year", "2020", "--home", ingested_home, "-f", "json")
+    assert old.exit_code == 0 and json.loads(old.stdout) == json.loads(new.stdout)
+    assert "--year is deprecated" in old.stderr and "use --period" in old.stderr
+    assert new.stderr == ""
+    assert "--year" not in cli(*args, "--help").stdout
 
 
 @pytest.mark.parametrize(
@@ -208,7 +230,9 @@ def test_egdi_check_json(ingested_home: Path, cli: Cli) -> None:
     [
         (["egdi", "Kazakstan"], "did you mean Kazakhstan (KAZ)"),
         (["egdi", "KAZ", "--lang", "de"], "--lang must be en, ru or kk"),
-        (["rank", "--year", "2019"], "no E-Government Survey edition 2019"),
+        (["rank", "--period", "2019"], "no E-Government Survey edition 2019"),
+        (["rank", "--period", "2020-Q1"], "a year such as 2022, not '2020-Q1'"),
+        (["egdi-check", "--period", "2019"], "no E-Government Survey edition 2019"),
         (["rank", "--region", "Atlantis"], "unknown region"),
         (["compare", "KAZ", "--indicator", "speed"], "unknown indicator"),
         (["ingest", "nosuch"], "unknown source"),

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infosoc import Observatory
+from infosoc import InputError, Observatory
 from infosoc.indices import egdi as rules
 from infosoc.ranks import competition_ranks
 
@@ -46,7 +47,7 @@ def test_published_rating_classes_are_reproduced(ingested_home: Path) -> None:
     with PUBLISHED_CLASSES.open(encoding="utf-8") as handle:
         published = [r for r in csv.DictReader(handle) if r["year"] == "2022"]
     assert len(published) >= 5
-    rank = {r["iso3"]: r for r in Observatory(home=ingested_home).rank(2022).to_pylist()}
+    rank = {r["iso3"]: r for r in Observatory(home=ingested_home).rank("2022").to_pylist()}
     for row in published:
         assert rank[row["iso3"]]["egdi"] == pytest.approx(float(row["egdi"]))
         assert rank[row["iso3"]]["rating_class"] == row["rating_class"], row
@@ -56,6 +57,27 @@ def test_kazakhstan_2020_is_v3_as_in_the_article(ingested_home: Path) -> None:
     rows = {r["year"]: r for r in Observatory(home=ingested_home).egdi("KAZ").to_pylist()}
     assert rows[2020]["rating_class"] == "V3"
     assert rows[2018]["rating_class"] is None
+
+
+#: EGDI values as published (4 decimals), so that groups have ties and values on a quartile.
+published_values = st.integers(0, 10_000).map(lambda v: v / 10_000)
+
+
+@given(st.dictionaries(st.text("ABCDEFGH", min_size=1, max_size=3), published_values))
+def test_quartile_classes_follow_numpys_quantiles(values: dict[str, float]) -> None:
+    classes = rules.rating_classes(values, 2022)
+    for group, _, codes in ((g, c, k) for _, g, c, k in rules.LEVELS):
+        members = {k: v for k, v in values.items() if rules.level(v) == group}
+        if not members:
+            continue
+        cuts = np.quantile(list(members.values()), [0.75, 0.50, 0.25])  # numpy's linear method
+        for iso3, value in members.items():
+            above = [i for i, cut in enumerate(cuts) if value >= cut - 1e-12]
+            assert classes[iso3] == codes[above[0] if above else 3], (iso3, value, cuts)
+
+
+def test_a_group_of_one_is_in_its_top_class() -> None:
+    assert rules.rating_classes({"A": 0.8, "B": 0.3}, 2022) == {"A": "VH", "B": "MH"}
 
 
 def test_equal_width_rule_would_not_give_v3() -> None:
@@ -92,6 +114,14 @@ def test_recomputed_ranks_equal_published_except_explained_ties(ingested_home: P
     assert len(details) == 4
     assert all("tied at the published precision" in d for d in details)
     assert any(d.startswith("AND: published 80, recomputed 79") for d in details)
+
+
+def test_rank_and_egdi_check_take_periods_as_strings(ingested_home: Path) -> None:
+    obs = Observatory(home=ingested_home)
+    assert obs.rank("2022", top=1)[0]["iso3"] == "DNK"
+    assert [r["year"] for r in obs.egdi_check("2022")] == [2022]
+    with pytest.raises(InputError, match="a year such as 2022, not '2020-Q1'"):
+        obs.rank("2020-Q1")
 
 
 def test_composition_check_reports_largest_deviation_and_its_explanations(

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from infosoc import InputError, Observatory
+from infosoc import Document, InputError, Observatory
+from infosoc.cli.output import Format
 from infosoc.indices import steps
 from infosoc.indices.coin import build, compare, regen
 from infosoc.indices.definition import load_definition, recipe
@@ -135,7 +136,9 @@ def test_build_logs_every_step_and_regen_changes_one() -> None:
 
 
 def test_egdi_2022_rebuilt_from_its_components(ingested_home: Path) -> None:
-    result = Observatory(home=ingested_home).index_build("egdi", year="2022")
+    result = Observatory(home=ingested_home).index_build("egdi", period="2022")
+    assert isinstance(result, Document) and result.kind == "index"
+    assert result.rows() == result["units"] and result["period"] == "2022"
     comparison = result["comparison"]
     assert comparison["compared"] == 193 and comparison["max_abs_error"] < 1e-4
     differences = comparison["rank_differences"]
@@ -146,7 +149,7 @@ def test_egdi_2022_rebuilt_from_its_components(ingested_home: Path) -> None:
 
 
 def test_tii_rebuild_names_what_is_missing(ingested_home: Path) -> None:
-    result = Observatory(home=ingested_home).index_build("tii", year="2019")
+    result = Observatory(home=ingested_home).index_build("tii", period="2019")
     assert result["missing_indicators"] == ["itu.active_mobile_broadband"]
     assert result["comparison"]["published"] == "egov.tii 2020"
     assert 0.9 < result["comparison"]["correlation"] < 1
@@ -159,7 +162,7 @@ def test_whatif_is_a_labelled_counterfactual(ingested_home: Path, cli: Cli) -> N
         "Kazakhstan",
         "--set",
         "IT.NET.BBND.P2=30",
-        "--year",
+        "--period",
         "2019",
         "--home",
         ingested_home,
@@ -167,10 +170,19 @@ def test_whatif_is_a_labelled_counterfactual(ingested_home: Path, cli: Cli) -> N
         "json",
     )
     data = json.loads(result.stdout)
-    assert data["counterfactual"] is True and data["unit"] == "KAZ"
+    assert data["counterfactual"] is True and data["unit"] == data["country"] == "KAZ"
+    assert (data["index"], data["period"]) == ("TII from its components", "2019")
     assert data["changed"]["IT.NET.BBND.P2"]["to"] == 30
     assert data["scores"]["TII"]["after"] > data["scores"]["TII"]["before"]
     assert data["rank"]["after"] < data["rank"]["before"]
+    # every unit, before and after: the others' scores move only through the rescaling
+    units = {u["unit"]: u for u in data["units"]}
+    assert len(units) == data["rank"]["of"] == 193
+    assert units["KAZ"]["rank_after"] == data["rank"]["after"]
+    assert units["KAZ"]["score_after"] == data["scores"]["TII"]["after"]
+    assert [u["rank_after"] for u in data["units"]] == sorted(
+        u["rank_after"] for u in data["units"]
+    )
     bad = cli("whatif", "tii", "KAZ", "--set", "IT.NOPE=3", "--home", ingested_home)
     assert bad.exit_code == 2 and "unknown indicator IT.NOPE" in bad.stderr
 
@@ -207,7 +219,7 @@ def test_audit_command_json(ingested_home: Path, cli: Cli) -> None:
     result = cli(
         "audit",
         "egdi",
-        "--year",
+        "--period",
         "2022",
         "--samples",
         "500",
@@ -255,7 +267,7 @@ def test_an_assumption_that_cannot_apply_is_refused_before_running(
     ok = cli(
         "audit",
         "tii",
-        "--year",
+        "--period",
         "2019",
         "--samples",
         "100",
@@ -277,8 +289,66 @@ def test_hci_recipe_says_its_components_are_missing(ingested_home: Path, cli: Cl
 
 def test_audit_defaults_say_what_they_leave_out(ingested_home: Path, cli: Cli) -> None:
     result = cli(
-        "audit", "tii", "--year", "2019", "--samples", "100", "--home", ingested_home, "-f", "json"
+        "audit",
+        "tii",
+        "--period",
+        "2019",
+        "--samples",
+        "100",
+        "--home",
+        ingested_home,
+        "-f",
+        "json",
     )
     assert result.exit_code == 0, result.stderr
     notes = json.loads(result.stdout)["parameters"]["notes"]
     assert any("geometric aggregator is left out" in n for n in notes)
+
+
+@pytest.mark.parametrize(
+    ("args", "header"),
+    [
+        (["index", "build", "egdi"], "unit,score,rank"),
+        (
+            ["whatif", "tii", "KAZ", "--set", "IT.NET.BBND.P2=30", "--period", "2019"],
+            "unit,score_before,score_after,rank_before,rank_after",
+        ),
+        (
+            ["audit", "egdi", "--samples", "20"],
+            "iso3,rank,median_rank,q05,q95,mean_rank",
+        ),
+    ],
+)
+def test_document_commands_print_their_units_as_csv(
+    ingested_home: Path, cli: Cli, args: list[str], header: str
+) -> None:
+    document = json.loads(cli(*args, "--home", ingested_home, "-f", "json").stdout)
+    result = cli(*args, "--home", ingested_home, "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == header
+    assert len(lines) == 1 + len(document["units"])
+    first = document["units"][0]
+    assert lines[1].split(",")[0] == str(first.get("unit", first.get("iso3")))
+
+
+@pytest.mark.skipif(
+    "ndjson" not in Format.__members__, reason="the ndjson format comes with cli/output.py"
+)
+def test_a_document_prints_its_units_as_ndjson(ingested_home: Path, cli: Cli) -> None:
+    document = json.loads(
+        cli("index", "build", "egdi", "--home", ingested_home, "-f", "json").stdout
+    )
+    lines = cli("index", "build", "egdi", "--home", ingested_home, "-f", "ndjson").stdout
+    assert [json.loads(line) for line in lines.splitlines()] == document["units"]
+
+
+def test_index_tables_follow_the_language(ingested_home: Path, cli: Cli) -> None:
+    built = cli("index", "build", "egdi", "--home", ingested_home, "--lang", "kk").stdout
+    assert "Нысан" in built and "Балл" in built
+    whatif = cli(
+        "whatif", "tii", "KAZ", "--set", "IT.NET.BBND.P2=30", "--period", "2019",
+        "--home", ingested_home, "--lang", "ru",
+    ).stdout  # fmt: skip
+    assert "Что, если (KAZ)" in whatif and "Контрфактический сценарий" in whatif
+    assert "место из 193" in whatif

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infosoc.analysis import inequality
@@ -94,4 +93,21 @@ def test_trend_uses_the_time_axis() -> None:
     trend = inequality.linear_trend([0.0, 1.0, 3.0], at=[0, 1, 3])
     assert trend is not None and trend.slope == pytest.approx(1.0)
     assert inequality.linear_trend([1.0]) is None
-    assert np.isclose(inequality.weighted_mean([1, 3], [3, 1]) or 0, 1.5)
+
+
+@settings(deadline=None)  # the first example imports scipy
+@given(
+    st.lists(st.floats(-100, 100), min_size=3, max_size=12),
+    st.lists(st.integers(0, 40), min_size=12, max_size=12, unique=True),
+)
+def test_trend_and_its_standard_error_equal_scipys(values: list[float], times: list[int]) -> None:
+    from scipy.stats import linregress
+
+    at = sorted(times[: len(values)])
+    trend = inequality.linear_trend(values, at=at)
+    expected = linregress(at, values)
+    assert trend is not None and trend.periods == len(values)
+    assert trend.slope == pytest.approx(expected.slope, rel=1e-9, abs=1e-9)
+    # scipy has no correlation, and so no standard error, for a constant series: it is 0
+    stderr = 0.0 if math.isnan(expected.stderr) else expected.stderr
+    assert trend.stderr == pytest.approx(stderr, rel=1e-9, abs=1e-9)

@@ -633,6 +633,7 @@ times_st = st.lists(
 ).map(sorted)  # fmt: skip
 
 
+@settings(deadline=None)  # the first example imports scipy
 @given(
     times_st,
     st.floats(-50, 50),

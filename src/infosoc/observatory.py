@@ -21,7 +21,7 @@ from .ingestion import (
     parse_files,
     unclaimed,
 )
-from .records import Progress, Records
+from .records import Document, Progress, Records
 from .sources import DOWNLOADABLE, REGISTRY
 from .store import IngestResult, Store
 
@@ -226,7 +226,7 @@ class Observatory:
 
     def rank(
         self,
-        year: int | None = None,
+        period: str | None = None,
         *,
         region: str | None = None,
         top: int | None = None,
@@ -234,7 +234,11 @@ class Observatory:
         window: int = 5,
         lang: Lang = "en",
     ) -> Records:
-        """An edition's EGDI ranking (latest by default), by region, top N or around a country."""
+        """An edition's EGDI ranking (``period``, a survey year such as "2022"; the latest by
+        default), by region, top N or around a country."""
+        from .indices.egdi import edition_year
+
+        year = edition_year(period)
         return _table(
             egov.ranking(
                 self._panel(), year, region=region, top=top, around=around, window=window, lang=lang
@@ -245,9 +249,12 @@ class Observatory:
         """One indicator (egdi, osi, tii, hci, epi or rank) for several countries by edition."""
         return _table(egov.compare(self._panel(), list(countries), indicator))
 
-    def egdi_check(self, year: int | None = None) -> Records:
-        """Per edition: EGDI against mean(OSI, TII, HCI), and recomputed against published ranks."""
-        return _table(egov.check_editions(self._panel(), year))
+    def egdi_check(self, period: str | None = None) -> Records:
+        """Per edition (or the one ``period`` names, e.g. "2022"): EGDI against
+        mean(OSI, TII, HCI), and recomputed ranks against the published ones."""
+        from .indices.egdi import edition_year
+
+        return _table(egov.check_editions(self._panel(), edition_year(period)))
 
     def article(self) -> list[dict[str, Any]]:
         """The review article's claims, each with the value computed from the store and a verdict.
@@ -352,66 +359,50 @@ class Observatory:
         return asdict(download_time.download_time(size, speed, convention))
 
     # composite indices -------------------------------------------------------------------
-    def index_build(self, index: str, *, year: str | None = None) -> dict[str, Any]:
-        """Build an index (a shipped recipe such as ``egdi`` or a TOML file) from the store."""
-        definition = _definition(index, year)
-        result = self._rebuild(definition)
-        coin = result.coin
-        scores, ranks = coin.index(), coin.ranks()
-        return {
-            "index": definition.name,
-            "period": definition.data.period,
-            "units": [
-                {"unit": u, "score": scores[u], "rank": ranks[u]}
-                for u in sorted(coin.units, key=lambda u: (ranks[u] is None, ranks[u] or 0, u))
-            ],
-            "missing_indicators": result.missing,
-            "screened_out": coin.screened_out,
-            "log": [asdict(entry) for entry in coin.log],
-            "comparison": result.comparison,
-        }
+    def index_build(self, index: str, *, period: str | None = None) -> Document:
+        """Build an index (a shipped recipe such as ``egdi``, or a TOML file) from the store:
+        a document of kind ``index`` (:func:`infosoc.indices.documents.index_document`)."""
+        from .indices.documents import index_document
+
+        return index_document(index, period, self._store)
 
     def whatif(
-        self, index: str, country: str, changes: dict[str, float], *, year: str | None = None
-    ) -> dict[str, Any]:
-        """Rebuild an index with one country's raw values changed, everything else fixed."""
-        from .indices import rebuild
+        self, index: str, country: str, changes: dict[str, float], *, period: str | None = None
+    ) -> Document:
+        """Rebuild an index with one country's raw values changed, everything else fixed: a
+        document of kind ``whatif`` (:func:`infosoc.indices.documents.whatif_document`)."""
+        from .indices.documents import whatif_document
 
-        definition = _definition(index, year)
-        unit = country if definition.data.file is not None else geo_country(country).iso3
-        return rebuild.whatif(self._rebuild(definition).coin, unit, changes)
+        return whatif_document(index, country, changes, period, self._store)
 
     def audit(
         self,
         index: str,
         *,
-        year: str | None = None,
+        period: str | None = None,
         samples: int = 1000,
         seed: int = 0,
         sobol_samples: int = 2048,
         **assumptions: Any,
-    ) -> dict[str, Any]:
+    ) -> Document:
         """Audit an index as the JRC does: availability, correlations, PCA, uncertainty of every
-        rank (Monte Carlo) and the sensitivity of ranks to each assumption (Sobol).
+        rank (Monte Carlo) and the sensitivity of ranks to each assumption (Sobol); a document
+        of kind ``audit`` (:func:`infosoc.indices.documents.audit_document`).
 
         ``assumptions`` (``weight_noise``, ``normalisers``, ``aggregators``, ``imputations``)
         override the defaults; an assumption that cannot apply is an error before anything runs.
         """
-        from .indices import audit, sensitivity
+        from .indices.documents import audit_document
 
-        coin, chosen, result, notes = self._uncertainty(index, year, samples, seed, assumptions)
-        sobol = sensitivity.sobol(coin, chosen, n=sobol_samples)
-        return {
-            "index": coin.definition.name,
-            "period": coin.definition.data.period,
-            "units": result.units,
-            "sensitivity": sobol.rows,
-            "parameters": {**result.parameters, "sobol": sobol.parameters, "notes": notes},
-            "availability": audit.availability(coin),
-            "correlations": audit.correlations(coin),
-            "pca": audit.pca(coin),
-            "remove_one": audit.remove_one(coin),
-        }
+        return audit_document(
+            index,
+            period,
+            self._store,
+            samples=samples,
+            seed=seed,
+            sobol_samples=sobol_samples,
+            assumptions=assumptions,
+        )
 
     # programme targets -------------------------------------------------------------------
     def targets(
@@ -509,50 +500,11 @@ class Observatory:
         seed: int = 0,
     ) -> dict[str, Any]:
         """One country's nominal rank and its 5-95 % Monte Carlo interval in a rebuilt index
-        (the audit's default assumptions, without the slower Sobol analysis)."""
-        from .geo.countries import resolve
+        (the audit's default assumptions, without the slower Sobol analysis); ``year`` is the
+        data period."""
+        from .indices.documents import rank_interval
 
-        iso3 = resolve(country)
-        _, _, result, notes = self._uncertainty(index, year, samples, seed, {})
-        for unit in result.units:
-            if unit.get("unit") == iso3 or unit.get("iso3") == iso3 or unit.get("code") == iso3:
-                return {**unit, "samples": samples, "seed": seed, "notes": notes}
-        raise InputError(f"{iso3} is not among the units of {index}")
-
-    def _uncertainty(
-        self,
-        index: str,
-        year: str | None,
-        samples: int,
-        seed: int,
-        assumptions: dict[str, Any],
-    ) -> tuple[Any, Any, Any, list[str]]:
-        import numpy as np
-
-        from .indices import uncertainty
-
-        coin = self._rebuild(_definition(index, year)).coin
-        notes = []
-        normalised = coin.datasets["normalised"]
-        if "aggregators" not in assumptions and bool((normalised[~np.isnan(normalised)] < 0).any()):
-            # The default geometric alternative shifts zeros but cannot take values below 0;
-            # say so, never skip it silently (a user who lists aggregators gets an error).
-            assumptions["aggregators"] = ["nominal"]
-            notes.append(
-                "the geometric aggregator is left out of the defaults: the index's own "
-                "normalisation gives values below 0"
-            )
-        chosen = uncertainty.Assumptions(samples=samples, seed=seed, **assumptions)
-        chosen.validate(coin)
-        return coin, chosen, uncertainty.run(coin, chosen), notes
-
-    def _rebuild(self, definition: Any) -> Any:
-        from .indices import rebuild
-
-        if definition.data.file is not None:
-            return rebuild.rebuild(None, definition)
-        with self._store() as store:
-            return rebuild.rebuild(store, definition)
+        return rank_interval(index, country, year, self._store, samples=samples, seed=seed)
 
 
 def _as_date(value: date | str | None) -> date | None:
@@ -563,13 +515,3 @@ def _as_date(value: date | str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise InputError(f"'{value}' is not a date such as 2026-11-26") from None
-
-
-def _definition(index: str, year: str | None) -> Any:
-    """A shipped recipe by name, or a definition file by path, for ``year`` if given."""
-    from .indices.definition import load_definition, recipe, with_period
-
-    if index.endswith(".toml") or Path(index).is_file():
-        definition = load_definition(index)
-        return with_period(definition, year) if year is not None else definition
-    return recipe(index, year)

@@ -32,12 +32,6 @@ def _arrays(values: Sequence[float], weights: Sequence[float] | None) -> tuple[F
     return x[keep], w[keep]
 
 
-def weighted_mean(values: Sequence[float], weights: Sequence[float] | None = None) -> float | None:
-    """The weighted arithmetic mean, or None without values."""
-    x, w = _arrays(values, weights)
-    return float(np.dot(x, w) / w.sum()) if x.size else None
-
-
 def best_to_worst(values: Sequence[float]) -> float | None:
     """How many times the largest value is the smallest (≥ 1): the best over the worst
     region for speeds, the worst over the best for latency or shares of slow tests.
@@ -104,15 +98,18 @@ def theil(values: Sequence[float], weights: Sequence[float] | None = None) -> fl
 
 
 @dataclass(frozen=True)
-class Trend:
-    """A least-squares line through a series: change per period, with its standard error."""
+class InequalityTrend:
+    """The least-squares trend of an inequality measure over ``periods`` points: its change
+    per period (``slope``), with the standard error of that slope (None with two points)."""
 
     slope: float
     stderr: float | None
     periods: int
 
 
-def linear_trend(values: Sequence[float], at: Sequence[float] | None = None) -> Trend | None:
+def linear_trend(
+    values: Sequence[float], at: Sequence[float] | None = None
+) -> InequalityTrend | None:
     """The slope of values per unit of ``at`` (default 0, 1, 2, …); None under two values."""
     from .trend import fit
 
@@ -124,4 +121,4 @@ def linear_trend(values: Sequence[float], at: Sequence[float] | None = None) -> 
     if line is None:
         return None
     stderr = None if line.residual_sd is None else line.residual_sd / math.sqrt(line.sxx)
-    return Trend(line.slope, stderr, line.n)
+    return InequalityTrend(line.slope, stderr, line.n)

@@ -17,6 +17,7 @@ from .common import (
     observatory,
     run,
 )
+from .options import OldYearOpt, renamed
 from .output import Format
 
 EGDI_COLUMNS = (
@@ -57,7 +58,13 @@ def egdi(
 
 @app.command()
 def rank(
-    year: Annotated[int | None, typer.Option(help="Survey year; default: the latest.")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", help="Survey edition, e.g. 2022; default: the latest.", show_default=False
+        ),
+    ] = None,
+    year: OldYearOpt = None,
     region: Annotated[
         str | None,
         typer.Option(
@@ -75,9 +82,10 @@ def rank(
 
     def action() -> None:
         language = parse_lang(lang)
+        edition = renamed(year, "--year", "--period", period)
         rows = (
             observatory(home)
-            .rank(year, region=region, top=top, around=around, window=window, lang=language)
+            .rank(edition, region=region, top=top, around=around, window=window, lang=language)
             .to_pylist()
         )
         cols = [c for c in RANK_COLUMNS if region or c != "region_rank"]
@@ -108,14 +116,25 @@ def compare(
 
 @app.command("egdi-check")
 def egdi_check(
-    year: Annotated[int | None, typer.Option(help="One survey year; default: all.")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", help="One survey edition, e.g. 2022; default: all.", show_default=False
+        ),
+    ] = None,
+    year: OldYearOpt = None,
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
     """Check each edition: EGDI against mean(OSI, TII, HCI), recomputed against published ranks."""
 
     def action() -> None:
-        rows = observatory(home).egdi_check(year).to_pylist()
+        from ..i18n import translations
+
+        language = parse_lang(lang)
+        edition = renamed(year, "--year", "--period", period)
+        rows = observatory(home).egdi_check(edition).to_pylist()
         notes = [d for r in rows for d in [f"{r['year']} {x}" for x in r["rank_mismatch_details"]]]
         emit(
             rows,
@@ -131,8 +150,8 @@ def egdi_check(
                 "over_tolerance",
                 "rank_mismatches",
             ],
-            "en",
-            title="EGDI composition and rank check",
+            language,
+            title=translations(language).gettext("EGDI composition and rank check"),
             footnotes=notes,
         )
 

@@ -1,4 +1,8 @@
-"""Commands on composite indices: build one, audit it, and ask what-if."""
+"""Commands on composite indices: build one, audit it, and ask what-if.
+
+Each prints a document (docs/conventions.md): ``-f json`` the whole object, ``-f csv`` and
+``-f ndjson`` its rows under ``units``, ``-f table`` a summary for reading in ``--lang``.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError
-from .common import FormatOpt, HomeOpt, app, emit, observatory, run
-from .output import Format
+from ..i18n import Lang, parse_lang, translations
+from .common import FormatOpt, HomeOpt, LangOpt, app, emit, label, observatory, run
+from .options import OldYearOpt, renamed
+from .output import MISSING, Format
 
 index_app = typer.Typer(help="Composite indices declared in TOML files.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
@@ -16,54 +22,82 @@ app.add_typer(index_app, name="index")
 IndexArg = Annotated[
     str, typer.Argument(help="A shipped recipe (egdi, tii) or a definition file (.toml).")
 ]
-YearOpt = Annotated[str | None, typer.Option("--year", help="Data period; default: the recipe's.")]
+IndexPeriodOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--period", help="Data period, e.g. 2022; default: the index's own.", show_default=False
+    ),
+]
+
+
+def _period(period: str | None, year: str | None) -> str | None:
+    return renamed(year, "--year", "--period", period)
 
 
 @index_app.command("build")
 def index_build(
     index: IndexArg,
-    year: YearOpt = None,
+    period: IndexPeriodOpt = None,
+    year: OldYearOpt = None,
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
     """Build an index from the store: every unit's score and rank, the log, and a comparison."""
 
     def action() -> None:
-        result = observatory(home).index_build(index, year=year)
-        notes = [
-            f"{e['step']}: {e['method']} {e['params'] or ''} {e['note']}".strip()
-            for e in result["log"]
-        ]
-        if result["missing_indicators"]:
-            notes.append("left out, not in the store: " + ", ".join(result["missing_indicators"]))
-        comparison = result["comparison"]
-        if comparison:
-            notes.append(
-                f"against the published {comparison['published']}: max |error| "
-                f"{comparison.get('max_abs_error', float('nan')):.3g} "
-                f"({comparison.get('max_abs_error_unit')}), mean |error| "
-                f"{comparison.get('mean_abs_error', float('nan')):.3g}"
-            )
-            for diff in comparison.get("rank_differences", []):
-                notes.append(
-                    f"  rank differs: {diff['unit']} {diff['rank']} (published "
-                    f"{diff['published_rank']:.0f}): {diff.get('reason', '')}"
-                )
+        language = parse_lang(lang)
+        document = observatory(home).index_build(index, period=_period(period, year))
         emit(
-            result["units"],
+            document.rows(),
             fmt,
             ["rank", "unit", "score"],
-            "en",
-            title=f"{result['index']}, {result['period']}",
-            footnotes=notes,
-            payload=result,
+            language,
+            title=f"{document['index']}, {document['period']}",
+            footnotes=_build_notes(document, language),
+            payload=document,
         )
 
     run(action)
 
 
-def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+def _build_notes(document: dict[str, Any], lang: Lang) -> list[str]:
+    t = translations(lang)
+    notes = [
+        f"{e['step']}: {e['method']} {e['params'] or ''} {e['note']}".strip()
+        for e in document["log"]
+    ]
+    if document["missing_indicators"]:
+        codes = ", ".join(document["missing_indicators"])
+        notes.append(t.gettext("left out, not in the store: %(codes)s") % {"codes": codes})
+    comparison = document["comparison"]
+    if comparison:
+        notes.append(
+            t.gettext(
+                "against the published %(published)s: largest |error| %(largest)s (%(unit)s), "
+                "mean |error| %(mean)s"
+            )
+            % {
+                "published": comparison["published"],
+                "largest": _num(comparison.get("max_abs_error"), ".3g"),
+                "unit": comparison.get("max_abs_error_unit") or MISSING,
+                "mean": _num(comparison.get("mean_abs_error"), ".3g"),
+            }
+        )
+        differs = t.gettext("rank differs: %(unit)s %(rank)s (published %(published)s): %(reason)s")
+        for diff in comparison.get("rank_differences", []):
+            values = {
+                "unit": diff["unit"],
+                "rank": diff["rank"],
+                "published": _num(diff["published_rank"], ".0f"),
+                "reason": diff.get("reason", ""),
+            }
+            notes.append(f"  {differs % values}")
+    return notes
+
+
+def _num(value: float | None, spec: str = ".3f") -> str:
+    return MISSING if value is None else format(value, spec)
 
 
 def _changes(pairs: list[str]) -> dict[str, float]:
@@ -91,26 +125,39 @@ def whatif(
             "--set", help="CODE=NUMBER, a new raw value (repeatable), e.g. IT.NET.BBND.P2=30."
         ),
     ],
-    year: YearOpt = None,
+    period: IndexPeriodOpt = None,
+    year: OldYearOpt = None,
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
     """A counterfactual: the index with one country's raw values changed, all others fixed."""
 
     def action() -> None:
-        result: dict[str, Any] = observatory(home).whatif(index, country, _changes(set_), year=year)
-        rows = [{"node": node, **values} for node, values in result["scores"].items()]
-        rows.append({"node": "rank", **{k: result["rank"][k] for k in ("before", "after")}})
-        changed = "; ".join(f"{c}: {v['from']} → {v['to']}" for c, v in result["changed"].items())
-        emit(
-            rows,
-            fmt,
-            ["node", "before", "after"],
-            "en",
-            title=f"What if ({result['unit']}): {changed}",
-            footnotes=[result["note"], f"rank of {result['rank']['of']}"],
-            payload=result,
+        language = parse_lang(lang)
+        t = translations(language)
+        document = observatory(home).whatif(
+            index, country, _changes(set_), period=_period(period, year)
         )
+        # the table is the country's own scores; -f csv and ndjson give every unit's rows
+        summary = [{"node": node, **values} for node, values in document["scores"].items()]
+        rank = document["rank"]
+        summary.append(
+            {"node": label("rank", language), "before": rank["before"], "after": rank["after"]}
+        )
+        changed = "; ".join(f"{c}: {v['from']} → {v['to']}" for c, v in document["changed"].items())
+        title = t.gettext("What if (%(unit)s): %(changes)s") % {
+            "unit": document["country"],
+            "changes": changed,
+        }
+        notes = [
+            t.gettext(document["note"]),
+            t.gettext("rank out of %(count)s") % {"count": rank["of"]},
+        ]
+        if fmt is Format.table:
+            emit(summary, fmt, ["node", "before", "after"], language, title=title, footnotes=notes)
+        else:
+            emit(document.rows(), fmt, [], language, payload=document)
 
     run(action)
 
@@ -118,7 +165,8 @@ def whatif(
 @app.command()
 def audit(
     index: IndexArg,
-    year: YearOpt = None,
+    period: IndexPeriodOpt = None,
+    year: OldYearOpt = None,
     samples: Annotated[int, typer.Option(help="Monte Carlo replications.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the random draws.")] = 0,
     normaliser: Annotated[
@@ -143,6 +191,7 @@ def audit(
     ] = None,
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
     """Audit an index: rank intervals by Monte Carlo, Sobol sensitivity, correlations, PCA."""
 
@@ -151,33 +200,51 @@ def audit(
 
         from .common import progress_bar
 
+        language = parse_lang(lang)
+        t = translations(language)
         if samples < 10:
             raise InputError("--samples must be at least 10")
+        chosen: dict[str, Any] = {}
+        if normaliser:
+            chosen["normalisers"] = normaliser
+        if aggregator:
+            chosen["aggregators"] = aggregator
+        if weight_noise is not None:
+            chosen["weight_noise"] = weight_noise
+        when = _period(period, year)
         with progress_bar(SpinnerColumn(), TextColumn("{task.description}")) as bar:
-            bar.add_task(f"auditing {index}: {samples} replications and a Sobol analysis")
-            chosen: dict[str, Any] = {}
-            if normaliser:
-                chosen["normalisers"] = normaliser
-            if aggregator:
-                chosen["aggregators"] = aggregator
-            if weight_noise is not None:
-                chosen["weight_noise"] = weight_noise
-            result = observatory(home).audit(index, year=year, samples=samples, seed=seed, **chosen)
-        rows = result["units"]
-        notes = [
-            f"{r['assumption']}: first-order {_num(r['S1'])} ± {_num(r['S1_conf'])}, "
-            f"total {_num(r['ST'])} ± {_num(r['ST_conf'])}"
-            for r in result["sensitivity"]
-        ]
-        notes.insert(0, "Sobol indices of each assumption on the mean absolute rank shift:")
+            what = t.gettext("auditing %(index)s: %(samples)s replications and a Sobol analysis")
+            bar.add_task(what % {"index": index, "samples": samples})
+            document = observatory(home).audit(
+                index, period=when, samples=samples, seed=seed, **chosen
+            )
+        notes = [t.gettext("Sobol indices of each assumption on the mean absolute rank shift:")]
+        line = t.gettext(
+            "%(assumption)s: first-order %(s1)s ± %(s1_conf)s, total %(st)s ± %(st_conf)s"
+        )
+        for r in document["sensitivity"]:
+            notes.append(
+                line
+                % {
+                    "assumption": r["assumption"],
+                    "s1": _num(r["S1"]),
+                    "s1_conf": _num(r["S1_conf"]),
+                    "st": _num(r["ST"]),
+                    "st_conf": _num(r["ST_conf"]),
+                }
+            )
+        title = t.gettext("%(index)s, %(period)s: rank uncertainty") % {
+            "index": document["index"],
+            "period": document["period"],
+        }
         emit(
-            rows,
+            document.rows(),
             fmt,
             ["iso3", "rank", "median_rank", "q05", "q95"],
-            "en",
-            title=f"{result['index']}, {result['period']}: rank uncertainty",
+            language,
+            title=title,
             footnotes=notes,
-            payload=result,
+            payload=document,
         )
 
     run(action)

@@ -36,6 +36,24 @@ _LABELS: dict[str, str] = {
     "Low": NC_("column", "Low"),
     "method_break": NC_("column", "method changed between these editions"),
     "sources": NC_("column", "Sources"),
+    # composite indices (index build, whatif, audit) and the EGDI check
+    "unit": NC_("column", "Unit"),
+    "score": NC_("column", "Score"),
+    "node": NC_("column", "Index or sub-index"),
+    "before": NC_("column", "Before the change"),
+    "after": NC_("column", "After the change"),
+    "median_rank": NC_("column", "Median rank"),
+    "mean_rank": NC_("column", "Mean rank"),
+    "q05": NC_("column", "Rank, 5th percentile"),
+    "q95": NC_("column", "Rank, 95th percentile"),
+    "countries": NC_("column", "Countries"),
+    "max_deviation_from_mean": NC_("column", "Largest deviation from the mean"),
+    "max_deviation_country": NC_("column", "Country of the largest deviation"),
+    "published_zero": NC_("column", "Published as 0"),
+    "weights_osi_tii_hci": NC_("column", "Weights OSI/TII/HCI"),
+    "max_deviation_weighted": NC_("column", "Largest deviation, the edition's weights"),
+    "over_tolerance": NC_("column", "Beyond tolerance"),
+    "rank_mismatches": NC_("column", "Rank mismatches"),
 }
 
 

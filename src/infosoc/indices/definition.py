@@ -190,3 +190,12 @@ def with_period(definition: IndexDefinition, period: str) -> IndexDefinition:
         edition = str(int(period) + definition.published.lag) if period.isdigit() else period
         update["published"] = definition.published.model_copy(update={"period": edition})
     return definition.model_copy(update=update)
+
+
+def find_definition(index: str, period: str | None = None) -> IndexDefinition:
+    """The definition ``index`` names: a shipped recipe (``egdi``, ``tii``) or a definition
+    file (a path, or a name ending in ``.toml``), for ``period`` if given (else its own)."""
+    if index.endswith(".toml") or Path(index).is_file():
+        definition = load_definition(index)
+        return with_period(definition, period) if period is not None else definition
+    return recipe(index, period)

@@ -6,9 +6,12 @@ Evidence for each rule is in docs/egdi-method.md and docs/rating-classes.md.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from ..errors import InputError
 
 RatingRule = Literal["quartile", "equal-width"]
 
@@ -35,6 +38,19 @@ METHOD_CHANGES: dict[int, str] = {
     2020: "TII components changed (fixed telephone dropped, cap of 120 introduced)",
     2022: "OSI gained five weighted sub-indices",
 }
+
+
+def edition_year(period: str | None) -> int | None:
+    """The survey edition ``period`` names ("2022" → 2022), or None for None.
+
+    Editions are years: any other period is an InputError.
+    """
+    if period is None:
+        return None
+    text = str(period).strip()
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise InputError(f"an E-Government Survey edition is a year such as 2022, not '{period}'")
+    return int(text)
 
 
 def level(egdi: float | None) -> str | None:
@@ -80,7 +96,7 @@ def rating_classes(
         classes = _group_classes(group)
         values = sorted(v for _, v in members)
         if rule == "quartile":
-            cuts = [_quantile(values, q) for q in (0.75, 0.50, 0.25)]
+            cuts = _quartile_cuts(values)
         else:
             low = 0.75 if group == "Very High" else _UPPER[group] - 0.25
             width = (_UPPER[group] - low) / 4
@@ -91,14 +107,15 @@ def rating_classes(
     return result
 
 
-def _quantile(sorted_values: Sequence[float], q: float) -> float:
-    """Quantile by linear interpolation between order statistics (numpy's default)."""
-    if not sorted_values:
-        raise ValueError("no values")
-    h = (len(sorted_values) - 1) * q
-    lo = math.floor(h)
-    hi = min(lo + 1, len(sorted_values) - 1)
-    return sorted_values[lo] + (h - lo) * (sorted_values[hi] - sorted_values[lo])
+def _quartile_cuts(values: Sequence[float]) -> list[float]:
+    """The upper quartile, the median and the lower quartile of ``values``, interpolated
+    linearly between order statistics (numpy.quantile's default method)."""
+    if len(values) == 1:
+        return [values[0]] * 3
+    # the standard library's rather than numpy's: this runs on every EGDI query, and numpy
+    # is not otherwise imported by one
+    lower, median, upper = statistics.quantiles(values, n=4, method="inclusive")
+    return [upper, median, lower]
 
 
 #: Weights (OSI, TII, HCI) that reproduce the published EGDI where they are not equal thirds.

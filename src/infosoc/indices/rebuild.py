@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, NotFoundError
+from ..i18n import N_
 from ..store import Store
 from .coin import Coin, build
 from .data import load, load_csv
@@ -84,8 +85,21 @@ def _compare_published(store: Store, coin: Coin, definition: IndexDefinition) ->
     return out
 
 
+#: What a what-if is, said with every answer (translated where it is shown).
+WHATIF_NOTE = N_(
+    "Counterfactual: only this unit's values changed; every other unit is held fixed, and the "
+    "rescaled scores of all units move with it."
+)
+
+
 def whatif(coin: Coin, unit: str, changes: dict[str, float]) -> dict[str, Any]:
-    """Change one unit's raw values, hold every other unit fixed, and rebuild: a counterfactual."""
+    """Change one unit's raw values, hold every other unit fixed, and rebuild: a counterfactual.
+
+    Returns ``counterfactual`` (True), ``unit``, ``changed`` (each code's ``from`` and ``to``),
+    ``scores`` (the unit's score on every aggregate, ``before`` and ``after``), ``rank``
+    (``before``, ``after`` and ``of`` how many ranked), ``note``, and ``units``: every unit's
+    ``score_before``, ``score_after``, ``rank_before`` and ``rank_after``, by its new rank.
+    """
     if unit not in coin.input_units:
         raise NotFoundError(f"{unit} is not a unit of this index")
     unknown = [c for c in changes if c not in coin.codes]
@@ -120,9 +134,28 @@ def whatif(coin: Coin, unit: str, changes: dict[str, float]) -> dict[str, Any]:
             "after": after.ranks().get(unit),
             "of": sum(1 for v in after.index(root).values() if v is not None),
         },
-        "note": "Counterfactual: only this unit's values changed; every other unit is held "
-        "fixed, and the rescaled scores of all units move with it.",
+        "note": WHATIF_NOTE,
+        "units": _side_by_side(coin, after),
     }
+
+
+def _side_by_side(before: Coin, after: Coin) -> list[dict[str, Any]]:
+    """Every unit's score and rank in both coins, by its rank in ``after`` (unranked last)."""
+    scores = (before.index(), after.index())
+    ranks = (before.ranks(), after.ranks())
+    units = dict.fromkeys([*before.units, *after.units])
+    rows = [
+        {
+            "unit": u,
+            "score_before": scores[0].get(u),
+            "score_after": scores[1].get(u),
+            "rank_before": ranks[0].get(u),
+            "rank_after": ranks[1].get(u),
+        }
+        for u in units
+    ]
+    rows.sort(key=lambda r: (r["rank_after"] is None, r["rank_after"] or 0, r["unit"]))
+    return rows
 
 
 #: Components are published with 4 decimals, so a mean of them is uncertain by up to 1e-4.
