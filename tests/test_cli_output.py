@@ -211,3 +211,11 @@ def test_the_old_python_spellings_warn(ingested_home: Path) -> None:
         sgi = obs.speed("KAZ", source="ookla_sgi")
     assert {r["source"] for r in sgi} == {"ookla-sgi"}
 
+
+def test_the_command_reference_is_in_step_with_the_commands() -> None:
+    from infosoc.cli.reference import reference
+
+    from .conftest import REPO
+
+    written = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert written == reference(), "docs/cli.md is out of date: run python scripts/cli_reference.py"
