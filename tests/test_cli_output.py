@@ -26,7 +26,7 @@ DATA_COMMANDS: dict[str, tuple[str, ...]] = {
     "egdi-check": ("egdi-check", "--year", "2020"),
     "indicator": ("indicator", "KAZ", "UZB", "-i", "IT.NET.USER.ZS", "--start", "2020"),
     "indicator --by": ("indicator", "KAZ", "-i", "KZ.SDG.17.8.1", "--by", "urbanisation"),
-    "speed": ("speed", "KAZ", "--measure", "all"),
+    "speed": ("speed", "KAZ", "--network", "fixed", "--start", "2024"),
     "penetration": ("penetration", "KAZ"),
     "peers": ("peers", "KAZ", "-i", "egov.egdi", "--by", "neighbours", "--period", "2022"),
     "ratio": ("ratio", "KAZ", "UZB", "-i", "egov.tii", "--period", "2022"),

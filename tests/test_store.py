@@ -157,6 +157,7 @@ def test_mirror_comes_from_the_environment(
     assert result.stdout.splitlines()[1:] == ["un-egov,2020,EGOV_DATA_2020.csv,added,1,1158"]
 
 
+@pytest.mark.slow
 def test_a_store_locked_by_another_process_is_one_line_exit_2(
     ingested_home: Path, tmp_path: Path, cli: Cli
 ) -> None:

@@ -67,12 +67,11 @@ def indicator(
 
     def action() -> None:
         language = parse_lang(lang)
-        code = indicator
         table = observatory(home).indicator(
-            countries, indicator=code, start=start, end=end, by=by, lang=language
+            countries, indicator=indicator, start=start, end=end, by=by, lang=language
         )
         meta = table.metadata
-        name, unit = meta.get("label", code), meta.get("unit", "")
+        name, unit = meta.get("label", indicator), meta.get("unit", "")
         notes = [name if unit in name else f"{name} ({unit})"]
         columns = None if by is not None else ("period", "iso3", "country", "value")
         if by is not None:
@@ -81,7 +80,7 @@ def indicator(
             notes += footnotes(metadata_lists(meta))
         source = label("source", language)
         notes += [f"{source}: {s}" for s in meta.get("sources", "").split("; ") if s]
-        emit(table, fmt, columns, language, title=code, footnotes=notes)
+        emit(table, fmt, columns, language, title=indicator, footnotes=notes)
 
     run(action)
 

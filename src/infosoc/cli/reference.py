@@ -47,7 +47,7 @@ def _kind(param: Any) -> str:
         return "flag"
     if param.param_type_name == "option" and param.metavar:
         return str(param.metavar).replace("|", "\\|")
-    return KINDS.get(param.type.name, param.type.name)
+    return KINDS.get(str(param.type.name), str(param.type.name))
 
 
 def _default(param: Any) -> str:
