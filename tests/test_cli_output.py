@@ -219,3 +219,25 @@ def test_the_command_reference_is_in_step_with_the_commands() -> None:
 
     written = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     assert written == reference(), "docs/cli.md is out of date: run python scripts/cli_reference.py"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "ndjson", "table"])
+def test_a_document_prints_as_one_object_and_its_rows(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from infosoc import Document
+    from infosoc.cli.common import emit
+    from infosoc.cli.output import Format
+
+    claims = [{"id": "rank-2020", "verdict": "confirmed"}, {"id": "hci", "verdict": "differs"}]
+    document = Document("article", {"country": "KAZ", "claims": claims}, rows_key="claims")
+    emit(document, Format(fmt), ("id", "verdict"), "en", title="Claims")
+    out = capsys.readouterr().out
+    if fmt == "json":
+        assert json.loads(out) == {"country": "KAZ", "claims": claims}
+    elif fmt == "csv":
+        assert out.splitlines() == ["id,verdict", "rank-2020,confirmed", "hci,differs"]
+    elif fmt == "ndjson":
+        assert [json.loads(line) for line in out.splitlines()] == claims
+    else:
+        assert "Claims" in out and "confirmed" in out and "KAZ" in out
