@@ -85,6 +85,7 @@ def emit(
     payload: Any = None,
     *,
     styles: Mapping[str, Style] | None = None,
+    headers: Mapping[str, str] | None = None,
     shown: Sequence[Mapping[str, Any]] | None = None,
 ) -> None:
     """Print what a command produced, in ``fmt`` (docs/conventions.md, decision 0016).
@@ -94,7 +95,8 @@ def emit(
     one JSON object, and its main rows in CSV and NDJSON.
 
     The table shows ``columns`` (default: every column) of ``shown`` (default: the rows) under
-    ``title``, with headers in ``lang``, cells in ``styles``, and ``footnotes`` below it.
+    ``title``, with headers in ``lang`` (a column's label, or the label ``headers`` names for
+    it), cells in ``styles``, and ``footnotes`` below it.
     ``payload`` is for a document command that does not return a Document yet: what its
     ``-f json`` prints.
     """
@@ -113,7 +115,7 @@ def emit(
         table_rows = uniform(shown) if shown is not None else data
         chosen = list(columns) if columns is not None else columns_of(table_rows)
         console = Console(width=None if sys.stdout.isatty() else 200)
-        console.print(to_table(table_rows, chosen, lang, title, styles))
+        console.print(to_table(table_rows, chosen, lang, title, styles, headers))
         if document is not None:
             for key, value in document.items():
                 if key != document.rows_key and isinstance(value, str | int | float | bool):

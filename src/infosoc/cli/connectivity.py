@@ -127,6 +127,7 @@ def speed(
             language,
             title=t.gettext("Internet speed, %(country)s") % {"country": country},
             footnotes=[f"{label('method', language)}, {m}" for m in methods],
+            headers={"unit": "unit_of_measure"},
         )
 
     run(action)

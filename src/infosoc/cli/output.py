@@ -163,8 +163,10 @@ def to_table(
     lang: Lang = "en",
     title: str | None = None,
     styles: Mapping[str, Style] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Any:
-    """A rich Table of the chosen columns with headers in ``lang``."""
+    """A rich Table of the chosen columns with headers in ``lang``: each column's label, or
+    the label ``headers`` names for it (where one key means two things, such as ``unit``)."""
     from rich.table import Table
 
     chosen = styles or {}
@@ -172,7 +174,8 @@ def to_table(
     for c in columns:
         first = next((_clean(r.get(c)) for r in rows if r.get(c) is not None), None)
         numeric = isinstance(first, int | float) and not isinstance(first, bool)
-        table.add_column(label(c, lang), justify="right" if numeric else "left")
+        header = label((headers or {}).get(c, c), lang)
+        table.add_column(header, justify="right" if numeric else "left")
     for row in rows:
         table.add_row(*(cell(row.get(c), lang, c, chosen.get(c)) for c in columns))
     return table

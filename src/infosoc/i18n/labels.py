@@ -39,7 +39,7 @@ _LABELS: dict[str, str] = {
     "period": NC_("column", "Period"),
     "indicator": NC_("column", "Indicator"),
     "value": NC_("column", "Value"),
-    "unit": NC_("column", "Unit"),
+    "unit_of_measure": NC_("column", "Unit of measure"),
     "source": NC_("column", "Source"),
     "network": NC_("column", "Network"),
     "measure": NC_("column", "Measure"),
