@@ -20,7 +20,7 @@ def test_download_time_of_the_article(cli: Cli) -> None:
     result = cli("download-time", "5GB", "--speed", "4.66Mbps")
     assert result.exit_code == 0
     assert result.stdout.strip() == "2 h 26 min"
-    data = json.loads(cli("download-time", "5GB", "--speed", "4.66Mbps", "-f", "json").stdout)
+    [data] = json.loads(cli("download-time", "5GB", "--speed", "4.66Mbps", "-f", "json").stdout)
     assert data["seconds"] == pytest.approx(5 * 1024 * 8 / 4.66)
     assert "1 GB = 1024 MB" in data["convention"]
     assert download_time("5GB", "85Mbps").human == "8 min 2 s"  # Taiwan, "about 8 minutes"
@@ -89,8 +89,9 @@ def test_growth_periods() -> None:
 def test_growth_command(ingested_home: Path, cli: Cli) -> None:
     result = cli(
         "growth",
-        "egov.egdi",
         "Kazakhstan",
+        "-i",
+        "egov.egdi",
         "--start",
         "2018",
         "--end",
@@ -100,7 +101,7 @@ def test_growth_command(ingested_home: Path, cli: Cli) -> None:
         "-f",
         "json",
     )
-    data = json.loads(result.stdout)
+    [data] = json.loads(result.stdout)
     assert data["iso3"] == "KAZ" and data["change_pct"] == pytest.approx(10.2409, abs=1e-3)
     assert data["cagr_pct"] == pytest.approx(((0.8375 / 0.7597) ** 0.5 - 1) * 100)
 
@@ -116,11 +117,13 @@ def test_peers_by_neighbours_region_income_and_list(ingested_home: Path, cli: Cl
 
     near = peers("--by", "neighbours", "--period", "2022")
     assert [r["iso3"] for r in near] == ["KAZ", "RUS", "CHN", "UZB", "KGZ", "TKM"]
-    assert near[0]["rank"] == 1 and near[0]["of"] == 6 and near[0]["ratio_to_kaz"] == 1.0
+    assert near[0]["rank"] == 1 and near[0]["of"] == 6 and near[0]["ratio_to_reference"] == 1.0
+    assert {r["reference"] for r in near} == {"KAZ"}
     region = peers("--by", "subregion", "--period", "2020")
     assert {r["iso3"] for r in region} == {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
-    income = peers("--by", "income")  # the newest edition held
+    income = peers("--by", "income", "--period", "2024")
     assert all(r["period"] == "2024" for r in income) and len(income) > 40
+    assert all(r["income_group"] == income[0]["income_group"] for r in income)
     listed = peers("--by", "list", "--with", "UZB,Россия", "--period", "2010")
     assert [(r["iso3"], r["rank"]) for r in listed] == [("KAZ", 1), ("RUS", 2), ("UZB", 3)]
     world = peers("--by", "world", "--period", "2020")
@@ -128,34 +131,30 @@ def test_peers_by_neighbours_region_income_and_list(ingested_home: Path, cli: Cl
 
 
 def test_ratio_and_indicator_commands(ingested_home: Path, cli: Cli) -> None:
-    ratio = json.loads(
+    [ratio] = json.loads(
         cli("ratio", "KAZ", "UZB", "-i", "egov.tii", "--home", ingested_home, "-f", "json").stdout
     )
     # The newest edition both countries have: 2024.
     assert ratio["period"] == "2024" and ratio["ratio"] == pytest.approx(0.92353 / 0.87687)
-    table = json.loads(
-        cli(
-            "indicator",
-            "egov.egdi",
-            "KAZ",
-            "UZB",
-            "--start",
-            "2018",
-            "--home",
-            ingested_home,
-            "-f",
-            "json",
-        ).stdout
-    )
-    assert table["label"] == "E-Government Development Index (EGDI)"
-    assert [r["period"] for r in table["rows"]] == ["2018", "2020", "2022", "2024"]
-    assert table["rows"][1] == {"period": "2020", "KAZ": 0.8375, "UZB": 0.6665}
-    assert "EGOV_DATA_2020.csv" in " ".join(table["sources"])
+    args = ("indicator", "KAZ", "UZB", "-i", "egov.egdi", "--start", "2018", "--end", "2022")
+    rows = json.loads(cli(*args, "--home", ingested_home, "-f", "json").stdout)
+    assert [(r["period"], r["iso3"]) for r in rows] == [
+        ("2018", "KAZ"), ("2018", "UZB"), ("2020", "KAZ"), ("2020", "UZB"), ("2022", "KAZ"),
+        ("2022", "UZB"),
+    ]  # fmt: skip
+    assert rows[2] | {"source": None} == {
+        "indicator": "egov.egdi", "period": "2020", "iso3": "KAZ", "country": "Kazakhstan",
+        "value": 0.8375, "unit": "index, 0 to 1", "source": None,
+    }  # fmt: skip
+    assert "EGOV_DATA_2020.csv" in rows[2]["source"]
+    table = cli(*args, "--home", ingested_home).stdout
+    assert "E-Government Development Index (EGDI)" in table and "EGOV_DATA_2020.csv" in table
 
 
 def test_unknown_indicator_lists_what_the_store_holds(ingested_home: Path, cli: Cli) -> None:
-    result = cli("indicator", "IT.NOPE", "KAZ", "--home", ingested_home)
+    result = cli("indicator", "KAZ", "-i", "IT.NOPE", "--home", ingested_home)
     assert result.exit_code == 2
     assert "no indicator 'IT.NOPE'" in result.stderr and "IT.NET.USER.ZS" in result.stderr
-    result = cli("indicator", "egdi", "KAZ", "--home", ingested_home)
+    assert len(result.stderr.strip().splitlines()) == 1
+    result = cli("indicator", "KAZ", "-i", "egdi", "--home", ingested_home)
     assert "closest: egov.egdi" in result.stderr

@@ -268,14 +268,18 @@ def test_indicator_through_the_cli(tmp_path: Path, snapshot: Path, cli: Cli) -> 
         "added",
         10_428,
     )
-    result = cli("indicator", "ITU.i911", "KAZ", "-f", "json", "--home", home)
+    result = cli("indicator", "KAZ", "-i", "ITU.i911", "-f", "json", "--home", home)
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert answer["unit"] == "per 100 inhabitants"
-    by_period = {r["period"]: r["KAZ"] for r in answer["rows"]}
+    assert {r["unit"] for r in answer} == {"per 100 inhabitants"}
+    by_period = {r["period"]: r["value"] for r in answer}
     assert by_period["2024"] == 127.085 and by_period["2020"] == 124.698
-    result = cli("indicator", "ITU.i271", "KAZ", "--start", "2024", "-f", "csv", "--home", home)
-    assert result.stdout.splitlines() == ["period,KAZ", "2024,26170100.0"]
+    result = cli(
+        "indicator", "KAZ", "-i", "ITU.i271", "--start", "2024", "-f", "csv", "--home", home
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0] == "indicator,period,iso3,country,value,unit,source"
+    assert lines[1].startswith("ITU.i271,2024,KAZ,Kazakhstan,26170100.0,") and len(lines) == 2
 
 
 def _edit(text: str, old: str, new: str) -> tuple[str, int]:

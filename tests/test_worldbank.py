@@ -717,9 +717,9 @@ def wb_home(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Path:
 def test_newest_release_answers_and_older_vintages_stay(wb_home: Path, cli: Any) -> None:
     from infosoc.store import Store
 
-    result = cli("indicator", "IT.NET.USER.ZS", "KAZ", "--home", wb_home, "-f", "json")
+    result = cli("indicator", "KAZ", "-i", "IT.NET.USER.ZS", "--home", wb_home, "-f", "json")
     assert result.exit_code == 0, result.stderr
-    rows = {r["period"]: r["KAZ"] for r in json.loads(result.stdout)["rows"]}
+    rows = {r["period"]: r["value"] for r in json.loads(result.stdout)}
     assert (rows["2018"], rows["2021"], rows["2022"], rows["2023"]) == (
         78.9039, 90.924, 92.2969, 92.8785,
     )  # fmt: skip
@@ -766,8 +766,10 @@ def test_a_preamble_date_decides_which_vintage_answers(tmp_path: Path, test_data
         os.utime(path, (stamp, stamp))  # without a manifest, retrieval dates it
         obs = Observatory(home=mirror / "home")
         obs.ingest("worldbank", mirror=mirror)
-        [row] = [r for r in obs.indicator("IT.NET.USER.ZS", ["KAZ"]) if r["period"] == "2020"]
-        return float(row["KAZ"])
+        [row] = [
+            r for r in obs.indicator(["KAZ"], indicator="IT.NET.USER.ZS") if r["period"] == "2020"
+        ]
+        return float(row["value"])
 
     assert answer("2021-07-30") == 85.9426
     assert answer("2025-01-31") == 85.94259898

@@ -12,12 +12,9 @@ from pathlib import Path
 from .errors import InputError, SourceError
 from .records import Progress
 from .snapshot import snapshot_digest, snapshot_dir
-from .sources import REGISTRY, read_mirror
+from .sources import DOWNLOADS, REGISTRY, read_mirror
 from .sources.base import ParsedFile, RawFile
 from .store import IngestResult, Store
-
-#: Called with (done, total, description) while files are downloaded and parsed.
-
 
 #: The store's meta key for the shipped snapshot it holds (its manifest's SHA-256).
 SNAPSHOT_KEY = "snapshot"
@@ -42,13 +39,14 @@ def raw_files(
             wanted = {str(e) for e in editions}
             files = [f for f in files if any(w in f.path.name for w in wanted)]
         return files
-    if not hasattr(module, "fetch"):
+    downloadable = DOWNLOADS.get(source)
+    if downloadable is None:
         # Sources without a stable machine download say where to get their files instead.
         raise SourceError(module.META.get("no_download") or f"{source}: use --from DIR")
     years = editions or list(module.META["editions"])
     fetched: list[RawFile] = []
     for done, year in enumerate(years, start=1):
-        fetched += module.fetch(cache, [year], refresh=refresh)
+        fetched += downloadable.fetch(cache, [year], refresh=refresh)
         if progress:
             progress(done, len(years), f"downloading {source} {year}")
     return fetched

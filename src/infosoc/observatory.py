@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -22,7 +23,7 @@ from .ingestion import (
     unclaimed,
 )
 from .records import Document, Progress, Records
-from .sources import DOWNLOADABLE, REGISTRY
+from .sources import DOWNLOADABLE, REGISTRY, source_name
 from .store import IngestResult, Store
 
 #: ``ingest("snapshot")``: every source of the shipped snapshot.
@@ -163,10 +164,8 @@ class Observatory:
         folder = settings.mirror_dir(mirror if mirror is not None else self._mirror)
         if source == "all":
             names = list(REGISTRY) if folder is not None else list(DOWNLOADABLE)
-        elif source in REGISTRY:
-            names = [source]
         else:
-            raise InputError(f"unknown source '{source}'; known: {', '.join(REGISTRY)}")
+            names = [source_name(source)]
         parsed, read = parse_files(names, folder, self._cache, editions, refresh, progress)
         with self._store(read_only=False) as store:
             results = store.ingest(parsed)
@@ -181,7 +180,7 @@ class Observatory:
             return _table(store.sources())
 
     def revisions(
-        self, code: str, country: str, *, start: str | None = None, end: str | None = None
+        self, country: str, *, indicator: str, start: str | None = None, end: str | None = None
     ) -> Records:
         """How one indicator was revised for one country: its value in every release the
         store holds, period by period, with the release that answers a plain query marked
@@ -189,9 +188,9 @@ class Observatory:
         ``start`` and ``end`` bound the periods."""
         from .analysis.revisions import revisions
 
-        iso3 = geo_country(country).iso3
         with self._store() as store:
-            return _table(revisions(store, code, iso3, start=start, end=end))
+            return Records(revisions(store, indicator, geo_country(country).iso3, start=start,
+                                     end=end))  # fmt: skip
 
     def update(
         self, source: str = "all", *, progress: Progress | None = None
@@ -204,13 +203,10 @@ class Observatory:
         ``new version`` of its edition, or was ``unchanged``. Offline, or on any fault, a
         SourceError (or InputError) is raised and the store is exactly as it was.
         """
-        names = list(DOWNLOADABLE) if source == "all" else [source]
-        for name in names:
-            if name not in DOWNLOADABLE:
-                raise InputError(
-                    f"'{name}' cannot be updated online; sources that can: "
-                    + ", ".join(DOWNLOADABLE)
-                )
+        names = list(DOWNLOADABLE) if source == "all" else [source_name(source)]
+        if names[0] not in DOWNLOADABLE:
+            can = ", ".join(DOWNLOADABLE)
+            raise InputError(f"'{names[0]}' cannot be updated online; sources that can: {can}")
         self._ensure_store()
         parsed, _ = parse_files(names, None, self._cache, None, True, progress)
         with self._store(read_only=False) as store:
@@ -245,9 +241,12 @@ class Observatory:
             )
         )
 
-    def compare(self, countries: Iterable[str], indicator: str = "egdi") -> Records:
-        """One indicator (egdi, osi, tii, hci, epi or rank) for several countries by edition."""
-        return _table(egov.compare(self._panel(), list(countries), indicator))
+    def compare(
+        self, countries: Iterable[str], indicator: str = "egdi", *, lang: Lang = "en"
+    ) -> Records:
+        """One E-Government Survey indicator (egdi, osi, tii, hci, epi or rank) for several
+        countries: a row per edition and country, ``year, iso3, country, indicator, value``."""
+        return Records(egov.compare(self._panel(), list(countries), indicator, lang))
 
     def egdi_check(self, period: str | None = None) -> Records:
         """Per edition (or the one ``period`` names, e.g. "2022"): EGDI against
@@ -269,34 +268,39 @@ class Observatory:
     # connectivity ------------------------------------------------------------------------
     def indicator(
         self,
-        code: str,
-        countries: Iterable[str],
-        *,
+        countries: str | Iterable[str],
+        *old: Iterable[str],
+        indicator: str | None = None,
         start: str | None = None,
         end: str | None = None,
         by: str | None = None,
+        lang: Lang = "en",
     ) -> Records:
-        """An indicator (e.g. "IT.NET.USER.ZS") by period for several countries, one column each.
+        """An indicator (e.g. "IT.NET.USER.ZS") by period for one or more countries: a row per
+        period and country, ``indicator, period, iso3, country, value, unit, source``, and
+        the label, unit, method and files cited in ``metadata``
+        (:func:`infosoc.analysis.connectivity.indicator_table`).
 
-        The result's ``metadata`` carries the indicator's label, unit and sources. With ``by``
-        (a breakdown key: "region", "urbanisation", "sex", "technology", "speed", ...) exactly
-        one country is allowed and each row is a period with the total and one column per
-        value of the key; conflicting cells are None and listed in ``metadata["conflicts"]``
-        (:func:`infosoc.analysis.breakdowns.indicator_by`).
-        """
-        if by is not None:
-            with self._store() as store:
-                rows, info = breakdowns.indicator_by(
-                    store, code, list(countries), by, start=start, end=end
-                )
-            return Records(rows, info)
-        with self._store() as store:
-            rows, meta, sources = connectivity.indicator_table(
-                store, code, list(countries), start, end
+        With ``by`` (a breakdown key: "region", "urbanisation", "sex", "technology", "speed",
+        ...) exactly one country is allowed and each row is a period with the total and one
+        column per value of the key; conflicting cells are None and listed in
+        ``metadata["conflicts"]`` (:func:`infosoc.analysis.breakdowns.indicator_by`). The old
+        order ``indicator(code, countries)`` still works, with a DeprecationWarning."""
+        if old and indicator is None and isinstance(countries, str):
+            note = (
+                "indicator(code, countries) is deprecated; use indicator(countries, indicator=code)"
             )
-        info = {k: str(v) for k, v in meta.items() if v is not None}
-        info["sources"] = "; ".join(sources)
-        return Records(rows, info)
+            warnings.warn(note, DeprecationWarning, stacklevel=2)
+            indicator, countries = countries, old[0]
+        if not indicator:
+            raise InputError("give the indicator: indicator=CODE (-i CODE on the command line)")
+        places = [countries] if isinstance(countries, str) else list(countries)
+        with self._store() as store:
+            if by is not None:
+                return Records(*breakdowns.indicator_by(store, indicator, places, by, start=start,
+                                                        end=end))  # fmt: skip
+            return Records(*connectivity.indicator_table(store, indicator, places, start, end,
+                                                         lang))  # fmt: skip
 
     def speed(
         self,
@@ -308,17 +312,23 @@ class Observatory:
         start: str | None = None,
         end: str | None = None,
     ) -> Records:
-        """Internet speeds held for a country, each with its statistic, method and unit."""
+        """Internet speeds held for a country, each with its statistic, method and unit
+        (:func:`infosoc.analysis.connectivity.speed_table`). ``source`` is a registry name
+        ("ookla-sgi", "cableco", ...), ``network`` "fixed" or "mobile", ``measure`` "download",
+        "latency", ... or None for all; a None source or network keeps them all."""
+        if network not in (None, "fixed", "mobile"):
+            raise InputError(f"network must be fixed or mobile, not '{network}'")
+        chosen = source_name(source) if source is not None else None
         with self._store() as store:
-            return _table(connectivity.speed_table(
-                store, country, source=source, network=network, measure=measure, start=start,
-                end=end,
-            ))  # fmt: skip
+            rows = connectivity.speed_table(store, country, source=chosen, network=network,
+                                            measure=measure, start=start, end=end)  # fmt: skip
+        return Records(rows)
 
     def penetration(self, country: str) -> Records:
-        """Internet users / population against the published share, year by year."""
+        """Internet users / population against the published share, year by year
+        (:func:`infosoc.analysis.connectivity.penetration`)."""
         with self._store() as store:
-            return _table(connectivity.penetration(store, country))
+            return Records(connectivity.penetration(store, country))
 
     def peers(
         self,
@@ -331,32 +341,44 @@ class Observatory:
         lang: Lang = "en",
         higher_is_better: bool = True,
     ) -> Records:
-        """A country's peers on one indicator, ranked, with each peer's ratio to the country."""
+        """A country's peers on one indicator, ranked, with each peer's value over the
+        country's (``ratio_to_reference``; the country is the ``reference``)
+        (:func:`infosoc.analysis.connectivity.peer_ranking`)."""
         with self._store() as store:
-            return _table(connectivity.peer_ranking(
+            return Records(connectivity.peer_ranking(
                 store, country, indicator, by=by, members=list(members), period=period,
                 lang=lang, higher_is_better=higher_is_better,
             ))  # fmt: skip
 
     def ratio(
-        self, indicator: str, first: str, second: str, period: str | None = None
-    ) -> dict[str, Any]:
-        """``first`` / ``second`` on one indicator (latest common period by default)."""
+        self, first: str, second: str, *, indicator: str, period: str | None = None
+    ) -> Records:
+        """``first`` / ``second`` on one indicator, in ``period`` (default: the latest period
+        both have a value in): one row, ``indicator, period, a, b, value_a, value_b, ratio``."""
         with self._store() as store:
-            return connectivity.ratio(store, indicator, first, second, period)
+            return Records([connectivity.ratio(store, indicator, first, second, period)])
 
-    def growth(self, indicator: str, country: str, start: str, end: str) -> dict[str, Any]:
-        """Absolute, per cent and compound annual growth between two periods."""
+    def growth(
+        self, country: str, *, indicator: str, start: str, end: str, lang: Lang = "en"
+    ) -> Records:
+        """Absolute, per cent and compound annual growth of one indicator for one country
+        between the periods ``start`` and ``end``: one row, ``indicator, iso3, country,
+        start, end, start_value, end_value, change, change_pct, years, cagr_pct``."""
         with self._store() as store:
-            result = connectivity.growth_between(store, indicator, country, start, end)
-        return {"indicator": indicator, "iso3": geo_country(country).iso3, **asdict(result)}
+            return Records([connectivity.growth_row(store, indicator, country, start, end, lang)])
 
     @staticmethod
     def download_time(
-        size: str, speed: str, convention: download_time.Convention = "cableco"
-    ) -> dict[str, Any]:
-        """How long ``size`` ("5GB") takes at ``speed`` ("4.66Mbps"), with the convention used."""
-        return asdict(download_time.download_time(size, speed, convention))
+        size: str,
+        speed: str,
+        convention: download_time.Convention = "cableco",
+        *,
+        lang: Lang = "en",
+    ) -> Records:
+        """How long ``size`` ("5GB") takes at ``speed`` ("4.66Mbps"): one row, ``size, speed,
+        megabits, mbps, seconds, human`` ("2 h 26 min", in ``lang``) and ``convention`` (the
+        units used, stated in ``lang``)."""
+        return Records([asdict(download_time.download_time(size, speed, convention, lang))])
 
     # composite indices -------------------------------------------------------------------
     def index_build(self, index: str, *, period: str | None = None) -> Document:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any, Literal
 
 from ..errors import InputError, NotFoundError
@@ -68,19 +69,34 @@ def indicator_table(
     codes: Sequence[str],
     start: str | None = None,
     end: str | None = None,
-) -> tuple[list[dict[str, Any]], dict[str, Any], list[str]]:
-    """Periods as rows and countries as columns, the indicator's metadata, and the sources."""
+    lang: Lang = "en",
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """An indicator's values for several countries, and their metadata.
+
+    A row per period and country, periods oldest first and countries in the order given:
+    ``indicator, period, iso3, country`` (the name in ``lang``), ``value, unit, source`` (the
+    file that answered), with a None value where a country has none in a period another has.
+    The metadata (all strings): the indicator's ``label, unit, statistic, method, ...`` and
+    ``sources``, the files cited ("; " between them).
+    """
     meta = indicator_meta(store, code)
-    iso3s = list(dict.fromkeys(country(c).iso3 for c in codes))
-    rows = series(store, code, iso3s)
+    places = list({c.iso3: c for c in (country(each) for each in codes)}.values())
+    rows = series(store, code, [p.iso3 for p in places])
     rows = [r for r in rows if (start is None or r["period"] >= start)
             and (end is None or r["period"] <= end)]  # fmt: skip
-    table: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        table.setdefault(r["period"], {"period": r["period"], **dict.fromkeys(iso3s)})
-        table[r["period"]][r["entity"]] = r["value"]
-    sources = sorted({cite(r) for r in rows})
-    return [table[p] for p in sorted(table)], meta, sources
+    found = {(r["period"], r["entity"]): r for r in rows}
+    table = []
+    for period in sorted({r["period"] for r in rows}):
+        for place in places:
+            r = found.get((period, place.iso3))
+            table.append({
+                "indicator": code, "period": period, "iso3": place.iso3,
+                "country": place.name(lang), "value": r["value"] if r else None,
+                "unit": meta.get("unit"), "source": cite(r) if r else None,
+            })  # fmt: skip
+    info = {k: str(v) for k, v in meta.items() if v is not None}
+    info["sources"] = "; ".join(sorted({cite(r) for r in rows}))
+    return table, info
 
 
 def speed_table(
@@ -93,11 +109,19 @@ def speed_table(
     start: str | None = None,
     end: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Every speed value held for a country, labelled with statistic, method and unit."""
+    """Every speed value held for a country, labelled with statistic, method and unit.
+
+    Each row: ``source`` (the source's registry name, such as "ookla-sgi"), ``network,
+    measure, statistic, period, value, unit, method, indicator, file_name, note``. ``source``,
+    ``network`` and ``measure`` keep only the rows they name.
+    """
     iso3 = country(code).iso3
     where = ["o.entity = ?", "o.indicator LIKE 'speed.%'"]
     params: list[Any] = [iso3]
-    for part, value in ((1, source), (2, network), (3, measure)):
+    if source is not None:
+        where.append("s.source = ?")
+        params.append(source)
+    for part, value in ((2, network), (3, measure)):
         if value is not None:
             where.append(f"split_part(o.indicator, '.', {part + 1}) = ?")
             params.append(value)
@@ -109,7 +133,7 @@ def speed_table(
         params.append(end)
     rows = store.rows(
         f"""
-        SELECT split_part(o.indicator, '.', 2) AS source,
+        SELECT s.source,
                split_part(o.indicator, '.', 3) AS network,
                split_part(o.indicator, '.', 4) AS measure, i.statistic, o.period, o.value, i.unit,
                i.method, o.indicator, s.file_name, o.note
@@ -237,8 +261,12 @@ def peer_ranking(
 ) -> list[dict[str, Any]]:
     """The country's peers on one indicator in one period, ranked, with the ratio to the country.
 
-    The period defaults to the latest one in which the country has a value. Ties share the
-    best rank; peers without a value are listed last, unranked.
+    Each row: ``period, rank, of`` (how many peers have a value), ``iso3, country`` (the name
+    in ``lang``), ``value, ratio_to_reference`` (the peer's value over the country's),
+    ``reference`` (the country's ISO3), ``income_group, classified_by`` (by income only, else
+    None) and ``source`` (the file that answered). The period defaults to the latest one in
+    which the country has a value. Ties share the best rank; peers without a value are listed
+    last, unranked.
     """
     iso3 = country(code).iso3
     group = peer_group(store, iso3, by, members)
@@ -260,9 +288,10 @@ def peer_ranking(
         out.append({
             "period": chosen, "rank": ranks[c], "of": ranked,
             "iso3": c, "country": _display_name(store, c, lang), "value": v,
-            "ratio_to_" + iso3.lower(): v / own if v is not None and own else None,
-            **({"income_group": classes[c]["value"], "classified_by": classes[c]["classified_by"]}
-               if c in classes else {}),
+            "ratio_to_reference": v / own if v is not None and own else None,
+            "reference": iso3,
+            "income_group": classes[c]["value"] if c in classes else None,
+            "classified_by": classes[c]["classified_by"] if c in classes else None,
             "source": in_period[c]["file_name"] if c in in_period else None,
         })  # fmt: skip
     return out
@@ -275,7 +304,9 @@ def ratio(
     second: str,
     period: str | None = None,
 ) -> dict[str, Any]:
-    """``first`` / ``second`` on one indicator in one period (default: latest common period)."""
+    """``first`` / ``second`` on one indicator in one period (default: the latest period both
+    have a value in): ``indicator, period, a, b`` (their ISO3 codes), ``value_a, value_b,
+    ratio``."""
     a, b = country(first).iso3, country(second).iso3
     rows = series(store, indicator, [a, b])
     common = sorted(
@@ -303,3 +334,15 @@ def growth_between(store: Store, indicator: str, code: str, start: str, end: str
             raise NotFoundError(f"no value of {indicator} for {iso3} in {period}")
     assert first is not None and last is not None
     return growth(start, first["value"], end, last["value"])
+
+
+def growth_row(
+    store: Store, indicator: str, code: str, start: str, end: str, lang: Lang = "en"
+) -> dict[str, Any]:
+    """:func:`growth_between` as a row: ``indicator, iso3, country`` (the name in ``lang``),
+    then the fields of :class:`~infosoc.analysis.growth.Growth`."""
+    place = country(code)
+    result = growth_between(store, indicator, place.iso3, start, end)
+    return {"indicator": indicator, "iso3": place.iso3, "country": place.name(lang)} | asdict(
+        result
+    )

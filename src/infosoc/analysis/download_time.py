@@ -15,18 +15,21 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import InputError
+from ..i18n import N_, NC_, Lang, translations
 
 Convention = Literal["cableco", "decimal", "binary"]
 
 _SIZE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([kmgt]i?b|b)?\s*$", re.IGNORECASE)
 _SPEED = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([kmg])?\s*(bps|bit/s|b/s)?\s*$", re.IGNORECASE)
 _POWER = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4}
+#: Hours, minutes and seconds in a duration such as "2 h 26 min".
+_UNITS = (NC_("duration", "h"), NC_("duration", "min"), NC_("duration", "s"))
 _SPEED_FACTOR = {"": 1e6, "k": 1e3, "m": 1e6, "g": 1e9}  # a bare number means Mbit/s
 
 CONVENTIONS: dict[Convention, str] = {
-    "cableco": "cable.co.uk: 1 GB = 1024 MB, 1 MB = 8 Mbit, 1 Mbit/s = 10^6 bit/s",
-    "decimal": "SI: 1 GB = 10^9 bytes, 1 Mbit/s = 10^6 bit/s",
-    "binary": "IEC: 1 GiB = 2^30 bytes (GB read as GiB), 1 Mbit/s = 10^6 bit/s",
+    "cableco": N_("cable.co.uk: 1 GB = 1024 MB, 1 MB = 8 Mbit, 1 Mbit/s = 10^6 bit/s"),
+    "decimal": N_("SI: 1 GB = 10^9 bytes, 1 Mbit/s = 10^6 bit/s"),
+    "binary": N_("IEC: 1 GiB = 2^30 bytes (GB read as GiB), 1 Mbit/s = 10^6 bit/s"),
 }
 
 
@@ -76,27 +79,34 @@ def speed_in_mbps(text: str) -> float:
     return value
 
 
-def human_duration(seconds: float) -> str:
-    """ "2 h 26 min", "8 min 2 s", "45 s": hours and minutes above an hour, seconds below."""
+def human_duration(seconds: float, lang: Lang = "en") -> str:
+    """ "2 h 26 min", "8 min 2 s", "45 s" (in ``lang``): hours and minutes above an hour,
+    seconds below."""
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(seconds)
+    t = translations(lang)
+    hour, minute, second = (t.pgettext("duration", unit) for unit in _UNITS)
     if round(seconds) >= 3600:
         minutes = round(seconds / 60)
         hours, minutes = divmod(minutes, 60)
-        return f"{hours} h {minutes} min"
+        return f"{hours} {hour} {minutes} {minute}"
     whole = round(seconds)
     minutes, secs = divmod(whole, 60)
     if minutes:
-        return f"{minutes} min {secs} s"
-    return f"{secs} s"
+        return f"{minutes} {minute} {secs} {second}"
+    return f"{secs} {second}"
 
 
-def download_time(size: str, speed: str, convention: Convention = "cableco") -> DownloadTime:
-    """How long ``size`` takes to download at ``speed``."""
+def download_time(
+    size: str, speed: str, convention: Convention = "cableco", lang: Lang = "en"
+) -> DownloadTime:
+    """How long ``size`` takes to download at ``speed``; the duration and the convention are
+    written in ``lang``."""
     if convention not in CONVENTIONS:
         raise InputError(f"unknown convention '{convention}'; choose {', '.join(CONVENTIONS)}")
     megabits = size_in_megabits(size, convention)
     mbps = speed_in_mbps(speed)
     seconds = megabits / mbps
-    return DownloadTime(size, speed, megabits, mbps, seconds, human_duration(seconds),
-                        CONVENTIONS[convention])  # fmt: skip
+    stated = translations(lang).gettext(CONVENTIONS[convention])
+    return DownloadTime(size, speed, megabits, mbps, seconds, human_duration(seconds, lang),
+                        stated)  # fmt: skip

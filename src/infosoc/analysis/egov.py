@@ -217,20 +217,23 @@ def compare(
     indicator: str = "egdi",
     lang: Lang = "en",
 ) -> list[dict[str, Any]]:
-    """One indicator for several countries, one row per edition and one column per country."""
+    """One indicator for several countries: a row per edition and country, editions oldest
+    first and countries in the order given, each ``year, iso3, country`` (the name in
+    ``lang``), ``indicator, value`` (None where the country has none that edition)."""
     allowed = (*COMPONENTS, "rank")
     if indicator not in allowed:
         raise InputError(f"unknown indicator '{indicator}'; choose one of {', '.join(allowed)}")
-    iso3s = list(dict.fromkeys(country(c).iso3 for c in codes))
-    if len(iso3s) < 1:
+    places = list({c.iso3: c for c in (country(code) for code in codes)}.values())
+    if len(places) < 1:
         raise InputError("give at least one country")
     out = []
     for year in panel.years():
-        line: dict[str, Any] = {"year": year}
-        for iso3 in iso3s:
-            row = panel.row(year, iso3)
-            line[iso3] = row[indicator] if row else None
-        out.append(line)
+        for place in places:
+            row = panel.row(year, place.iso3)
+            out.append({
+                "year": year, "iso3": place.iso3, "country": place.name(lang),
+                "indicator": indicator, "value": row[indicator] if row else None,
+            })  # fmt: skip
     return out
 
 

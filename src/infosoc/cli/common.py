@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -12,7 +12,8 @@ import typer
 
 from ..errors import InfosocError
 from ..i18n import Lang
-from .output import Format, to_csv, to_json, to_table
+from ..records import Document
+from .output import Format, Style, cell, columns_of, to_csv, to_json, to_ndjson, to_table, uniform
 
 app = typer.Typer(
     help="infosoc: an open observatory of digital development (UN E-Government Survey first).",
@@ -29,7 +30,9 @@ HomeOpt = Annotated[
         show_default=False,
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format: table, csv, json or ndjson.")
+]
 LangOpt = Annotated[
     str, typer.Option("--lang", metavar="en|ru|kk", help="Language of names and labels.")
 ]
@@ -73,23 +76,50 @@ class FirstBuild:
 
 
 def emit(
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[Mapping[str, Any]] | Document,
     fmt: Format,
-    columns: Sequence[str],
-    lang: Lang,
+    columns: Sequence[str] | None = None,
+    lang: Lang = "en",
     title: str | None = None,
     footnotes: Sequence[str] = (),
     payload: Any = None,
+    *,
+    styles: Mapping[str, Style] | None = None,
+    headers: Mapping[str, str] | None = None,
+    shown: Sequence[Mapping[str, Any]] | None = None,
 ) -> None:
+    """Print what a command produced, in ``fmt`` (docs/conventions.md, decision 0016).
+
+    ``rows``: a data command's rows, printed as they are in CSV, JSON (a list of objects) and
+    NDJSON, each row with every column; or a :class:`~infosoc.records.Document`, printed as
+    one JSON object, and its main rows in CSV and NDJSON.
+
+    The table shows ``columns`` (default: every column) of ``shown`` (default: the rows) under
+    ``title``, with headers in ``lang`` (a column's label, or the label ``headers`` names for
+    it), cells in ``styles``, and ``footnotes`` below it.
+    ``payload`` is for a document command that does not return a Document yet: what its
+    ``-f json`` prints.
+    """
+    document = rows if isinstance(rows, Document) else None
+    data = uniform(rows.rows() if isinstance(rows, Document) else rows)
     if fmt is Format.json:
-        typer.echo(to_json(rows if payload is None else payload))
+        whole = document if document is not None else payload
+        typer.echo(to_json(data if whole is None else whole))
     elif fmt is Format.csv:
-        typer.echo(to_csv(rows), nl=False)
+        typer.echo(to_csv(data), nl=False)
+    elif fmt is Format.ndjson:
+        typer.echo(to_ndjson(data), nl=False)
     else:
         from rich.console import Console
 
+        table_rows = uniform(shown) if shown is not None else data
+        chosen = list(columns) if columns is not None else columns_of(table_rows)
         console = Console(width=None if sys.stdout.isatty() else 200)
-        console.print(to_table(rows, columns, lang, title))
+        console.print(to_table(table_rows, chosen, lang, title, styles, headers))
+        if document is not None:
+            for key, value in document.items():
+                if key != document.rows_key and isinstance(value, str | int | float | bool):
+                    console.print(f"{label(key, lang)}: {cell(value, lang, key)}", highlight=False)
         for note in footnotes:
             console.print(note, style="dim", highlight=False)
 

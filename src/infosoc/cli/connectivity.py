@@ -1,47 +1,54 @@
-"""Connectivity commands: indicators, speeds, penetration, peers, ratios, growth, download time."""
+"""Connectivity commands: indicators, speeds, penetration, peers, ratios, growth, download time.
+
+Each takes the country as its positional argument and the indicator as ``--indicator/-i``
+(docs/conventions.md); ``indicator CODE COUNTRY...`` and ``growth CODE COUNTRY``, the old
+order, still work with a deprecation note.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from .output import Format
+from ..errors import InputError
+from ..i18n import parse_lang, translations
+from .common import FormatOpt, HomeOpt, LangOpt, app, emit, label, observatory, run
+from .options import (
+    CountryArg,
+    EndOpt,
+    IndicatorOpt,
+    NetworkOpt,
+    PeriodOpt,
+    StartOpt,
+    indicator_last,
+    source_option,
+)
+from .output import Format, Style
 
 if TYPE_CHECKING:
     from ..analysis.connectivity import PeerBy
     from ..analysis.download_time import Convention
 
-from ..i18n import parse_lang
-from .common import FormatOpt, HomeOpt, LangOpt, app, emit, observatory, run
-
-StartOpt = Annotated[
-    str | None, typer.Option("--start", help="First period: 2015, 2020-Q1 or 2020-04.")
-]
-EndOpt = Annotated[str | None, typer.Option("--end", help="Last period.")]
-IndicatorOpt = Annotated[
-    str,
-    typer.Option(
-        "--indicator",
-        "-i",
-        help="Indicator code, e.g. IT.NET.USER.ZS or speed.cableco.fixed.download.mean.",
-    ),
-]
-PeriodOpt = Annotated[
-    str | None, typer.Option("--period", help="Period; default: the latest with a value.")
-]
+PEER_GROUPS = ("world", "region", "subregion", "income", "neighbours", "list")
+SPEED_COLUMNS = ("source", "network", "measure", "statistic", "period", "value", "unit")
+PENETRATION_COLUMNS = (
+    "year", "users", "population", "computed_pct", "published_pct", "difference_pp", "consistent",
+)  # fmt: skip
+PENETRATION_STYLES = {
+    "computed_pct": Style.percent,
+    "published_pct": Style.percent,
+    "difference_pp": Style.signed_percent,
+}
+PEER_COLUMNS = ("rank", "of", "iso3", "country", "value", "ratio_to_reference")
+GROWTH_STYLES = {"change": Style.signed, "change_pct": Style.signed_percent,
+                 "cagr_pct": Style.signed_percent}  # fmt: skip
 
 
-PENETRATION_NOTE = (
-    "computed_pct = users / population x 100; consistent when within 0.5 percentage points "
-    "of the published share (IT.NET.USER.ZS)"
-)
-
-
-@app.command()
+@app.command(cls=indicator_last("indicator CODE COUNTRY...", "indicator COUNTRY... -i CODE"))
 def indicator(
-    code: Annotated[str, typer.Argument(help="Indicator code, e.g. IT.NET.USER.ZS.")],
     countries: Annotated[list[str], typer.Argument(help="One or more countries, in any form.")],
+    indicator: IndicatorOpt,
     start: StartOpt = None,
     end: EndOpt = None,
     by: Annotated[
@@ -54,39 +61,42 @@ def indicator(
     ] = None,
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
-    """An indicator's time series for one or more countries, with its unit and sources."""
+    """An indicator's values by period for one or more countries, with its unit and sources."""
 
     def action() -> None:
-        table = observatory(home).indicator(code, countries, start=start, end=end, by=by)
+        language = parse_lang(lang)
+        table = observatory(home).indicator(
+            countries, indicator=indicator, start=start, end=end, by=by, lang=language
+        )
         meta = table.metadata
-        rows = table.to_pylist()
-        name, unit = meta.get("label", code), meta.get("unit", "")
+        name, unit = meta.get("label", indicator), meta.get("unit", "")
         notes = [name if unit in name else f"{name} ({unit})"]
-        described = {k: meta.get(k) for k in ("label", "unit", "statistic", "method")}
-        sources = [s for s in meta.get("sources", "").split("; ") if s]
-        payload = {"indicator": code, **described, "sources": sources, "rows": rows}
+        columns = None if by is not None else ("period", "iso3", "country", "value")
         if by is not None:
             from ..analysis.breakdowns import footnotes, metadata_lists
 
-            extra = metadata_lists(meta)
-            payload = {"indicator": code, "entity": meta.get("entity"), "by": by, **described,
-                       "sources": sources, **extra, "rows": rows}  # fmt: skip
-            notes += footnotes(extra)
-        notes += [f"Source: {s}" for s in sources]
-        columns = list(rows[0]) if rows else ["period"]
-        emit(rows, fmt, columns, "en", title=code, footnotes=notes, payload=payload)
+            notes += footnotes(metadata_lists(meta))
+        source = label("source", language)
+        notes += [f"{source}: {s}" for s in meta.get("sources", "").split("; ") if s]
+        emit(table, fmt, columns, language, title=indicator, footnotes=notes)
 
     run(action)
 
 
 @app.command()
 def speed(
-    country: Annotated[str, typer.Argument(help="A country, in any form.")],
+    country: CountryArg,
     source: Annotated[
-        str | None, typer.Option(help="ookla_sgi, ookla_si, ookla_open or cableco; default: all.")
+        str | None,
+        typer.Option(
+            "--source",
+            help="ookla-sgi, ookla-intelligence, ookla-open-data or cableco; default: all.",
+            show_default=False,
+        ),
     ] = None,
-    network: Annotated[str | None, typer.Option(help="fixed or mobile; default: both.")] = None,
+    network: NetworkOpt = None,
     measure: Annotated[
         str, typer.Option(help="download, upload, latency, jitter, rank, tests, ... or all.")
     ] = "download",
@@ -94,31 +104,30 @@ def speed(
     end: EndOpt = None,
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
     """Internet speeds for a country, each labelled with its statistic, method and unit."""
 
     def action() -> None:
-        rows = (
-            observatory(home)
-            .speed(
-                country,
-                source=source,
-                network=network,
-                measure=None if measure == "all" else measure,
-                start=start,
-                end=end,
-            )
-            .to_pylist()
+        language = parse_lang(lang)
+        rows = observatory(home).speed(
+            country,
+            source=source_option(source) if source is not None else None,
+            network=network.value if network is not None else None,
+            measure=None if measure == "all" else measure,
+            start=start,
+            end=end,
         )
-        columns = ["source", "network", "measure", "statistic", "period", "value", "unit"]
+        t = translations(language)
         methods = sorted({f"{r['source']}: {r['method']}" for r in rows if r["method"]})
         emit(
             rows,
             fmt,
-            columns,
-            "en",
-            title=f"Internet speed, {country}",
-            footnotes=[f"Method, {m}" for m in methods],
+            SPEED_COLUMNS,
+            language,
+            title=t.gettext("Internet speed, %(country)s") % {"country": country},
+            footnotes=[f"{label('method', language)}, {m}" for m in methods],
+            headers={"unit": "unit_of_measure"},
         )
 
     run(action)
@@ -126,30 +135,27 @@ def speed(
 
 @app.command()
 def penetration(
-    country: Annotated[str, typer.Argument(help="A country, in any form.")],
-    home: HomeOpt = None,
-    fmt: FormatOpt = Format.table,
+    country: CountryArg, home: HomeOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = "en"
 ) -> None:
     """Internet users / population next to the published share, with a consistency check."""
 
     def action() -> None:
-        rows = observatory(home).penetration(country).to_pylist()
-        columns = [
-            "year",
-            "users",
-            "population",
-            "computed_pct",
-            "published_pct",
-            "difference_pp",
-            "consistent",
-        ]
+        language = parse_lang(lang)
+        t = translations(language)
+        rows = observatory(home).penetration(country)
         emit(
             rows,
             fmt,
-            columns,
-            "en",
-            title=f"Internet penetration, {country}",
-            footnotes=[PENETRATION_NOTE],
+            PENETRATION_COLUMNS,
+            language,
+            title=t.gettext("Internet penetration, %(country)s") % {"country": country},
+            footnotes=[
+                t.gettext(
+                    "computed_pct = users / population x 100; consistent when within 0.5 "
+                    "percentage points of the published share (IT.NET.USER.ZS)"
+                )
+            ],
+            styles=PENETRATION_STYLES,
         )
 
     run(action)
@@ -157,7 +163,7 @@ def penetration(
 
 @app.command()
 def peers(
-    country: Annotated[str, typer.Argument(help="A country, in any form.")],
+    country: CountryArg,
     indicator: IndicatorOpt,
     by: Annotated[
         str, typer.Option(help="world, region, subregion, income, neighbours or list.")
@@ -177,72 +183,80 @@ def peers(
     """A country's peers on one indicator: rank within the group and ratio to the country."""
 
     def action() -> None:
-        if by not in ("world", "region", "subregion", "income", "neighbours", "list"):
-            from ..errors import InputError
-
-            raise InputError(
-                f"--by must be world, region, subregion, income, neighbours or list, not '{by}'"
-            )
+        language = parse_lang(lang)
+        if by not in PEER_GROUPS:
+            raise InputError(f"--by must be {', '.join(PEER_GROUPS[:-1])} or list, not '{by}'")
         members = [m.strip() for m in (with_ or "").split(",") if m.strip()]
-        rows = (
-            observatory(home)
-            .peers(
-                country,
-                indicator,
-                by=cast("PeerBy", by),
-                members=members,
-                period=period,
-                lang=parse_lang(lang),
-                higher_is_better=not lower_is_better,
-            )
-            .to_pylist()
+        rows = observatory(home).peers(
+            country,
+            indicator,
+            by=cast("PeerBy", by),
+            members=members,
+            period=period,
+            lang=language,
+            higher_is_better=not lower_is_better,
         )
-        columns = [k for k in (rows[0] if rows else {}) if k != "source"]
-        title = f"{indicator}, {country} and peers ({by})"
-        emit(rows, fmt, columns, parse_lang(lang), title=title)
+        columns = (*PEER_COLUMNS, "income_group") if by == "income" else PEER_COLUMNS
+        t = translations(language)
+        title = t.gettext("%(indicator)s, %(country)s and its peers (%(group)s), %(period)s") % {
+            "indicator": indicator,
+            "country": country,
+            "group": by,
+            "period": rows[0]["period"] if rows else "",
+        }
+        emit(rows, fmt, columns, language, title=title)
 
     run(action)
 
 
 @app.command()
 def ratio(
-    first: Annotated[str, typer.Argument(help="A country, in any form.")],
+    first: CountryArg,
     second: Annotated[str, typer.Argument(help="Another country.")],
     indicator: IndicatorOpt,
     period: PeriodOpt = None,
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
-    """The ratio between two countries on one indicator."""
+    """The ratio between two countries on one indicator (one row)."""
 
     def action() -> None:
-        result = observatory(home).ratio(indicator, first, second, period)
-        emit([result], fmt, list(result), "en", title="Ratio", payload=result)
+        language = parse_lang(lang)
+        rows = observatory(home).ratio(first, second, indicator=indicator, period=period)
+        emit(rows, fmt, None, language, title=translations(language).gettext("Ratio"))
 
     run(action)
 
 
-@app.command()
+@app.command(cls=indicator_last("growth CODE COUNTRY", "growth COUNTRY -i CODE"))
 def growth(
-    code: Annotated[str, typer.Argument(help="Indicator code.")],
-    country: Annotated[str, typer.Argument(help="A country, in any form.")],
-    start: Annotated[str, typer.Option("--start", help="First period.")],
-    end: Annotated[str, typer.Option("--end", help="Last period.")],
+    country: CountryArg,
+    indicator: IndicatorOpt,
+    start: StartOpt = None,
+    end: EndOpt = None,
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
-    """Absolute, per cent and compound annual growth between two periods."""
+    """Absolute, per cent and compound annual growth between two periods (one row)."""
 
     def action() -> None:
-        result = observatory(home).growth(code, country, start, end)
+        language = parse_lang(lang)
+        if start is None or end is None:
+            raise InputError("growth needs --start P and --end P")
+        rows = observatory(home).growth(
+            country, indicator=indicator, start=start, end=end, lang=language
+        )
+        t = translations(language)
         emit(
-            [result],
+            rows,
             fmt,
-            list(result),
-            "en",
-            title="Growth",
-            payload=result,
+            None,
+            language,
+            title=t.gettext("Growth"),
             footnotes=["CAGR = (end / start) ^ (1 / years) - 1"],
+            styles=GROWTH_STYLES,
         )
 
     run(action)
@@ -256,18 +270,22 @@ def download_time(
         str, typer.Option(help="cableco (1 GB = 1024 MB, as cable.co.uk), decimal or binary.")
     ] = "cableco",
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
-    """How long a download takes at a given speed, with the unit convention stated."""
+    """How long a download takes at a given speed, with the unit convention stated.
+
+    One row; the table is the duration alone, with the seconds and the convention on stderr."""
 
     def action() -> None:
         from ..observatory import Observatory
 
+        language = parse_lang(lang)
         chosen = cast("Convention", convention)
-        result: dict[str, Any] = Observatory.download_time(size, speed, chosen)
+        rows = Observatory.download_time(size, speed, chosen, lang=language)
         if fmt is Format.table:
-            typer.echo(result["human"])
-            typer.echo(f"{result['seconds']:.1f} s; {result['convention']}", err=True)
+            typer.echo(rows[0]["human"])
+            typer.echo(f"{rows[0]['seconds']:.1f} s; {rows[0]['convention']}", err=True)
             return
-        emit([result], fmt, list(result), "en", payload=result)
+        emit(rows, fmt, None, language)
 
     run(action)

@@ -18,12 +18,14 @@ from .common import (
     run,
 )
 from .options import OldYearOpt, renamed
-from .output import Format
+from .output import Format, Style
 
 EGDI_COLUMNS = (
     "year", "rank", "rank_change", "egdi", "egdi_change_pct", "osi", "tii", "hci", "epi",
     "level", "rating_class", "note_table",
 )  # fmt: skip
+EGDI_STYLES = {"egdi_change_pct": Style.signed_percent, "level": Style.label}
+COMPARE_COLUMNS = ("year", "iso3", "country", "value")
 RANK_COLUMNS = (
     "rank", "region_rank", "iso3", "country", "egdi", "osi", "tii", "hci", "epi", "level",
     "rating_class",
@@ -51,7 +53,7 @@ def egdi(
         notes.append(f"{label('sources', language)}:")
         notes += [f"  {source}" for source in dict.fromkeys(r["source"] for r in rows)]
         title = f"{rows[0]['country']} ({rows[0]['iso3']})"
-        emit(shown, fmt, EGDI_COLUMNS, language, title=title, footnotes=notes, payload=rows)
+        emit(rows, fmt, EGDI_COLUMNS, language, title, notes, styles=EGDI_STYLES, shown=shown)
 
     run(action)
 
@@ -97,19 +99,24 @@ def rank(
 
 @app.command()
 def compare(
-    countries: Annotated[list[str], typer.Argument(help="Two or more countries, in any form.")],
-    indicator: Annotated[str, typer.Option(help="egdi, osi, tii, hci, epi or rank.")] = "egdi",
+    countries: Annotated[
+        list[str], typer.Argument(metavar="COUNTRIES...", help="Countries, in any form.")
+    ],
+    indicator: Annotated[
+        str, typer.Option("--indicator", "-i", help="egdi, osi, tii, hci, epi or rank.")
+    ] = "egdi",
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
     lang: LangOpt = "en",
 ) -> None:
-    """One indicator for several countries, edition by edition."""
+    """One E-Government Survey indicator for several countries, edition by edition.
+
+    A row per edition and country."""
 
     def action() -> None:
         language = parse_lang(lang)
-        rows = observatory(home).compare(countries, indicator).to_pylist()
-        cols = list(rows[0].keys()) if rows else ["year"]
-        emit(rows, fmt, cols, language, title=indicator.upper())
+        rows = observatory(home).compare(countries, indicator, lang=language)
+        emit(rows, fmt, COMPARE_COLUMNS, language, title=indicator.upper())
 
     run(action)
 

@@ -7,10 +7,19 @@ from typing import Annotated
 
 import typer
 
-from .common import FormatOpt, FromOpt, HomeOpt, app, emit, observatory, progress_bar, run
-from .connectivity import EndOpt, StartOpt
+from ..i18n import parse_lang, translations
+from .common import FormatOpt, FromOpt, HomeOpt, LangOpt, app, emit, observatory, progress_bar, run
+from .options import (
+    CountryArg,
+    EndOpt,
+    IndicatorOpt,
+    StartOpt,
+    indicator_last,
+    source_option,
+)
 from .output import Format
 
+RESULT_COLUMNS = ("source", "edition", "file_name", "status", "version", "observations")
 SOURCES_COLUMNS = (
     "source", "edition", "version", "current", "released", "observations", "file_name",
     "retrieved_from", "retrieved_at", "sha256_short", "licence",
@@ -22,8 +31,8 @@ def ingest(
     source: Annotated[
         str,
         typer.Argument(
-            help="A source such as un-egov; all: every source found in --from DIR; snapshot: "
-            "every source of the data shipped with infosoc."
+            help="A source such as un-egov (infosoc sources lists them); all: every source found "
+            "in --from DIR; snapshot: every source of the data shipped with infosoc."
         ),
     ],
     from_: FromOpt = None,
@@ -36,33 +45,43 @@ def ingest(
     refresh: Annotated[bool, typer.Option(help="Download again even if cached.")] = False,
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
-    """Ingest official sources: downloaded (and cached), or read from a local folder (--from)."""
+    """Ingest official sources: downloaded (and cached), or read from a local folder (--from).
+
+    A row per file: whether it was added, became a new version, or was unchanged."""
 
     def action() -> None:
+        language = parse_lang(lang)
         obs = observatory(home, from_)
         with progress_bar() as bar:
             task = bar.add_task("reading", total=None)
 
-            def progress(done: int, total: int, what: str) -> None:
+            def progress(done: int, total: int | None, what: str) -> None:
                 bar.update(task, completed=done, total=total, description=what)
 
-            results = obs.ingest(source, editions=edition, refresh=refresh, progress=progress)
-        columns = ("source", "edition", "file_name", "status", "version", "observations")
-        emit([asdict(r) for r in results], fmt, columns, "en", f"Ingested into {obs.store_path}")
+            results = obs.ingest(
+                source_option(source), editions=edition, refresh=refresh, progress=progress
+            )
+        title = translations(language).gettext("Ingested into %(store)s") % {
+            "store": obs.store_path
+        }
+        emit([asdict(r) for r in results], fmt, RESULT_COLUMNS, language, title)
 
     run(action)
 
 
 @app.command()
-def sources(home: HomeOpt = None, fmt: FormatOpt = Format.table) -> None:
-    """List what the store holds and where each piece came from."""
+def sources(home: HomeOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = "en") -> None:
+    """List what the store holds and where each piece came from (a row per file version)."""
 
     def action() -> None:
-        rows = observatory(home).sources().to_pylist()
+        language = parse_lang(lang)
+        rows = observatory(home).sources()
         for r in rows:
             r["sha256_short"] = r["sha256"][:12]
-        emit(rows, fmt, SOURCES_COLUMNS, "en", title="Sources in the store")
+        title = translations(language).gettext("Sources in the store")
+        emit(rows, fmt, SOURCES_COLUMNS, language, title=title)
 
     run(action)
 
@@ -75,22 +94,27 @@ def update(
     ] = "all",
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
-    """Fetch the newest releases online and add what changed beside the shipped data."""
+    """Fetch the newest releases online and add what changed beside the shipped data.
+
+    A row per file: whether it was added, became a new version, or was unchanged."""
 
     def action() -> None:
+        language = parse_lang(lang)
         obs = observatory(home)
         with progress_bar() as bar:
             task = bar.add_task("downloading", total=None)
 
-            def progress(done: int, total: int, what: str) -> None:
+            def progress(done: int, total: int | None, what: str) -> None:
                 bar.update(task, completed=done, total=total, description=what)
 
-            results = obs.update(source, progress=progress)
-        columns = ("source", "edition", "file_name", "status", "version", "observations")
+            results = obs.update(source_option(source), progress=progress)
         changed = sum(1 for r in results if r.status != "unchanged")
-        title = f"{changed} of {len(results)} files changed in {obs.store_path}"
-        emit([asdict(r) for r in results], fmt, columns, "en", title)
+        title = translations(language).gettext(
+            "%(changed)s of %(files)s files changed in %(store)s"
+        ) % {"changed": changed, "files": len(results), "store": obs.store_path}
+        emit([asdict(r) for r in results], fmt, RESULT_COLUMNS, language, title)
 
     run(action)
 
@@ -101,19 +125,23 @@ REVISIONS_COLUMNS = (
 )  # fmt: skip
 
 
-@app.command()
+@app.command(cls=indicator_last("revisions CODE COUNTRY", "revisions COUNTRY -i CODE"))
 def revisions(
-    code: Annotated[str, typer.Argument(help="An indicator code such as IT.CEL.SETS.P2.")],
-    country: Annotated[str, typer.Argument(help="A country: ISO3, ISO2, M49 or a name.")],
+    country: CountryArg,
+    indicator: IndicatorOpt,
     start: StartOpt = None,
     end: EndOpt = None,
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
+    lang: LangOpt = "en",
 ) -> None:
     """How a series was revised: its value in every release held, and which one answers."""
 
     def action() -> None:
-        rows = observatory(home).revisions(code, country, start=start, end=end).to_pylist()
-        emit(rows, fmt, REVISIONS_COLUMNS, "en", title=f"{code}, {country}: every release held")
+        language = parse_lang(lang)
+        rows = observatory(home).revisions(country, indicator=indicator, start=start, end=end)
+        title = translations(language).gettext("%(indicator)s, %(country)s: every release held")
+        emit(rows, fmt, REVISIONS_COLUMNS, language, title % {"indicator": indicator,
+                                                               "country": country})  # fmt: skip
 
     run(action)
