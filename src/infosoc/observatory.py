@@ -21,7 +21,7 @@ from .ingestion import (
     parse_files,
     unclaimed,
 )
-from .records import Progress, Records
+from .records import Document, Progress, Records
 from .sources import DOWNLOADABLE, REGISTRY
 from .store import IngestResult, Store
 
@@ -447,11 +447,12 @@ class Observatory:
         rules: Path | str | None = None,
         lang: Lang = "en",
         targets: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
+    ) -> Document:
         """An evidence-based SWOT: the items the rules find in the data (shipped rules, or a
         YAML file of your own), each with its evidence, and the review article's own SWOT
-        item by item, supported, contradicted or untestable (docs/swot.md).
+        item by item, supported, contradicted or untestable; every sentence in ``lang``.
 
+        A document of kind ``swot`` whose rows are its ``items`` (docs/swot.md).
         ``targets``: a result of :meth:`targets` already computed, for the targets rule;
         by default it is computed when a rule needs it.
         """

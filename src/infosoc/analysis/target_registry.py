@@ -32,7 +32,7 @@ from pydantic import (
 
 from ..errors import InputError
 from ..geo.countries import lookup, suggest
-from ..i18n import Lang
+from ..i18n import Lang, translations
 from ..sources.base import breakdown_key
 from .growth import period_in_years
 
@@ -130,14 +130,21 @@ class _Model(BaseModel):
 
 
 class Titles(_Model):
-    """A target's title; Russian and Kazakh fall back to English when not given."""
+    """A target's title. A registry gives it in English, which the catalogues translate
+    (decision 0013); a user's registry may still give its own ``ru`` and ``kk``."""
 
     en: str = Field(min_length=1)
     ru: str | None = None
     kk: str | None = None
 
     def get(self, lang: Lang) -> str:
-        return getattr(self, lang) or self.en
+        """The title in ``lang``: the catalogue's translation of the English; else the
+        registry's own; else the English as written."""
+        found = str(translations(lang).gettext(self.en))
+        if lang == "en" or found != self.en:
+            return found
+        own: str | None = getattr(self, lang)
+        return own or self.en
 
 
 class Baseline(_Model):

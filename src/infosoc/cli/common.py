@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -12,6 +13,7 @@ import typer
 
 from ..errors import InfosocError
 from ..i18n import Lang
+from ..records import Document
 from .output import Format, to_csv, to_json, to_table
 
 app = typer.Typer(
@@ -151,3 +153,50 @@ def label(key: str, lang: Lang) -> str:
     from ..i18n.labels import label as translate
 
     return translate(key, lang)
+
+
+def emit_document(document: Document, fmt: Format, show: Callable[[], None]) -> None:
+    """Print a document command's result (docs/conventions.md): ``json`` the whole object;
+    ``csv`` its rows, a nested field flattened into dotted columns (``evidence.source``) and a
+    list of objects kept as JSON text in its cell; ``ndjson`` its rows, one JSON object a line;
+    ``table`` whatever ``show`` prints for reading."""
+    if fmt is Format.json:
+        typer.echo(to_json(document))
+    elif fmt is Format.ndjson:
+        for row in json.loads(to_json(document.rows())):
+            typer.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt is Format.csv:
+        rows = [_flat(row) for row in json.loads(to_json(document.rows()))]
+        typer.echo(to_csv(rows, _flat_columns(rows)), nl=False)
+    else:
+        show()
+
+
+def _flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A row's nested objects as dotted columns; a list holding objects as JSON text."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        name = prefix + key
+        if isinstance(value, dict):
+            out.update(_flat(value, name + ".") if value else {name: None})
+        elif isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+            out[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            out[name] = value
+    return out
+
+
+def _flat_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """The columns of flattened rows, in first-seen order; an object that is null in one row
+    and has fields in another gives its fields' columns, at its own place."""
+    seen = list(dict.fromkeys(key for row in rows for key in row))
+    place = {column: index for index, column in enumerate(seen)}
+
+    def anchor(column: str) -> int:
+        parts = column.split(".")
+        parents = (".".join(parts[:n]) for n in range(1, len(parts)))
+        return min((place[p] for p in parents if p in place), default=place[column])
+
+    nested = {c.rsplit(".", 1)[0] for c in seen if "." in c}
+    kept = [c for c in seen if c not in nested]
+    return sorted(kept, key=lambda c: (anchor(c), place[c]))

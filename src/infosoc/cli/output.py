@@ -27,6 +27,7 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    ndjson = "ndjson"
 
 
 def _clean(value: Any) -> Any:

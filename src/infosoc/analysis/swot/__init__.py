@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from ...geo.countries import country
-from ...i18n import Lang
+from ...i18n import Lang, translations
+from ...records import Document
 from ...store import Store
+from . import texts
 from .checks import Finding, evaluate_check
-from .data import PeerGroup, _Data
+from .data import CountryData, PeerGroup
 from .rules import (
     KINDS,
     VERDICTS,
@@ -29,15 +31,16 @@ from .rules import (
     Rule,
     RulesFile,
     TargetsFn,
+    Texts,
     Verdict,
     load_article,
     load_rules,
 )
-from .texts import _fill, _reason, number
+from .texts import fill, localise, number
 
 __all__ = [
     "KINDS", "VERDICTS", "ArticleFile", "Check", "Finding", "Kind", "PeerGroup", "Rule",
-    "RulesFile", "TargetsFn", "Verdict", "evaluate_check", "load_article", "load_rules",
+    "RulesFile", "TargetsFn", "Texts", "Verdict", "evaluate_check", "load_article", "load_rules",
     "number", "swot", "unfilled",
 ]  # fmt: skip
 
@@ -59,7 +62,9 @@ def _verdict(findings: Sequence[Finding]) -> Verdict:
 
 
 # --- the SWOT ------------------------------------------------------------------------------
-def _items(rules: Iterable[Rule], data: _Data) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _items(
+    rules: Iterable[Rule], data: CountryData
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The items the rules yield, and the rules that could not be evaluated, with why."""
     items: list[dict[str, Any]] = []
     not_evaluated: list[dict[str, Any]] = []
@@ -68,7 +73,7 @@ def _items(rules: Iterable[Rule], data: _Data) -> tuple[list[dict[str, Any]], li
         if finding.holds is None or finding.evidence is None:
             not_evaluated.append({"rule": rule.id, "kind": rule.kind, "reason": finding.missing})
         elif finding.holds:
-            text = _fill(rule.text.get(data.lang), finding, data)
+            text = fill(localise(rule.text, data.lang), finding, data.name, data.lang)
             items.append(
                 {"kind": rule.kind, "rule": rule.id, "text": text, "evidence": finding.evidence}
             )
@@ -76,7 +81,7 @@ def _items(rules: Iterable[Rule], data: _Data) -> tuple[list[dict[str, Any]], li
     return items, not_evaluated
 
 
-def _article(article: ArticleFile, data: _Data) -> list[dict[str, Any]]:
+def _article(article: ArticleFile, data: CountryData) -> list[dict[str, Any]]:
     """The article's items, each with a verdict, a one-sentence reason and its evidence."""
     out = []
     order = {k: i for i, k in enumerate(KINDS)}
@@ -84,19 +89,21 @@ def _article(article: ArticleFile, data: _Data) -> list[dict[str, Any]]:
         if item.checks is None:
             assert item.untestable is not None
             verdict: Verdict = "untestable"
-            reason, evidence = item.untestable.get(data.lang), None
+            reason, evidence = str(translations(data.lang).gettext(item.untestable)), None
         else:
             findings = [evaluate_check(c, data, article.as_of) for c in item.checks]
             verdict = _verdict(findings)
-            reason = _reason(item.checks, findings, data)
+            kinds = [c.test.kind for c in item.checks]
+            reason = texts.reason(kinds, findings, data.name, data.lang)
             evidence = _deciding_evidence(findings, verdict)
         out.append(
             {
                 "kind": item.kind,
                 "number": item.number,
-                "text_ru": item.text_ru,
-                "text_en": item.text_en,
-                "text_kk": item.text_kk,
+                "text": str(translations(data.lang).gettext(item.text)),
+                "text_ru": item.quote,
+                "text_en": item.text,
+                "text_kk": str(translations("kk").gettext(item.text)),
                 "verdict": verdict,
                 "reason": reason,
                 "evidence": evidence,
@@ -105,7 +112,7 @@ def _article(article: ArticleFile, data: _Data) -> list[dict[str, Any]]:
     return out
 
 
-def _peer_groups(data: _Data) -> dict[str, Any]:
+def _peer_groups(data: CountryData) -> dict[str, Any]:
     """Each peer group the checks used: its name, how it was formed, its members."""
     out: dict[str, Any] = {}
     for by, group in sorted(data.groups_used().items()):
@@ -127,31 +134,35 @@ def swot(
     rules: Path | str | RulesFile | None = None,
     lang: Lang = "en",
     targets: TargetsFn | None = None,
-) -> dict[str, Any]:
-    """A country's SWOT from the rules (the shipped ones by default), and the article's SWOT.
+) -> Document:
+    """A country's SWOT from the rules (the shipped ones by default), and the article's SWOT,
+    every sentence in ``lang``.
 
     ``targets`` gives the programme-targets scorecard for the rules that read it
     (``Observatory.targets``); without it those rules are not evaluated, and say why.
-    Returns ``country, peer_groups, items, article, summary, not_evaluated`` (docs/swot.md).
+    Returns a document of kind ``swot`` whose rows are its ``items``, with the keys
+    ``country, lang, peer_groups, items, article, summary, not_evaluated`` (docs/swot.md).
     """
     iso3 = country(code).iso3
     rule_set = rules if isinstance(rules, RulesFile) else load_rules(rules)
     article_swot = load_article()
     checks = [*rule_set.rules, *(c for item in article_swot.items for c in item.checks or ())]
     store.prefetch_series(c.indicator for c in checks if c.indicator is not None)
-    data = _Data(store, iso3, lang, targets)
+    data = CountryData(store, iso3, lang, targets)
     items, not_evaluated = _items(rule_set.rules, data)
     article = _article(article_swot, data)
     summary: dict[str, Any] = {k: sum(1 for i in items if i["kind"] == k) for k in KINDS}
     summary["article"] = {v: sum(1 for a in article if a["verdict"] == v) for v in VERDICTS}
-    return {
+    content = {
         "country": iso3,
+        "lang": lang,
         "peer_groups": _peer_groups(data),
         "items": items,
         "article": article,
         "summary": summary,
         "not_evaluated": not_evaluated,
     }
+    return Document("swot", content, "items")
 
 
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

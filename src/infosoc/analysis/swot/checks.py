@@ -11,8 +11,7 @@ from typing import Any
 from ...i18n import Lang
 from ...ranks import competition_ranks
 from ..growth import period_in_years
-from ..swot_words import phrase
-from .data import PeerGroup, _Data
+from .data import CountryData, PeerGroup
 from .rules import (
     Check,
     PeerBy,
@@ -21,11 +20,11 @@ from .rules import (
     PeerTrendTest,
     RankTest,
     TargetsTest,
-    Texts,
     ThresholdTest,
     TrendTest,
     _Span,
 )
+from .texts import localise, phrase
 
 
 @dataclass
@@ -65,7 +64,7 @@ def _sign(check: Check) -> int:
 def _label(check: Check, meta: dict[str, Any], lang: Lang) -> str:
     """The indicator's name in ``lang``: the rule's, else the store's with its statistic."""
     if check.label is not None:
-        return check.label.get(lang)
+        return localise(check.label, lang, "indicator")
     label = str(meta["label"])
     statistic = meta.get("statistic")
     if statistic and str(statistic) not in label:
@@ -76,7 +75,7 @@ def _label(check: Check, meta: dict[str, Any], lang: Lang) -> str:
 
 def _evidence(
     check: Check,
-    data: _Data,
+    data: CountryData,
     meta: dict[str, Any],
     row: dict[str, Any],
     *,
@@ -104,7 +103,7 @@ def _evidence(
     }
 
 
-def _own(data: _Data, code: str, until: str | None) -> list[tuple[str, dict[str, Any]]]:
+def _own(data: CountryData, code: str, until: str | None) -> list[tuple[str, dict[str, Any]]]:
     """The country's periods with a value, oldest first, up to ``until``."""
     own = data.series(code).get(data.iso3, {})
     periods = sorted((p for p in own if _within(p, until)), key=period_in_years)
@@ -112,7 +111,7 @@ def _own(data: _Data, code: str, until: str | None) -> list[tuple[str, dict[str,
 
 
 def _span(
-    test: _Span, own: list[tuple[str, dict[str, Any]]], data: _Data, code: str
+    test: _Span, own: list[tuple[str, dict[str, Any]]], data: CountryData, code: str
 ) -> tuple[dict[str, Any], dict[str, Any]] | str:
     """The two rows a trend compares (older, newer), or why they cannot be found."""
     by_period = dict(own)
@@ -142,7 +141,7 @@ def _per_year(first: dict[str, Any], last: dict[str, Any]) -> float:
     return (float(last["value"]) - float(first["value"])) / years
 
 
-def _peer_values(data: _Data, code: str, group: PeerGroup, period: str) -> dict[str, float]:
+def _peer_values(data: CountryData, code: str, group: PeerGroup, period: str) -> dict[str, float]:
     series = data.series(code)
     return {
         m: float(series[m][period]["value"])
@@ -151,7 +150,7 @@ def _peer_values(data: _Data, code: str, group: PeerGroup, period: str) -> dict[
     }
 
 
-def _too_few(data: _Data, code: str, group: PeerGroup, period: str, n: int, need: int) -> str:
+def _too_few(data: CountryData, code: str, group: PeerGroup, period: str, n: int, need: int) -> str:
     return phrase(
         "few_peers",
         data.lang,
@@ -164,7 +163,7 @@ def _too_few(data: _Data, code: str, group: PeerGroup, period: str, n: int, need
     )
 
 
-def _group_or_why(data: _Data, by: PeerBy) -> PeerGroup | Finding:
+def _group_or_why(data: CountryData, by: PeerBy) -> PeerGroup | Finding:
     group = data.group(by)
     if isinstance(group, str):
         return _missing(phrase("no_group", data.lang, by=by, detail=group))
@@ -174,7 +173,7 @@ def _group_or_why(data: _Data, by: PeerBy) -> PeerGroup | Finding:
 def _peer_median(
     check: Check,
     test: PeerMedianTest,
-    data: _Data,
+    data: CountryData,
     meta: dict[str, Any],
     own: list[tuple[str, dict[str, Any]]],
 ) -> Finding:
@@ -204,7 +203,7 @@ def _peer_median(
 def _peer_rank(
     check: Check,
     test: PeerRankTest,
-    data: _Data,
+    data: CountryData,
     meta: dict[str, Any],
     own: list[tuple[str, dict[str, Any]]],
 ) -> Finding:
@@ -232,7 +231,7 @@ def _peer_rank(
 def _threshold(
     check: Check,
     test: ThresholdTest,
-    data: _Data,
+    data: CountryData,
     meta: dict[str, Any],
     own: list[tuple[str, dict[str, Any]]],
 ) -> Finding:
@@ -274,7 +273,7 @@ def _trend_numbers(first: dict[str, Any], last: dict[str, Any], per_year: float)
 def _trend(
     check: Check,
     test: TrendTest,
-    data: _Data,
+    data: CountryData,
     meta: dict[str, Any],
     own: list[tuple[str, dict[str, Any]]],
 ) -> Finding:
@@ -293,7 +292,7 @@ def _trend(
 def _peer_trend(
     check: Check,
     test: PeerTrendTest,
-    data: _Data,
+    data: CountryData,
     meta: dict[str, Any],
     own: list[tuple[str, dict[str, Any]]],
 ) -> Finding:
@@ -345,7 +344,7 @@ def _peer_trend(
     return Finding(holds, evidence, numbers)
 
 
-def _rank_in(data: _Data, code: str, group: PeerGroup, period: str, sign: int) -> int:
+def _rank_in(data: CountryData, code: str, group: PeerGroup, period: str, sign: int) -> int:
     """The country's rank within the group in a period where it has a value."""
     values = _peer_values(data, code, group, period)
     own = data.series(code)[data.iso3][period]["value"]
@@ -358,7 +357,7 @@ def _rank_in(data: _Data, code: str, group: PeerGroup, period: str, sign: int) -
 def _rank(
     check: Check,
     test: RankTest,
-    data: _Data,
+    data: CountryData,
     meta: dict[str, Any],
     own: list[tuple[str, dict[str, Any]]],
 ) -> Finding:
@@ -398,18 +397,6 @@ def _rank(
     return Finding(holds, evidence, numbers)
 
 
-_TARGETS_LABEL = Texts(
-    en="share of declared programme targets that cannot be checked",
-    ru="доля заявленных целевых индикаторов программ, которые невозможно проверить",
-    kk="бағдарламалардың тексеру мүмкін емес жарияланған нысаналы индикаторларының үлесі",
-)
-_ACHIEVED_LABEL = Texts(
-    en="share of declared programme targets achieved",
-    ru="доля достигнутых заявленных целевых индикаторов программ",
-    kk="бағдарламалардың орындалған жарияланған нысаналы индикаторларының үлесі",
-)
-
-
 def _share(card: dict[str, Any], measure: str, count: str) -> float | None:
     """A share of the declared targets: the scorecard's own, else counted."""
     share = card.get(measure)
@@ -434,23 +421,25 @@ def _targets_source(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _targets(check: Check, test: TargetsTest, data: _Data) -> Finding:
+def _targets(check: Check, test: TargetsTest, data: CountryData) -> Finding:
     result = data.targets()
     if isinstance(result, str):
         return _missing(result)
     card = result.get("scorecard") or {}
     share = _share(card, test.measure, "no_data" if test.measure == "share_uncheckable" else "met")
     if share is None or not card.get("declared"):
-        return _missing(phrase("no_targets", data.lang, detail="no declared targets"))
+        return _missing(phrase("no_declared_targets", data.lang))
     holds = share >= test.at_least if test.at_least is not None else share <= (test.at_most or 0)
     achieved = _share(card, "share_achieved", "met")
-    label = check.label or (
-        _TARGETS_LABEL if test.measure == "share_uncheckable" else _ACHIEVED_LABEL
-    )
+    if check.label is not None:
+        label = localise(check.label, data.lang, "indicator")
+    else:
+        measured = "uncheckable" if test.measure == "share_uncheckable" else "achieved"
+        label = phrase(f"targets_{measured}", data.lang)
     period = str(result.get("as_of") or "")
     evidence = {
         "indicator": check.indicator or f"targets.{test.measure}",
-        "label": label.get(data.lang),
+        "label": label,
         "value": share,
         "period": period,
         "unit": "share of declared targets (0 to 1)",
@@ -481,7 +470,7 @@ _HANDLERS: dict[str, Callable[..., Finding]] = {
 }
 
 
-def evaluate_check(check: Check, data: _Data, until: str | None = None) -> Finding:
+def evaluate_check(check: Check, data: CountryData, until: str | None = None) -> Finding:
     """Run one check against the store."""
     if isinstance(check.test, TargetsTest):
         return _targets(check, check.test, data)
@@ -489,13 +478,14 @@ def evaluate_check(check: Check, data: _Data, until: str | None = None) -> Findi
     limit = check.until or until
     meta = data.meta(check.indicator)
     if meta is None:
-        named = f" ({check.label.get(data.lang)})" if check.label else ""
+        named = f" ({localise(check.label, data.lang, 'indicator')})" if check.label else ""
         return _missing(phrase("no_indicator", data.lang, code=check.indicator + named))
     own = _own(data, check.indicator, limit)
     if not own:
-        upto = phrase("upto", data.lang, until=limit) if limit else ""
-        why = phrase("no_value", data.lang, code=check.indicator, country=data.name, upto=upto)
-        return _missing(why)
+        where = {"code": check.indicator, "country": data.name}
+        if limit:
+            return _missing(phrase("no_value_upto", data.lang, until=limit, **where))
+        return _missing(phrase("no_value", data.lang, **where))
     finding = _HANDLERS[check.test.kind](check, check.test, data, meta, own)
     later = _own(data, check.indicator, None)
     fixed_window = getattr(check.test, "from_", None) is not None

@@ -12,8 +12,8 @@ from ...geo.countries import country
 from ...i18n import Lang
 from ...store import Store
 from .. import connectivity
-from ..swot_words import BASIS, GROUP_NAMES, INCOME_EN, LANG_INDEX, phrase, word
 from .rules import PeerBy, TargetsFn
+from .texts import group_basis, group_name, phrase
 
 
 @dataclass(frozen=True)
@@ -28,19 +28,14 @@ class PeerGroup:
 
     def label(self, lang: Lang, iso3: str) -> str:
         """The group's name in ``lang``."""
-        if self.by in ("neighbours", "world"):
-            return word(self.by, lang).format(country=country(iso3).name(lang))
-        if lang == "en":
-            return INCOME_EN.get(self.name, self.name)
-        names = GROUP_NAMES.get(self.name)
-        return names[LANG_INDEX[lang] - 1] if names else self.name
+        return group_name(self.by, self.name, lang, country(iso3).name(lang))
 
     def basis(self, lang: Lang) -> str:
         """How the group was formed, in ``lang``."""
-        return BASIS[self.by][LANG_INDEX[lang]].format(period=self.period or "—")
+        return group_basis(self.by, lang, self.period)
 
 
-class _Data:
+class CountryData:
     """What the checks read from the store, each series and group read once."""
 
     def __init__(self, store: Store, iso3: str, lang: Lang, targets: TargetsFn | None) -> None:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -24,7 +25,6 @@ from pydantic import (
 )
 
 from ...errors import InputError
-from ...i18n import Lang
 from ..growth import period_in_years
 
 Kind = Literal["strength", "weakness", "opportunity", "threat"]
@@ -38,7 +38,7 @@ TargetsFn = Callable[[str], dict[str, Any]]
 
 RULES_FILE = "swot_rules.yaml"
 ARTICLE_FILE = "article_swot.yaml"
-# libyaml's parser when PyYAML has it: the rules parse ten times faster than in pure Python.
+# libyaml's parser when PyYAML has it: it parses the rules much faster than pure Python.
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RULE_ID = r"^[a-z0-9][a-z0-9._-]*$"
 
@@ -59,14 +59,22 @@ class _Strict(BaseModel):
 
 
 class Texts(_Strict):
-    """One text in English, Russian and Kazakh."""
+    """A text of a rules file. A file gives it as one English string, which the catalogues
+    translate (decision 0013); the older form, a mapping with ``en`` and the user's own ``ru``
+    and ``kk``, is still read."""
 
     en: str = Field(min_length=1)
-    ru: str = Field(min_length=1)
-    kk: str = Field(min_length=1)
+    ru: str | None = Field(default=None, min_length=1)
+    kk: str | None = Field(default=None, min_length=1)
 
-    def get(self, lang: Lang) -> str:
-        return {"en": self.en, "ru": self.ru, "kk": self.kk}[lang]
+
+def _one_text(value: Any) -> Any:
+    """A plain string is the text's English."""
+    return {"en": value} if isinstance(value, str) else value
+
+
+#: A text: a string, or a mapping with ``en`` (and optionally ``ru``, ``kk``).
+Text = Annotated[Texts, BeforeValidator(_one_text)]
 
 
 class _Span(_Strict):
@@ -190,8 +198,8 @@ class Check(_Strict):
 
     indicator: str | None = None
     higher_is_better: bool = True
-    #: The indicator's name in each language; default: the store's label (English).
-    label: Texts | None = None
+    #: The indicator's name in texts; default: the store's label (English).
+    label: Text | None = None
     #: Read data up to this period only (the article's checks: the year it was written).
     until: str | None = None
     test: Test
@@ -252,19 +260,21 @@ class Rule(Check):
 
     id: str = Field(pattern=_RULE_ID)
     kind: Kind
-    text: Texts
+    text: Text
 
     @model_validator(mode="after")
     def _known_placeholders(self) -> Rule:
         allowed = allowed_placeholders(self)
-        for lang in ("en", "ru", "kk"):
+        given: dict[str, str] = self.text.model_dump(exclude_none=True)
+        for lang, template in given.items():
+            where = f"text.{lang}" if len(given) > 1 else "text"
             try:
-                unknown = sorted(set(_template_fields(getattr(self.text, lang))) - allowed)
+                unknown = sorted(set(_template_fields(template)) - allowed)
             except ValueError as exc:
-                raise ValueError(f"text.{lang}: {exc}") from None
+                raise ValueError(f"{where}: {exc}") from None
             if unknown:
                 raise ValueError(
-                    f"text.{lang}: unknown placeholder {', '.join('{' + u + '}' for u in unknown)}"
+                    f"{where}: unknown placeholder {', '.join('{' + u + '}' for u in unknown)}"
                     f"; a '{self.test.kind}' rule may use "
                     + ", ".join("{" + a + "}" for a in sorted(allowed))
                 )
@@ -287,15 +297,17 @@ class RulesFile(_Strict):
 
 
 class ArticleItem(_Strict):
-    """One item of the article's SWOT, quoted, with the checks that decide it (or why none can)."""
+    """One item of the article's SWOT: the article's words, the item in English, and the
+    checks that decide it (or why none can)."""
 
     kind: Kind
     number: int = Field(ge=1)
-    text_ru: str = Field(min_length=1)
-    text_en: str = Field(min_length=1)
-    text_kk: str = Field(min_length=1)
+    #: The article's own words (Russian), quoted as they are.
+    quote: str = Field(min_length=1)
+    #: The item in English, translated through the catalogues.
+    text: str = Field(min_length=1)
     checks: list[Check] | None = None
-    untestable: Texts | None = None
+    untestable: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _checks_or_reason(self) -> ArticleItem:
