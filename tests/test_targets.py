@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from infosoc import Observatory
 from infosoc.analysis import trend
-from infosoc.analysis.target_registry import builtin_registries
-from infosoc.analysis.target_series import EVIDENCE
+from infosoc.analysis.targets.registry import builtin_registries
+from infosoc.analysis.targets.series import EVIDENCE
 from infosoc.errors import InputError, NotFoundError
 from infosoc.store import Store
 

@@ -25,7 +25,7 @@ from . import connectivity
 from .download_time import download_time
 from .egov import COMPONENTS, Panel, load_panel
 from .revisions import revisions
-from .target_series import read_series
+from .targets.series import read_series
 
 VERDICTS = ("confirmed", "differs", "unverifiable")
 #: Floating-point slack on top of each claim's tolerance.

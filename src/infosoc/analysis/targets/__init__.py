@@ -19,7 +19,7 @@ with a 90 % prediction interval (:mod:`.trend`).
 
 Each status also says what it rests on (``evidence``): ``statistics`` when only official
 statistics decide it, ``reported`` when a value reported in an official statement does (such a
-value is never a statistical series; :mod:`.target_series`). A target measured by several
+value is never a statistical series; :mod:`.series`). A target measured by several
 official series (the ITU estimate and the national household survey) is judged by each, side by
 side, in ``measured_by``; its own status is its first series'. The scorecard counts statuses by
 evidence too.
@@ -33,14 +33,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import NotFoundError
-from ..geo.countries import resolve
-from ..i18n import Lang
-from ..store import Store
-from . import trend
-from .growth import period_in_years
-from .target_registry import Registry, Target, builtin_registries, last_day, load_registry
-from .target_series import (
+from ...errors import NotFoundError
+from ...geo.countries import resolve
+from ...i18n import Lang
+from ...store import Store
+from .. import trend
+from ..growth import period_in_years
+from .registry import Registry, Target, builtin_registries, last_day, load_registry
+from .series import (
     EVIDENCE,
     Conflict,
     Evidence,

@@ -6,7 +6,7 @@ breakdown such as ``urbanisation=rural`` included) and, optionally, values obser
 store: a statistics table, or an official statement as the press *reported* it (with the
 statement's text, date and address), plus statements that give no value (a plan, a moved goal).
 Every fault is one line naming the file, the YAML line, the target and the field. The format
-is described in docs/targets.md; the shipped registries live in ``analysis/targets/``.
+is described in docs/targets.md; the shipped registries live beside this module.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import InputError
-from ..geo.countries import lookup, suggest
-from ..i18n import Lang, translations
-from ..sources.base import breakdown_key
-from .growth import period_in_years
+from ...errors import InputError
+from ...geo.countries import lookup, suggest
+from ...i18n import Lang, translations
+from ...sources.base import breakdown_key
+from ..growth import period_in_years
 
 _Date = date  # a field named "date" hides the type inside some models
 
@@ -301,7 +301,7 @@ class Registry:
 
 def builtin_registries() -> list[Registry]:
     """Every registry shipped with infosoc."""
-    folder = resources.files("infosoc.analysis").joinpath("targets")
+    folder = resources.files("infosoc.analysis.targets")
     found = sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
     return [
         _parse(p.read_text("utf-8"), f"builtin:{p.name.removesuffix('.yaml')}", p.name)
