@@ -421,9 +421,11 @@ class Observatory:
         file: Path | str | None = None,
         as_of: date | str | None = None,
         lang: Lang = "en",
-    ) -> dict[str, Any]:
+    ) -> Document:
         """A country's declared programme targets, each met, missed, on or off track, or
-        impossible to check, with the evidence, a projection and a scorecard.
+        impossible to check, with the evidence, a projection and a scorecard; titles, reasons
+        and methods in ``lang``. A document of kind ``targets`` whose rows are its
+        ``targets`` (docs/targets.md).
 
         Each status says what it rests on (``evidence``: ``"statistics"``, or ``"reported"``
         when a value reported in an official statement decides it; the scorecard counts them

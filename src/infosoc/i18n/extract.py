@@ -24,7 +24,7 @@ YAML_TEXTS: tuple[tuple[tuple[str, ...], str | None, str], ...] = (
     (("items", "*", "untestable"), None, "why no data can decide an item of the article's SWOT"),
     (("items", "*", "checks", "*", "label"), "indicator", "an indicator's name in a reason"),
     (("targets", "*", "title"), None, "the title of a programme target"),
-    # UNIT-LATER
+    (("targets", "*", "unit"), "unit", "the unit of a programme target"),
 )
 #: The same for the TOML data files: the review article's claims.
 TOML_TEXTS: tuple[tuple[tuple[str, ...], str | None, str], ...] = (

@@ -9,11 +9,10 @@ and a user's text the catalogues do not know is shown as written (decision 0013)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ...i18n import N_, NC_, Lang, translations
-from ...i18n.format import MISSING, format_number
+from ...i18n.format import MISSING, format_number, format_significant
 
 if TYPE_CHECKING:
     from .checks import Finding
@@ -156,9 +155,7 @@ def number(value: float | int, lang: Lang, *, signed: bool = False) -> str:
     if isinstance(value, int) or abs(value) >= 1e4:
         text = format_number(round(value), lang, 0)
     else:
-        shown = Decimal(f"{value:.4g}").normalize()
-        decimals = max(0, -int(shown.as_tuple().exponent))
-        text = format_number(float(shown), lang, decimals)
+        text = format_significant(value, lang, 4)
     return "+" + text if signed and value > 0 else text
 
 
