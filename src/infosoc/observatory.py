@@ -249,15 +249,16 @@ class Observatory:
         """Per edition: EGDI against mean(OSI, TII, HCI), and recomputed against published ranks."""
         return _table(egov.check_editions(self._panel(), year))
 
-    def article(self) -> list[dict[str, Any]]:
-        """The review article's claims, each with the value computed from the store and a verdict.
+    def article(self, *, lang: Lang = "en") -> Document:
+        """The review article's claims, each with the value computed from the store, a verdict
+        and, in ``lang``, the claim in short and the explanation of a difference.
 
-        A list of dicts rather than a table, because claimed values mix numbers and labels.
+        A document of kind ``article`` whose rows are its ``claims`` (docs/article-claims.md).
         """
         from .analysis import article
 
         with self._store() as store:
-            return article.evaluate(store)
+            return article.evaluate(store, lang)
 
     # connectivity ------------------------------------------------------------------------
     def indicator(
