@@ -45,7 +45,7 @@ _BREAKDOWN_PART = re.compile(r"^[a-z][a-z0-9_]*=[^;=]+$")
 
 
 # A SafeLoader that leaves dates as text, so that a bad date is reported with its field.
-# (on libyaml's parser when PyYAML has it, ten times faster than the pure-Python one)
+# (on libyaml's parser when PyYAML has it: much faster than the pure-Python one)
 _Loader: Any = type("_Loader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
