@@ -24,7 +24,7 @@ from .rules import (
     TrendTest,
     _Span,
 )
-from .texts import localise, phrase
+from .texts import few_peers, localise, phrase
 
 
 @dataclass
@@ -151,10 +151,9 @@ def _peer_values(data: CountryData, code: str, group: PeerGroup, period: str) ->
 
 
 def _too_few(data: CountryData, code: str, group: PeerGroup, period: str, n: int, need: int) -> str:
-    return phrase(
-        "few_peers",
+    return few_peers(
+        n,
         data.lang,
-        n=n,
         min=need,
         code=code,
         period=period,

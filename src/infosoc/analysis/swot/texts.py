@@ -18,20 +18,13 @@ if TYPE_CHECKING:
     from .checks import Finding
     from .rules import Texts
 
-#: The sentence of an article item's reason, by test kind, and the phrases of ``not_evaluated``.
+#: The sentence of an article item's reason, by test kind (those that count countries are in
+#: :func:`_reason_template`), and the phrases of ``not_evaluated``.
 _PHRASES: dict[str, str] = {
-    "peer_median": N_(
-        "{label} {value} ({period}) is {diff_pct}% {dir} the median of «{peer_group}» "
-        "({peer_median}, {peers} countries)"
-    ),
     "peer_rank": N_("{label} {value} ({period}) ranks {rank} of {of} in «{peer_group}»"),
     "threshold": N_("{label} {value} ({period}) is {dir} {threshold}"),
     "trend": N_(
         "{label} went from {from_value} ({from_period}) to {value} ({period}), {per_year} a year"
-    ),
-    "peer_trend": N_(
-        "{label} went from {from_value} ({from_period}) to {value} ({period}), {per_year} a "
-        "year, against a median of {peer_per_year} a year in «{peer_group}» ({peers} countries)"
     ),
     "rank": N_("{label}: place {from_value} ({from_period}) → place {value} ({period})"),
     "targets": N_(
@@ -45,10 +38,6 @@ _PHRASES: dict[str, str] = {
     "no_value_in": N_("no value of {code} for {country} in {period}"),
     "too_short": N_(
         "the series of {code} for {country} does not reach back far enough from {period}"
-    ),
-    "few_peers": N_(
-        "only {n} countries of «{peer_group}» besides {country} have {code} in {period} "
-        "({min} needed)"
     ),
     "no_group": N_("the peer group '{by}' cannot be formed: {detail}"),
     "no_targets": N_("the programme-targets scorecard is not available: {detail}"),
@@ -120,6 +109,18 @@ _PERCENT = {"diff_pct", "change_pct", "share", "achieved"}
 def phrase(key: str, lang: Lang, **values: Any) -> str:
     """A phrase of the reasons or of ``not_evaluated`` in ``lang``, its placeholders filled."""
     return str(translations(lang).gettext(_PHRASES[key])).format(**values)
+
+
+def few_peers(n: int, lang: Lang, **values: Any) -> str:
+    """Why a check with too few peers was not evaluated, in ``lang``."""
+    text = translations(lang).ngettext(
+        "only {n} country of «{peer_group}» besides {country} has {code} in {period} "
+        "({min} needed)",
+        "only {n} countries of «{peer_group}» besides {country} have {code} in {period} "
+        "({min} needed)",
+        n,
+    )
+    return str(text).format(n=n, **values)
 
 
 def localise(text: Texts, lang: Lang, context: str | None = None) -> str:
@@ -195,8 +196,7 @@ def reason(kinds: Sequence[str], findings: Sequence[Finding], country_name: str,
         if finding.holds is None:
             parts.append(finding.missing or "")
             continue
-        template = str(translations(lang).gettext(_PHRASES[kind]))
-        text = fill(template, finding, country_name, lang)
+        text = fill(_reason_template(kind, finding, lang), finding, country_name, lang)
         if finding.latest is not None:
             period, value = finding.latest
             text += f" ({phrase('latest', lang, value=number(value, lang), period=period)})"
@@ -208,3 +208,29 @@ def reason(kinds: Sequence[str], findings: Sequence[Finding], country_name: str,
 def _unit(unit: Any, lang: Lang) -> str:
     """A unit in ``lang`` when the catalogues know it, else as the store has it."""
     return str(translations(lang).pgettext("unit", str(unit))) if unit else ""
+
+
+def _reason_template(kind: str, finding: Finding, lang: Lang) -> str:
+    """The template of one check's part of a reason, in ``lang``."""
+    t = translations(lang)
+    peers = int(finding.numbers.get("peers") or 0)
+    if kind == "peer_median":
+        text = t.ngettext(
+            "{label} {value} ({period}) is {diff_pct}% {dir} the median of «{peer_group}» "
+            "({peer_median}, {peers} country)",
+            "{label} {value} ({period}) is {diff_pct}% {dir} the median of «{peer_group}» "
+            "({peer_median}, {peers} countries)",
+            peers,
+        )
+    elif kind == "peer_trend":
+        text = t.ngettext(
+            "{label} went from {from_value} ({from_period}) to {value} ({period}), {per_year} a "
+            "year, against a median of {peer_per_year} a year in «{peer_group}» ({peers} country)",
+            "{label} went from {from_value} ({from_period}) to {value} ({period}), {per_year} a "
+            "year, against a median of {peer_per_year} a year in «{peer_group}» ({peers} "
+            "countries)",
+            peers,
+        )
+    else:
+        text = t.gettext(_PHRASES[kind])
+    return str(text)
