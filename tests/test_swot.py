@@ -21,9 +21,15 @@ from .conftest import Cli
 
 
 @pytest.fixture(scope="module")
-def kaz(ingested_home: Path) -> dict[str, Any]:
-    result: dict[str, Any] = Observatory(home=ingested_home).swot("KAZ")
-    return result
+def languages(ingested_home: Path) -> dict[str, dict[str, Any]]:
+    """Kazakhstan's SWOT in each language."""
+    obs = Observatory(home=ingested_home)
+    return {lang: obs.swot("KAZ", lang=lang) for lang in ("en", "ru", "kk")}
+
+
+@pytest.fixture(scope="module")
+def kaz(languages: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return languages["en"]
 
 
 def _item(result: dict[str, Any], rule: str) -> dict[str, Any]:
@@ -154,10 +160,8 @@ def test_the_article_file_is_complete() -> None:
         assert sorted(i.number for i in items if i.kind == kind) == [1, 2, 3, 4, 5]
 
 
-def test_every_text_is_filled_in_every_language(ingested_home: Path) -> None:
-    obs = Observatory(home=ingested_home)
-    for lang in ("en", "ru", "kk"):
-        result = obs.swot("KAZ", lang=lang)
+def test_every_text_is_filled_in_every_language(languages: dict[str, dict[str, Any]]) -> None:
+    for lang, result in languages.items():
         texts = [i["text"] for i in result["items"]] + [a["reason"] for a in result["article"]]
         texts += [n["reason"] for n in result["not_evaluated"]]
         for text in texts:
@@ -165,7 +169,7 @@ def test_every_text_is_filled_in_every_language(ingested_home: Path) -> None:
             assert "None" not in text and "nan" not in text.split(), text
         if lang != "en":
             assert any("0,9009" in t for t in texts)  # a decimal comma (EGDI 2024)
-    ru = obs.swot("KAZ", lang="ru")
+    ru = languages["ru"]
     assert ru["peer_groups"]["subregion"]["name"] == "Центральная Азия"
     assert _item(ru, "egdi-leads-subregion")["text"].startswith("Казахстан: 1-е место из 5")
 
@@ -173,10 +177,11 @@ def test_every_text_is_filled_in_every_language(ingested_home: Path) -> None:
 KAZAKH_LETTERS = set("әғқңөұүһі")
 
 
-def test_every_sentence_is_in_the_language_asked_for(ingested_home: Path) -> None:
-    obs = Observatory(home=ingested_home)
+def test_every_sentence_is_in_the_language_asked_for(
+    languages: dict[str, dict[str, Any]],
+) -> None:
     for lang in ("ru", "kk"):
-        result = obs.swot("KAZ", lang=lang)
+        result = languages[lang]
         assert result["lang"] == lang
         sentences = [i["text"] for i in result["items"]]
         sentences += [a[key] for a in result["article"] for key in ("text", "reason")]
