@@ -195,7 +195,7 @@ def _flat_columns(rows: list[dict[str, Any]]) -> list[str]:
     def anchor(column: str) -> int:
         parts = column.split(".")
         parents = (".".join(parts[:n]) for n in range(1, len(parts)))
-        return min((place[p] for p in parents if p in place), default=place[column])
+        return min([place[column], *(place[p] for p in parents if p in place)])
 
     nested = {c.rsplit(".", 1)[0] for c in seen if "." in c}
     kept = [c for c in seen if c not in nested]
