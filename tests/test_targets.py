@@ -664,6 +664,12 @@ def test_cli_csv_leaves_missing_cells_empty(ingested_home: Path, cli: Cli) -> No
     # the JSON's target rows, a nested object flattened into dotted columns
     assert header.startswith("id,title,registry,indicator,breakdown,unit,baseline")
     assert ",target.value,target.direction,target.deadline," in header
+    columns = header.split(",")  # each object's columns where the JSON has it
+    assert (
+        columns.index("observed.value")
+        < columns.index("projection.value")
+        < columns.index("reason")
+    )
     lte = next(r for r in rows if r.startswith("kaz-lte-villages-2021,"))
     assert ",no_data," in lte and "None" not in lte and ",0," not in lte
     fibre = next(r for r in rows if r.startswith("kaz-fibre-villages-2021,"))
