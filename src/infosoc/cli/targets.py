@@ -102,7 +102,7 @@ def _status(target: dict[str, Any], lang: Lang) -> str:
 
 def row(target: dict[str, Any], lang: Lang = "en") -> dict[str, Any]:
     """One target as the table shows it; what is missing stays None (printed "—", never 0)."""
-    from ..analysis.targets.reasons import unit
+    from ..analysis.targets.reasons import number, unit
 
     goal = target["target"]
     sign = "≥" if goal["direction"] == "at_least" else "≤"
@@ -118,7 +118,9 @@ def row(target: dict[str, Any], lang: Lang = "en") -> dict[str, Any]:
         "id": target["id"],
         "title": target["title"],
         "deadline": goal["deadline"],
-        "target": f"{sign} {goal['value']:,.6g} {unit(target['unit'], lang)}",
+        "target": str(translations(lang).gettext("{sign} {value} {unit}")).format(
+            sign=sign, value=number(goal["value"], lang), unit=unit(target["unit"], lang)
+        ),
         "observed": observed.get("value"),
         "observed_period": observed.get("period"),
         "status": _status(target, lang),
