@@ -148,12 +148,12 @@ def article(home: HomeOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt =
     from .output import to_table
 
     headers = {
-        "id": NC_("column", "Claim"),
-        "summary": NC_("column", "In short"),
-        "claimed": NC_("column", "Claimed"),
-        "computed": NC_("column", "Computed"),
-        "unit": NC_("column", "Unit"),
-        "verdict": NC_("column", "Verdict"),
+        "id": NC_("article column", "Claim"),
+        "summary": NC_("article column", "In short"),
+        "claimed": NC_("article column", "Claimed"),
+        "computed": NC_("article column", "Computed"),
+        "unit": NC_("article column", "Unit"),
+        "verdict": NC_("article column", "Verdict"),
     }
     verdicts = {"confirmed": N_("confirmed"), "differs": N_("differs"),
                 "unverifiable": N_("unverifiable")}  # fmt: skip
@@ -176,7 +176,7 @@ def article(home: HomeOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt =
             title = t.gettext("Claims of the review article")
             table = to_table(rows, list(headers), language, title)
             for column, header in zip(table.columns, headers.values(), strict=True):
-                column.header = t.pgettext("column", header)
+                column.header = t.pgettext("article column", header)
             notes = [f"{c['id']}: {c['explanation']}" for c in rows if c["explanation"]]
             notes.append(t.gettext("Tolerances: docs/article-claims.md"))
             console = Console(width=None if sys.stdout.isatty() else 200)

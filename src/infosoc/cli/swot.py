@@ -30,18 +30,18 @@ _WORDS = {
 }
 #: Column headers of the tables.
 _COLUMNS = {
-    "item": NC_("column", "Item"),
-    "indicator": NC_("column", "Indicator"),
-    "value": NC_("column", "Value"),
-    "period": NC_("column", "Period"),
-    "peer_median": NC_("column", "Peer median"),
-    "peers": NC_("column", "Peers"),
-    "per_year": NC_("column", "Per year"),
-    "source": NC_("column", "Source"),
-    "kind": NC_("column", "Kind"),
-    "number": NC_("column", "No."),
-    "verdict": NC_("column", "Verdict"),
-    "reason": NC_("column", "Reason"),
+    "item": NC_("swot column", "Item"),
+    "indicator": NC_("swot column", "Indicator"),
+    "value": NC_("swot column", "Value"),
+    "period": NC_("swot column", "Period"),
+    "peer_median": NC_("swot column", "Peer median"),
+    "peers": NC_("swot column", "Peers"),
+    "per_year": NC_("swot column", "Per year"),
+    "source": NC_("swot column", "Source"),
+    "kind": NC_("swot column", "Kind"),
+    "number": NC_("swot column", "No."),
+    "verdict": NC_("swot column", "Verdict"),
+    "reason": NC_("swot column", "Reason"),
 }
 _KINDS = ("strength", "weakness", "opportunity", "threat")
 
@@ -79,7 +79,7 @@ def _cell(value: Any) -> str:
 
 
 def _column(key: str, lang: Lang) -> str:
-    return str(translations(lang).pgettext("column", _COLUMNS[key]))
+    return str(translations(lang).pgettext("swot column", _COLUMNS[key]))
 
 
 def _item_table(kind: str, items: list[dict[str, Any]], lang: Lang) -> Any:

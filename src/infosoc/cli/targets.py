@@ -15,17 +15,17 @@ from .output import MISSING, Format
 
 #: The table's columns and their headers.
 COLUMNS: dict[str, str] = {
-    "id": NC_("column", "Target"),
-    "title": NC_("column", "Title"),
-    "deadline": NC_("column", "Deadline"),
-    "target": NC_("column", "Goal"),
-    "observed": NC_("column", "Observed"),
-    "observed_period": NC_("column", "Observed in"),
-    "status": NC_("column", "Status"),
-    "projection": NC_("column", "Projection"),
-    "interval_90": NC_("column", "90% interval"),
-    "required_per_year": NC_("column", "Needed per year"),
-    "observed_per_year": NC_("column", "Observed per year"),
+    "id": NC_("targets column", "Target"),
+    "title": NC_("targets column", "Title"),
+    "deadline": NC_("targets column", "Deadline"),
+    "target": NC_("targets column", "Goal"),
+    "observed": NC_("targets column", "Observed"),
+    "observed_period": NC_("targets column", "Observed in"),
+    "status": NC_("targets column", "Status"),
+    "projection": NC_("targets column", "Projection"),
+    "interval_90": NC_("targets column", "90% interval"),
+    "required_per_year": NC_("targets column", "Needed per year"),
+    "observed_per_year": NC_("targets column", "Observed per year"),
 }
 _STATUSES = ("met", "missed", "on_track", "off_track", "no_data")
 
@@ -71,7 +71,7 @@ def print_table(result: dict[str, Any], lang: Lang) -> None:
     rows = [row(target, lang) for target in result["targets"]]
     for key, header in COLUMNS.items():
         numeric = key in ("observed", "projection", "required_per_year", "observed_per_year")
-        name = str(t.pgettext("column", header))
+        name = str(t.pgettext("targets column", header))
         table.add_column(name, justify="right" if numeric else "left")
     for shown in rows:
         table.add_row(*(_cell(shown[key]) for key in COLUMNS))
