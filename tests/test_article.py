@@ -3,6 +3,9 @@ data, which release answers a claim and what the other official series say."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,8 @@ from infosoc import InputError, Observatory
 from infosoc.analysis.article import load_claims
 from infosoc.analysis.revisions import revisions
 from infosoc.store import Store, cite
+
+from .conftest import Cli
 
 CLAIM = """
 article = "test"
@@ -67,7 +72,7 @@ def test_another_series_must_be_named_in_full() -> None:
 # on the real data: which release answers, and the other official series ------------------------
 @pytest.fixture(scope="module")
 def claims(ingested_home: Path) -> dict[str, dict[str, Any]]:
-    return {c["id"]: c for c in Observatory(home=ingested_home).article()}
+    return {c["id"]: c for c in Observatory(home=ingested_home).article()["claims"]}
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +151,76 @@ def test_a_value_revised_between_releases_lists_the_older_ones(
     # a claim whose value no release revised says nothing of releases
     assert claims["users-over-70pct"]["explanation"] is None
     assert claims["users-over-70pct"]["revisions"] == []
+
+
+# in the reader's language -----------------------------------------------------------------------
+KAZAKH_LETTERS = set("әғқңөұүһі")
+CYRILLIC = set("абвгдежзийклмнопрстуфхцчшщъыьэюя")
+
+
+@pytest.fixture(scope="module")
+def kazakh(ingested_home: Path) -> dict[str, Any]:
+    from typer.testing import CliRunner
+
+    from infosoc.cli import app
+
+    args = ["article", "--home", str(ingested_home), "--lang", "kk", "-f", "json"]
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def _letters(text: str) -> set[str]:
+    return {c for c in text.lower() if c.isalpha()}
+
+
+def test_every_claim_that_differs_is_explained_in_kazakh(kazakh: dict[str, Any]) -> None:
+    assert set(kazakh) == {"lang", "claims"} and kazakh["lang"] == "kk"
+    differs = [c for c in kazakh["claims"] if c["verdict"] == "differs"]
+    assert len(differs) >= 10
+    explained = [c for c in kazakh["claims"] if c["explanation"] is not None]
+    assert {c["id"] for c in differs} <= {c["id"] for c in explained}
+    for claim in explained:
+        assert _letters(claim["explanation"]) & KAZAKH_LETTERS, claim["id"]
+    for claim in kazakh["claims"]:  # a short Kazakh line may have no letter of its own
+        assert _letters(claim["summary"]) & CYRILLIC, claim["id"]
+    # the quotes stay the article's own Russian words
+    assert all(not _letters(c["text"]) & KAZAKH_LETTERS for c in kazakh["claims"])
+
+
+def test_every_explanation_is_in_russian_with_ru(
+    ingested_home: Path, claims: dict[str, dict[str, Any]]
+) -> None:
+    russian = Observatory(home=ingested_home).article(lang="ru")
+    assert [c["id"] for c in russian["claims"]] == list(claims)
+    for claim in russian["claims"]:
+        english = claims[claim["id"]]
+        assert claim["verdict"] == english["verdict"] and claim["computed"] == english["computed"]
+        assert (claim["explanation"] is None) == (english["explanation"] is None)
+        if claim["explanation"]:
+            letters = _letters(claim["explanation"])
+            assert letters & CYRILLIC and not letters & KAZAKH_LETTERS, claim["id"]
+    hci = next(c for c in russian["claims"] if c["id"] == "growth-hci-2018-2020")
+    assert hci["summary"] == "HCI вырос на 5,6% с 2018 по 2020 год"
+    assert "опубликованные значения дают +5,70%" in hci["explanation"]
+
+
+def test_an_unverifiable_claim_says_why(tmp_path: Path, cli: Cli, snapshot: Path) -> None:
+    home = tmp_path / "empty"
+    cli("ingest", "un-egov", "--from", snapshot, "--home", home)
+    claims = json.loads(cli("article", "--home", home, "-f", "json").stdout)["claims"]
+    speed = next(c for c in claims if c["id"] == "speed-ookla-rank-2020-04")
+    assert speed["verdict"] == "unverifiable"
+    assert speed["explanation"] == "The data held give no value to check this claim against."
+
+
+def test_csv_ndjson_and_table(ingested_home: Path, cli: Cli, kazakh: dict[str, Any]) -> None:
+    args = ("article", "--home", ingested_home, "--lang", "kk")
+    lines = cli(*args, "-f", "ndjson").stdout.splitlines()
+    assert [json.loads(line) for line in lines] == kazakh["claims"]
+    rows = list(csv.DictReader(io.StringIO(cli(*args, "-f", "csv").stdout)))
+    assert [r["id"] for r in rows] == [c["id"] for c in kazakh["claims"]]
+    assert [r["explanation"] for r in rows] == [c["explanation"] or "" for c in kazakh["claims"]]
+    table = cli(*args).stdout
+    assert "Шолу мақаласының тұжырымдары" in table and "сәйкес емес" in table

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import statistics
 from pathlib import Path
@@ -19,9 +21,15 @@ from .conftest import Cli
 
 
 @pytest.fixture(scope="module")
-def kaz(ingested_home: Path) -> dict[str, Any]:
-    result: dict[str, Any] = Observatory(home=ingested_home).swot("KAZ")
-    return result
+def languages(ingested_home: Path) -> dict[str, dict[str, Any]]:
+    """Kazakhstan's SWOT in each language."""
+    obs = Observatory(home=ingested_home)
+    return {lang: obs.swot("KAZ", lang=lang) for lang in ("en", "ru", "kk")}
+
+
+@pytest.fixture(scope="module")
+def kaz(languages: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return languages["en"]
 
 
 def _item(result: dict[str, Any], rule: str) -> dict[str, Any]:
@@ -62,8 +70,10 @@ def test_json_shape(ingested_home: Path, cli: Cli) -> None:
     result = cli("swot", "KAZ", "--home", ingested_home, "-f", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["country"] == "KAZ"
-    assert {"country", "peer_groups", "items", "article", "summary"} <= set(data)
+    assert data["country"] == "KAZ" and data["lang"] == "en"
+    assert set(data) == {
+        "country", "lang", "peer_groups", "items", "article", "summary", "not_evaluated",
+    }  # fmt: skip
     assert data["peer_groups"]["income"]["members"] > 40
     assert data["peer_groups"]["subregion"] == {
         "name": "Central Asia", "basis": "UN M49 sub-region", "members": 4,
@@ -125,9 +135,11 @@ def test_the_articles_twenty_items(kaz: dict[str, Any]) -> None:
     ]
     assert all(a["verdict"] in VERDICTS and a["reason"] for a in article)
     assert all(a["text_ru"] and a["text_en"] and a["text_kk"] for a in article)
+    assert all(a["text"] == a["text_en"] for a in article)  # the item in the document's language
     verdicts = {(a["kind"], a["number"]): a for a in article}
     first = verdicts["strength", 1]
     assert first["text_ru"] == "Высокий уровень развития электронного правительства"
+    assert first["text_kk"] == "Электрондық үкіметтің жоғары даму деңгейі"
     assert first["verdict"] == "supported"
     assert verdicts["strength", 3]["verdict"] == "supported"
     weak = verdicts["weakness", 1]
@@ -148,10 +160,8 @@ def test_the_article_file_is_complete() -> None:
         assert sorted(i.number for i in items if i.kind == kind) == [1, 2, 3, 4, 5]
 
 
-def test_every_text_is_filled_in_every_language(ingested_home: Path) -> None:
-    obs = Observatory(home=ingested_home)
-    for lang in ("en", "ru", "kk"):
-        result = obs.swot("KAZ", lang=lang)
+def test_every_text_is_filled_in_every_language(languages: dict[str, dict[str, Any]]) -> None:
+    for lang, result in languages.items():
         texts = [i["text"] for i in result["items"]] + [a["reason"] for a in result["article"]]
         texts += [n["reason"] for n in result["not_evaluated"]]
         for text in texts:
@@ -159,9 +169,69 @@ def test_every_text_is_filled_in_every_language(ingested_home: Path) -> None:
             assert "None" not in text and "nan" not in text.split(), text
         if lang != "en":
             assert any("0,9009" in t for t in texts)  # a decimal comma (EGDI 2024)
-    ru = obs.swot("KAZ", lang="ru")
+    ru = languages["ru"]
     assert ru["peer_groups"]["subregion"]["name"] == "Центральная Азия"
     assert _item(ru, "egdi-leads-subregion")["text"].startswith("Казахстан: 1-е место из 5")
+
+
+KAZAKH_LETTERS = set("әғқңөұүһі")
+
+
+def test_every_sentence_is_in_the_language_asked_for(
+    languages: dict[str, dict[str, Any]],
+) -> None:
+    for lang in ("ru", "kk"):
+        result = languages[lang]
+        assert result["lang"] == lang
+        sentences = [i["text"] for i in result["items"]]
+        sentences += [a[key] for a in result["article"] for key in ("text", "reason")]
+        sentences += [g["basis"] for g in result["peer_groups"].values()]
+        for text in sentences:
+            letters = {c for c in text.lower() if c.isalpha()}
+            assert letters & set("абвгдежзийклмнопрстуфхцчшщыэюя"), text
+            if lang == "kk":
+                assert letters & KAZAKH_LETTERS, text
+            else:
+                assert not letters & KAZAKH_LETTERS, text
+
+
+USER_TEXTS = """
+rules:
+  - id: known-text
+    kind: strength
+    indicator: egov.egdi
+    label: the E-Government Development Index (EGDI)
+    test: {kind: peer_median, peers: income, direction: better, margin_pct: 5}
+    text: >-
+      {country}: {label} is {value} ({period}), {diff_pct}% above the median of «{peer_group}»
+      ({peer_median}, {peers} countries).
+  - id: own-text
+    kind: strength
+    indicator: egov.egdi
+    label: EGDI of my own
+    test: {kind: peer_median, peers: income, direction: better, margin_pct: 5}
+    text: "{country} does well: {value}."
+  - id: own-translation
+    kind: strength
+    indicator: egov.egdi
+    test: {kind: peer_median, peers: income, direction: better, margin_pct: 5}
+    text: {en: "{country} does well.", ru: "{country}: хорошо."}
+"""
+
+
+def test_a_users_text_is_shown_as_written_unless_the_catalogue_knows_it(
+    ingested_home: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(USER_TEXTS, encoding="utf-8")
+    result = Observatory(home=ingested_home).swot("KAZ", rules=path, lang="ru")
+    texts = {i["rule"]: i["text"] for i in result["items"]}
+    # the shipped sentence and label, which the catalogue translates
+    assert texts["known-text"].startswith("Казахстан: индекс развития электронного правительства")
+    assert texts["own-text"].startswith("Казахстан does well: 0,9")  # as written, numbers in ru
+    assert texts["own-translation"] == "Казахстан: хорошо."  # the file's own Russian
+    kk = Observatory(home=ingested_home).swot("KAZ", rules=path, lang="kk")
+    assert {i["rule"]: i["text"] for i in kk["items"]}["own-translation"] == "Қазақстан does well."
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])
@@ -175,13 +245,22 @@ def test_table_has_no_nan_or_none(ingested_home: Path, cli: Cli, lang: str) -> N
     assert heading in result.stdout
 
 
-def test_csv_output(ingested_home: Path, cli: Cli) -> None:
+def test_csv_and_ndjson_print_the_items_of_the_json(ingested_home: Path, cli: Cli) -> None:
+    whole = json.loads(cli("swot", "KAZ", "--home", ingested_home, "-f", "json").stdout)
     result = cli("swot", "KAZ", "--home", ingested_home, "-f", "csv")
     assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[0].startswith("section,kind,rule,number,text,verdict")
-    assert sum(line.startswith("article,") for line in lines) == 20
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["rule"] for r in rows] == [i["rule"] for i in whole["items"]]
+    header = result.stdout.splitlines()[0].split(",")
+    assert header[:4] == ["kind", "rule", "text", "evidence.indicator"]
+    # a nested object is flattened into dotted columns, the trend's where the trend is
+    assert header.index("evidence.trend.per_year") < header.index("evidence.source.file_name")
+    first = whole["items"][0]
+    assert rows[0]["evidence.source.file_name"] == first["evidence"]["source"]["file_name"]
+    assert float(rows[0]["evidence.value"]) == pytest.approx(first["evidence"]["value"])
     assert "None" not in result.stdout and "nan" not in result.stdout
+    lines = cli("swot", "KAZ", "--home", ingested_home, "-f", "ndjson").stdout.splitlines()
+    assert [json.loads(line) for line in lines] == whole["items"]
 
 
 USER_RULES = """
@@ -255,7 +334,7 @@ GOOD_RULE = """rules:
         ("margin_pct: 5", "margin_pct: -5", ["rule 'r1'", "column 'test.margin_pct'"]),
         ("margin_pct: 5", "margin: 5", ["rule 'r1'", "column 'test.margin'"]),
         ('ru: "{value}"', 'ru: "{valeu}"', ["rule 'r1'", "text.ru", "{valeu}"]),
-        ('ru: "{value}", ', "", ["rule 'r1'", "column 'text.ru'", "Field required"]),
+        ('en: "{value}", ', "", ["rule 'r1'", "column 'text.en'", "Field required"]),
         ('en: "{value}"', 'en: "{value:.2f}"', ["rule 'r1'", "text.en", "bare name"]),
         ("id: r1", "id: R 1", ["column 'id'", "pattern"]),
         ("peers: income", "peers: galaxy", ["rule 'r1'", "column 'test.peers'"]),

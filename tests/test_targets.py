@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from datetime import date
@@ -15,8 +17,8 @@ from hypothesis import strategies as st
 
 from infosoc import Observatory
 from infosoc.analysis import trend
-from infosoc.analysis.target_registry import builtin_registries
-from infosoc.analysis.target_series import EVIDENCE
+from infosoc.analysis.targets.registry import builtin_registries
+from infosoc.analysis.targets.series import EVIDENCE
 from infosoc.errors import InputError, NotFoundError
 from infosoc.store import Store
 
@@ -270,7 +272,8 @@ def test_the_shipped_registry_is_valid_package_data() -> None:
     assert set(registries) == set(REGISTRIES.split(", "))
     for registry in registries.values():
         assert {t.country for t in registry.targets} == {"KAZ"}
-        assert all(t.title.ru and t.title.kk for t in registry.targets)
+        for lang in ("ru", "kk"):  # every title is in the catalogues
+            assert all(t.title.get(lang) != t.title.en for t in registry.targets)
         for target in registry.targets:  # every reported value says what, when and where
             assert all(o.reported.url.startswith("https://") for o in target.observed if o.reported)
 
@@ -560,7 +563,9 @@ def test_cli_json_structure(ingested_home: Path, cli: Cli) -> None:
     result = cli("targets", "KAZ", "--as-of", "2026-11-26", "-f", "json", "--home", ingested_home)
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"country", "as_of", "registry", "targets", "declared_later", "scorecard"}
+    assert set(data) == {
+        "country", "lang", "as_of", "registry", "targets", "declared_later", "scorecard",
+    }  # fmt: skip
     assert data["declared_later"] == []
     assert data["as_of"] == "2026-11-26"
     assert set(data["scorecard"]) == {
@@ -595,20 +600,20 @@ def test_cli_table_never_prints_missing_as_zero(ingested_home: Path, cli: Cli) -
     out = result.stdout
     assert "None" not in out and not re.search(r"\bnan\b", out, re.IGNORECASE)
     for line in out.splitlines():
-        if "no_data" in line:  # a target with nothing to judge it by has no zero anywhere
+        if "no data" in line:  # a target with nothing to judge it by has no zero anywhere
             assert not re.search(r"│\s*0(\.0+)?\s*│", line), line
     assert "—" in out
     # (a long id is cut short in a narrow table; the footnotes give it in full)
     lte = next(line for line in out.splitlines() if line.startswith("│ kaz-lte-villag"))
     cells = [c.strip() for c in lte.split("│")[1:-1]]
-    assert cells[4:6] == ["—", "—"] and cells[6] == "no_data" and cells[7:] == ["—"] * 4
+    assert cells[4:6] == ["—", "—"] and cells[6] == "no data" and cells[7:] == ["—"] * 4
     fibre = next(line for line in out.splitlines() if line.startswith("│ kaz-fibre-km-2021 "))
     assert [c.strip() for c in fibre.split("│")[1:-1]][6] == "met (reported)"
     users = next(line for line in out.splitlines() if line.startswith("│ kaz-internet-user"))
     assert [c.strip() for c in users.split("│")[1:-1]][6] == "met"  # official statistics
     assert "Scorecard: 14 declared" in out
-    assert "met according to official statistics: 1 met" in out
-    assert "met as reported (official statements only): 2 met" in out
+    assert "Judged by official statistics: 1 met" in out
+    assert "Judged by reported official statements only: 2 met" in out
     assert "uncheckable" in out and f"Registry: {REGISTRIES}" in out
     # both official series of the 82 % target, side by side, each with its method and file
     assert re.search(r"measured by IT\.NET\.USER\.ZS \[ITU[^\]]*\]: met, 92\.\d+ in 2022", out)
@@ -616,11 +621,55 @@ def test_cli_table_never_prints_missing_as_zero(ingested_home: Path, cli: Cli) -
     assert 'statement 2019-02: "About 20,000 km' in out
 
 
+KAZAKH_LETTERS = set("әғқңөұүһі")
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_titles_reasons_and_methods_are_in_the_language_asked_for(
+    ingested_home: Path, cli: Cli, lang: str
+) -> None:
+    args = ("targets", "KAZ", "--as-of", "2026-11-26", "--home", ingested_home, "--lang", lang)
+    data = json.loads(cli(*args, "-f", "json").stdout)
+    assert data["lang"] == lang
+    texts = [t["title"] for t in data["targets"]] + [t["reason"] for t in data["targets"]]
+    texts += [t["projection"]["method"] for t in data["targets"] if t["projection"]]
+    for text in texts:
+        letters = {c for c in text.lower() if c.isalpha()}
+        assert letters & set("абвгдежзийклмнопрстуфхцчшщыэюя"), text
+        assert bool(letters & KAZAKH_LETTERS) == (lang == "kk"), text
+    table = cli(*args).stdout
+    heading = {"ru": "Целевые показатели программ", "kk": "нысаналы көрсеткіштері"}[lang]
+    assert heading in table and "None" not in table
+
+
+def test_cli_csv_and_ndjson_print_the_rows_of_the_json(ingested_home: Path, cli: Cli) -> None:
+    args = ("targets", "KAZ", "--as-of", "2026-11-26", "--home", ingested_home)
+    whole = json.loads(cli(*args, "-f", "json").stdout)
+    lines = cli(*args, "-f", "ndjson").stdout.splitlines()
+    assert [json.loads(line) for line in lines] == whole["targets"]
+    rows = list(csv.DictReader(io.StringIO(cli(*args, "-f", "csv").stdout)))
+    assert [r["id"] for r in rows] == [t["id"] for t in whole["targets"]]
+    users = next(r for r in rows if r["id"] == "kaz-internet-users-2022")
+    assert users["observed.source.source"] == "worldbank" and users["target.value"] == "82.0"
+    # a list of objects stays whole, as JSON text in its cell
+    assert [m["indicator"] for m in json.loads(users["measured_by"])] == [
+        "IT.NET.USER.ZS", "KZ.SDG.17.8.1",
+    ]  # fmt: skip
+
+
 def test_cli_csv_leaves_missing_cells_empty(ingested_home: Path, cli: Cli) -> None:
     result = cli("targets", "KAZ", "-f", "csv", "--home", ingested_home)
     assert result.exit_code == 0, result.stderr
     header, *rows = result.stdout.strip().splitlines()
-    assert header.startswith("id,title,deadline,target,")
+    # the JSON's target rows, a nested object flattened into dotted columns
+    assert header.startswith("id,title,registry,indicator,breakdown,unit,baseline")
+    assert ",target.value,target.direction,target.deadline," in header
+    columns = header.split(",")  # each object's columns where the JSON has it
+    assert (
+        columns.index("observed.value")
+        < columns.index("projection.value")
+        < columns.index("reason")
+    )
     lte = next(r for r in rows if r.startswith("kaz-lte-villages-2021,"))
     assert ",no_data," in lte and "None" not in lte and ",0," not in lte
     fibre = next(r for r in rows if r.startswith("kaz-fibre-villages-2021,"))

@@ -26,8 +26,14 @@ PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w*\}")
 
 
 def _marked() -> set[tuple[str | None, str]]:
-    """Every (context, msgid) marked in the package's code and templates, as pybabel finds them."""
-    method_map = [("**.py", "python"), ("**/templates/**.j2", "jinja2")]
+    """Every (context, msgid) marked in the package's code and templates, and every text of its
+    shipped data files, as pybabel finds them (babel.cfg)."""
+    method_map = [
+        ("**.py", "python"),
+        ("**/templates/**.j2", "jinja2"),
+        ("analysis/**.yaml", "infosoc.i18n.extract:extract_yaml_texts"),
+        ("analysis/**.toml", "infosoc.i18n.extract:extract_toml_texts"),
+    ]
     options = {"**/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
     found = extract_from_dir(PACKAGE, method_map, options_map=options, keywords=KEYWORDS)
     marked: set[tuple[str | None, str]] = set()

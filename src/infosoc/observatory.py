@@ -255,15 +255,16 @@ class Observatory:
 
         return _table(egov.check_editions(self._panel(), edition_year(period)))
 
-    def article(self) -> list[dict[str, Any]]:
-        """The review article's claims, each with the value computed from the store and a verdict.
+    def article(self, *, lang: Lang = "en") -> Document:
+        """The review article's claims, each with the value computed from the store, a verdict
+        and, in ``lang``, the claim in short and the explanation of a difference.
 
-        A list of dicts rather than a table, because claimed values mix numbers and labels.
+        A document of kind ``article`` whose rows are its ``claims`` (docs/article-claims.md).
         """
         from .analysis import article
 
         with self._store() as store:
-            return article.evaluate(store)
+            return article.evaluate(store, lang)
 
     # connectivity ------------------------------------------------------------------------
     def indicator(
@@ -434,9 +435,11 @@ class Observatory:
         file: Path | str | None = None,
         as_of: date | str | None = None,
         lang: Lang = "en",
-    ) -> dict[str, Any]:
+    ) -> Document:
         """A country's declared programme targets, each met, missed, on or off track, or
-        impossible to check, with the evidence, a projection and a scorecard.
+        impossible to check, with the evidence, a projection and a scorecard; titles, reasons
+        and methods in ``lang``. A document of kind ``targets`` whose rows are its
+        ``targets`` (docs/targets.md).
 
         Each status says what it rests on (``evidence``: ``"statistics"``, or ``"reported"``
         when a value reported in an official statement decides it; the scorecard counts them
@@ -460,11 +463,12 @@ class Observatory:
         rules: Path | str | None = None,
         lang: Lang = "en",
         targets: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
+    ) -> Document:
         """An evidence-based SWOT: the items the rules find in the data (shipped rules, or a
         YAML file of your own), each with its evidence, and the review article's own SWOT
-        item by item, supported, contradicted or untestable (docs/swot.md).
+        item by item, supported, contradicted or untestable; every sentence in ``lang``.
 
+        A document of kind ``swot`` whose rows are its ``items`` (docs/swot.md).
         ``targets``: a result of :meth:`targets` already computed, for the targets rule;
         by default it is computed when a rule needs it.
         """

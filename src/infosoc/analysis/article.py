@@ -1,7 +1,9 @@
 """The review article's claims, each checked against the official data in the store.
 
 The claims live in ``article_claims.toml`` beside this module, validated with pydantic when
-loaded, so that a claim with a missing field or an unknown kind fails loudly.
+loaded, so that a claim with a missing field or an unknown kind fails loudly. Its texts are in
+English; every claim's summary and explanation reach the reader in their language through the
+gettext catalogues (decision 0013), while the quotes stay the article's own Russian words.
 
 A value read from a series is the newest release's (the store's rule); when an older release
 held gives another value, the explanation says so, naming both releases. A claim may name
@@ -19,13 +21,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..errors import InputError, NotFoundError
 from ..geo.countries import country, match_area
+from ..i18n import Lang, translations
+from ..i18n.format import format_number, format_significant
 from ..ranks import competition_ranks
+from ..records import Document
 from ..store import Store, cite
 from . import connectivity
 from .download_time import download_time
 from .egov import COMPONENTS, Panel, load_panel
 from .revisions import revisions
-from .target_series import read_series
+from .targets.series import read_series
 
 VERDICTS = ("confirmed", "differs", "unverifiable")
 #: Floating-point slack on top of each claim's tolerance.
@@ -242,25 +247,25 @@ def _verdict(claimed: Any, computed: Any, tolerance: float | None, compare: str)
     return "confirmed" if abs(float(computed) - float(claimed)) <= slack else "differs"
 
 
-def _number(value: float) -> str:
+def _number(value: float, lang: Lang) -> str:
     """A value as the explanations print it: counts with separators, others with at most six
-    significant digits and at least one decimal (94.0, 9.8, 78.9039)."""
+    significant digits and at least one decimal (94.0, 9.8, 78.9039; 78,9039 in Russian)."""
     if abs(value) >= 1e5 and abs(value - round(value)) < 1e-6:
-        return f"{round(value):,}"
-    text = f"{value:.6g}"
-    return text if "." in text or "e" in text else f"{value:.1f}"
+        return format_number(round(value), lang, 0)
+    return format_significant(value, lang, 6, min_decimals=1)
 
 
-def _also(store: Store, claim: Claim) -> list[dict[str, Any]]:
+def _also(store: Store, claim: Claim, lang: Lang) -> list[dict[str, Any]]:
     """The claim's quantity from each other official series it names, with a verdict."""
     out = []
+    t = translations(lang)
     for other in claim.also:
         iso3 = country(other.country).iso3
         series = read_series(store, other.code, other.breakdown, iso3)
         value = next((v for v in series.values if v.period == other.period), None)
         computed = value.value if value else None
         out.append({
-            "label": other.label,
+            "label": str(t.gettext(other.label)),
             "code": other.code,
             "breakdown": other.breakdown,
             "period": other.period,
@@ -272,13 +277,28 @@ def _also(store: Store, claim: Claim) -> list[dict[str, Any]]:
     return out
 
 
-def _also_text(found: dict[str, Any]) -> str:
+def _also_text(found: dict[str, Any], lang: Lang) -> str:
+    """One sentence on what another official series gives, and whether it bears the claim out."""
+    t = translations(lang)
     if found["value"] is None:
-        return f"{found['label']} ({found['code']}) holds no value for {found['period']}."
-    agrees = {"confirmed": "which also bears the claim out", "differs": "which does not"}
-    return (
-        f"{found['label']} ({found['code']}) gives {_number(found['value'])} for "
-        f"{found['period']}, {agrees[found['verdict']]} ({found['source']})."
+        text = t.gettext("{label} ({code}) holds no value for {period}.")
+    elif found["verdict"] == "confirmed":
+        text = t.gettext(
+            "{label} ({code}) gives {value} for {period}, which also bears the claim out "
+            "({source})."
+        )
+    else:
+        text = t.gettext(
+            "{label} ({code}) gives {value} for {period}, which does not bear the claim out "
+            "({source})."
+        )
+    value = _number(found["value"], lang) if found["value"] is not None else None
+    return str(text).format(
+        label=found["label"],
+        code=found["code"],
+        period=found["period"],
+        value=value,
+        source=found["source"],
     )
 
 
@@ -307,33 +327,44 @@ def _earlier(store: Store, spec: Compute, computed: Any) -> list[dict[str, Any]]
     return [{k: r[k] for k in _RELEASE} for r in answering[-1:] + older]
 
 
-def _release(row: dict[str, Any]) -> str:
-    return f"{row['source']} {row['edition']}, released {row['released']}"
+def _release(row: dict[str, Any], lang: Lang) -> str:
+    text = translations(lang).gettext("{source} {edition}, released {released}")
+    return str(text).format(source=row["source"], edition=row["edition"], released=row["released"])
 
 
-def _earlier_text(rows: list[dict[str, Any]]) -> str:
+def _earlier_text(rows: list[dict[str, Any]], lang: Lang) -> str:
     """Which release answered, and what the older releases held give (equal values once)."""
     newest, older = rows[0], rows[1:]
     by_value: dict[str, list[str]] = {}
     for row in older:
-        by_value.setdefault(_number(row["value"]), []).append(_release(row))
+        by_value.setdefault(_number(row["value"], lang), []).append(_release(row, lang))
     listed = "; ".join(f"{value} ({', '.join(where)})" for value, where in by_value.items())
-    return (
-        f"The value computed, {_number(newest['value'])}, is the newest release's "
-        f"({_release(newest)}); older releases held give {listed}."
+    text = translations(lang).gettext(
+        "The value computed, {value}, is the newest release's ({release}); older releases held "
+        "give {listed}."
+    )
+    return str(text).format(
+        value=_number(newest["value"], lang), release=_release(newest, lang), listed=listed
     )
 
 
 def _sentence(text: str) -> str:
     text = text.strip()
-    return text if text.endswith((".", "!", "?")) else text + "."
+    return text if text.endswith((".", "!", "?", "»")) else text + "."
 
 
-def evaluate(store: Store) -> list[dict[str, Any]]:
-    """Every claim with ``id, section, text, claimed, computed, unit, verdict, source``, the
-    ``explanation`` of a difference (and, for any verdict, the values of the other series it
-    names and of older releases: ``also``, ``revisions``)."""
+def evaluate(store: Store, lang: Lang = "en") -> Document:
+    """Every claim of the article checked against the store, in a document of kind
+    ``article`` with the keys ``lang`` and ``claims``.
+
+    Each claim has ``id, section, text`` (the article's words), ``text_en`` and ``summary``
+    (the claim in short, in English and in ``lang``), ``claimed, computed, difference, unit,
+    tolerance, verdict, source``, the ``explanation`` in ``lang`` of a difference (and, for any
+    verdict, of the values of the other series it names and of older releases: ``also``,
+    ``revisions``) and ``claimed_in``.
+    """
     data = load_claims()
+    t = translations(lang)
     try:
         panel: Panel | None = load_panel(store)
     except NotFoundError:
@@ -349,16 +380,20 @@ def evaluate(store: Store) -> list[dict[str, Any]]:
         verdict = _verdict(claim.claimed, computed, claim.tolerance, claim.compare)
         numeric = verdict != "unverifiable" and not isinstance(claim.claimed, str)
         sources = list(dict.fromkeys(used))
-        also = _also(store, claim)
+        also = _also(store, claim, lang)
         earlier = _earlier(store, claim.compute, computed)
-        parts = [_sentence(claim.note)] if claim.note and verdict != "confirmed" else []
-        parts += [_also_text(a) for a in also]
-        parts += [_earlier_text(earlier)] if earlier else []
+        note = _sentence(str(t.gettext(claim.note))) if claim.note else None
+        parts = [note] if note and verdict != "confirmed" else []
+        if verdict == "unverifiable" and not parts:
+            parts.append(str(t.gettext("The data held give no value to check this claim against.")))
+        parts += [_also_text(a, lang) for a in also]
+        parts += [_earlier_text(earlier, lang)] if earlier else []
         out.append({
             "id": claim.id,
             "section": claim.section,
             "text": claim.text,
             "text_en": claim.text_en,
+            "summary": str(t.gettext(claim.text_en)),
             "claimed": claim.claimed,
             "computed": computed,
             "difference": computed - claim.claimed if numeric else None,
@@ -371,4 +406,4 @@ def evaluate(store: Store) -> list[dict[str, Any]]:
             "revisions": earlier,
             "claimed_in": data.article,
         })  # fmt: skip
-    return out
+    return Document("article", {"lang": lang, "claims": out}, "claims")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -87,6 +88,7 @@ def emit(
     styles: Mapping[str, Style] | None = None,
     headers: Mapping[str, str] | None = None,
     shown: Sequence[Mapping[str, Any]] | None = None,
+    show: Callable[[], None] | None = None,
 ) -> None:
     """Print what a command produced, in ``fmt`` (docs/conventions.md, decision 0016).
 
@@ -98,17 +100,24 @@ def emit(
     ``title``, with headers in ``lang`` (a column's label, or the label ``headers`` names for
     it), cells in ``styles``, and ``footnotes`` below it.
     ``payload`` is for a document command that does not return a Document yet: what its
-    ``-f json`` prints.
+    ``-f json`` prints. ``show``, when given, prints the table instead (a document laid out for
+    reading). A document's rows in CSV have their nested objects as dotted columns
+    (``evidence.source``) and a list of objects as JSON text in its cell (decision 0014).
     """
     document = rows if isinstance(rows, Document) else None
     data = uniform(rows.rows() if isinstance(rows, Document) else rows)
     if fmt is Format.json:
         whole = document if document is not None else payload
         typer.echo(to_json(data if whole is None else whole))
+    elif fmt is Format.csv and document is not None:
+        flat = [_flat(row) for row in json.loads(to_json(data))]
+        typer.echo(to_csv(flat, _flat_columns(flat)), nl=False)
     elif fmt is Format.csv:
         typer.echo(to_csv(data), nl=False)
     elif fmt is Format.ndjson:
         typer.echo(to_ndjson(data), nl=False)
+    elif show is not None:
+        show()
     else:
         from rich.console import Console
 
@@ -181,3 +190,33 @@ def label(key: str, lang: Lang) -> str:
     from ..i18n.labels import label as translate
 
     return translate(key, lang)
+
+
+def _flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A row's nested objects as dotted columns; a list holding objects as JSON text."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        name = prefix + key
+        if isinstance(value, dict):
+            out.update(_flat(value, name + ".") if value else {name: None})
+        elif isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+            out[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            out[name] = value
+    return out
+
+
+def _flat_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """The columns of flattened rows, in first-seen order; an object that is null in one row
+    and has fields in another gives its fields' columns, at its own place."""
+    seen = list(dict.fromkeys(key for row in rows for key in row))
+    place = {column: index for index, column in enumerate(seen)}
+
+    def anchor(column: str) -> int:
+        parts = column.split(".")
+        parents = (".".join(parts[:n]) for n in range(1, len(parts)))
+        return min([place[column], *(place[p] for p in parents if p in place)])
+
+    nested = {c.rsplit(".", 1)[0] for c in seen if "." in c}
+    kept = [c for c in seen if c not in nested]
+    return sorted(kept, key=lambda c: (anchor(c), place[c]))

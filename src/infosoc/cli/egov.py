@@ -166,19 +166,50 @@ def egdi_check(
 
 
 @app.command()
-def article(home: HomeOpt = None, fmt: FormatOpt = Format.table) -> None:
-    """The review article's claims, each with its value from official data and a verdict."""
+def article(home: HomeOpt = None, fmt: FormatOpt = Format.table, lang: LangOpt = "en") -> None:
+    """The review article's claims, each with its value from official data and a verdict, and
+    why a claim differs. -f json prints the whole document, -f csv and -f ndjson its claims."""
+    from ..i18n import N_, NC_, translations
+    from .common import emit
+    from .output import to_table
+
+    headers = {
+        "id": NC_("article column", "Claim"),
+        "summary": NC_("article column", "In short"),
+        "claimed": NC_("article column", "Claimed"),
+        "computed": NC_("article column", "Computed"),
+        "unit": NC_("article column", "Unit"),
+        "verdict": NC_("article column", "Verdict"),
+    }
+    verdicts = {"confirmed": N_("confirmed"), "differs": N_("differs"),
+                "unverifiable": N_("unverifiable")}  # fmt: skip
 
     def action() -> None:
-        rows = observatory(home).article()
-        emit(
-            rows,
-            fmt,
-            ["id", "section", "claimed", "computed", "unit", "verdict", "tolerance"],
-            "en",
-            title="Claims of the review article",
-            payload={"claims": rows},
-            footnotes=["Tolerances: docs/article-claims.md"],
-        )
+        language = parse_lang(lang)
+        t = translations(language)
+        result = observatory(home).article(lang=language)
+
+        def show() -> None:
+            import sys
+
+            from rich.console import Console
+
+            rows = [
+                {**c, "unit": t.pgettext("unit", c["unit"]), "verdict": t.gettext(verdicts[v])}
+                for c in result["claims"]
+                for v in [c["verdict"]]
+            ]
+            title = t.gettext("Claims of the review article")
+            table = to_table(rows, list(headers), language, title)
+            for column, header in zip(table.columns, headers.values(), strict=True):
+                column.header = t.pgettext("article column", header)
+            notes = [f"{c['id']}: {c['explanation']}" for c in rows if c["explanation"]]
+            notes.append(t.gettext("Tolerances: docs/article-claims.md"))
+            console = Console(width=None if sys.stdout.isatty() else 200)
+            console.print(table)
+            for note in notes:
+                console.print(note, style="dim", highlight=False)
+
+        emit(result, fmt, show=show)
 
     run(action)

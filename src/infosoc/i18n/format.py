@@ -82,3 +82,16 @@ def format_ordinal(value: Any, lang: str) -> str:
     if number % 100 not in (11, 12, 13):
         suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number:,}{suffix}"
+
+
+def format_significant(value: Any, lang: str, digits: int = 4, *, min_decimals: int = 0) -> str:
+    """``value`` to ``digits`` significant digits, trailing zeros dropped but at least
+    ``min_decimals`` kept, in the locale's way ("0,8628" in ru, "1,234" in en); "—" if
+    missing."""
+    from decimal import Decimal
+
+    if _absent(value):
+        return MISSING
+    shown = Decimal(f"{float(value):.{digits}g}").normalize()
+    decimals = max(min_decimals, -int(shown.as_tuple().exponent))
+    return format_number(float(shown), lang, decimals)

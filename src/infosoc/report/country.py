@@ -1151,7 +1151,7 @@ def _article(ctx: _Context) -> Section | None:
         return None
     section = Section("article", s._("The review article's claims, checked"))
     try:
-        claims = list(ctx.obs.article())
+        claims = list(ctx.obs.article(lang=s.lang)["claims"])
     except InfosocError:
         claims = []
     if not claims:

@@ -6,7 +6,7 @@ breakdown such as ``urbanisation=rural`` included) and, optionally, values obser
 store: a statistics table, or an official statement as the press *reported* it (with the
 statement's text, date and address), plus statements that give no value (a plan, a moved goal).
 Every fault is one line naming the file, the YAML line, the target and the field. The format
-is described in docs/targets.md; the shipped registries live in ``analysis/targets/``.
+is described in docs/targets.md; the shipped registries live beside this module.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import InputError
-from ..geo.countries import lookup, suggest
-from ..i18n import Lang
-from ..sources.base import breakdown_key
-from .growth import period_in_years
+from ...errors import InputError
+from ...geo.countries import lookup, suggest
+from ...i18n import Lang, translations
+from ...sources.base import breakdown_key
+from ..growth import period_in_years
 
 _Date = date  # a field named "date" hides the type inside some models
 
@@ -45,7 +45,7 @@ _BREAKDOWN_PART = re.compile(r"^[a-z][a-z0-9_]*=[^;=]+$")
 
 
 # A SafeLoader that leaves dates as text, so that a bad date is reported with its field.
-# (on libyaml's parser when PyYAML has it, ten times faster than the pure-Python one)
+# (on libyaml's parser when PyYAML has it: much faster than the pure-Python one)
 _Loader: Any = type("_Loader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -130,14 +130,21 @@ class _Model(BaseModel):
 
 
 class Titles(_Model):
-    """A target's title; Russian and Kazakh fall back to English when not given."""
+    """A target's title. A registry gives it in English, which the catalogues translate
+    (decision 0013); a user's registry may still give its own ``ru`` and ``kk``."""
 
     en: str = Field(min_length=1)
     ru: str | None = None
     kk: str | None = None
 
     def get(self, lang: Lang) -> str:
-        return getattr(self, lang) or self.en
+        """The title in ``lang``: the catalogue's translation of the English; else the
+        registry's own; else the English as written."""
+        found = str(translations(lang).gettext(self.en))
+        if lang == "en" or found != self.en:
+            return found
+        own: str | None = getattr(self, lang)
+        return own or self.en
 
 
 class Baseline(_Model):
@@ -294,7 +301,7 @@ class Registry:
 
 def builtin_registries() -> list[Registry]:
     """Every registry shipped with infosoc."""
-    folder = resources.files("infosoc.analysis").joinpath("targets")
+    folder = resources.files("infosoc.analysis.targets")
     found = sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
     return [
         _parse(p.read_text("utf-8"), f"builtin:{p.name.removesuffix('.yaml')}", p.name)

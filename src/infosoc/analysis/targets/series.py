@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from ..errors import NotFoundError
-from ..store import Store, cite
-from .connectivity import indicator_meta
-from .growth import period_in_years
-from .target_registry import Target, last_day
+from ...errors import NotFoundError
+from ...store import Store, cite
+from ..connectivity import indicator_meta
+from ..growth import period_in_years
+from .registry import Target, last_day
 
 Evidence = Literal["statistics", "reported"]
 EVIDENCE: tuple[Evidence, ...] = ("statistics", "reported")

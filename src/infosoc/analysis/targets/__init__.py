@@ -19,7 +19,7 @@ with a 90 % prediction interval (:mod:`.trend`).
 
 Each status also says what it rests on (``evidence``): ``statistics`` when only official
 statistics decide it, ``reported`` when a value reported in an official statement does (such a
-value is never a statistical series; :mod:`.target_series`). A target measured by several
+value is never a statistical series; :mod:`.series`). A target measured by several
 official series (the ITU estimate and the national household survey) is judged by each, side by
 side, in ``measured_by``; its own status is its first series'. The scorecard counts statuses by
 evidence too.
@@ -33,14 +33,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import NotFoundError
-from ..geo.countries import resolve
-from ..i18n import Lang
-from ..store import Store
-from . import trend
-from .growth import period_in_years
-from .target_registry import Registry, Target, builtin_registries, last_day, load_registry
-from .target_series import (
+from ...errors import NotFoundError
+from ...geo.countries import resolve
+from ...i18n import Lang
+from ...records import Document
+from ...store import Store
+from .. import trend
+from ..growth import period_in_years
+from . import reasons
+from .registry import Registry, Target, builtin_registries, last_day, load_registry
+from .series import (
     EVIDENCE,
     Conflict,
     Evidence,
@@ -60,7 +62,6 @@ JUDGED: tuple[Status, ...] = ("met", "missed", "on_track", "off_track")
 #: The trend is fitted to the values of the last this many years before the latest one.
 TREND_YEARS = 5
 
-_BOUNDS = "; a straight line ignores the 0-100 % bounds of a share"
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{2})))?$")
 
 
@@ -71,13 +72,16 @@ def evaluate_targets(
     registry: Path | None = None,
     as_of: date | None = None,
     lang: Lang = "en",
-) -> dict[str, Any]:
-    """Every target declared for ``country`` with its status, evidence and a scorecard.
+) -> Document:
+    """Every target declared for ``country`` with its status, evidence and a scorecard, its
+    title, reason and projection method in ``lang``.
 
     ``registry`` is a YAML file (docs/targets.md); by default the registries shipped with
     infosoc. ``as_of`` (default: today) decides which deadlines have passed; a target whose
     declaring document is dated after ``as_of`` had not been declared yet and is left out
-    (its id listed in ``declared_later``).
+    (its id listed in ``declared_later``). A document of kind ``targets`` whose rows are its
+    ``targets``, with the keys ``country, lang, as_of, registry, targets, declared_later,
+    scorecard``.
     """
     iso3 = resolve(country)
     day = as_of or date.today()
@@ -91,14 +95,16 @@ def evaluate_targets(
     if not declared:
         raise NotFoundError(f"{where} declare no targets for {iso3} before {day.isoformat()}")
     results = [evaluate_target(store, t, r, day, lang) for r, t in declared]
-    return {
+    content = {
         "country": iso3,
+        "lang": lang,
         "as_of": day.isoformat(),
         "registry": ", ".join(dict.fromkeys(r.label for r, _ in declared)),
         "targets": results,
         "declared_later": [t.id for r, t in chosen if not _declared_by(t, day)],
         "scorecard": scorecard(results),
     }
+    return Document("targets", content, "targets")
 
 
 def _declared_by(target: Target, day: date) -> bool:
@@ -137,7 +143,8 @@ def evaluate_target(
     store: Store, target: Target, registry: Registry, as_of: date, lang: Lang = "en"
 ) -> dict[str, Any]:
     """One target's status, what it rests on, the value used, the projection, the growth
-    rates, each official series that measures it and the statements made about it."""
+    rates, each official series that measures it and the statements made about it; its
+    title, reason and projection method in ``lang``."""
     series: list[SeriesValues] = []
     if target.indicator is not None:
         series.append(read_series(store, target.indicator, target.breakdown, target.country))
@@ -147,16 +154,16 @@ def evaluate_target(
         ]
     own = registry_values(target, registry.file_name)
     values = merge(series[0].values if series else [], own, _end)
-    judged = judge(target, values, as_of, conflicts=series[0].conflicts if series else [])
-    measured = [_measured(target, one, as_of) for one in series]
+    conflicts = series[0].conflicts if series else []
+    judged = judge(target, values, as_of, conflicts=conflicts, lang=lang)
+    measured = [_measured(target, one, as_of, lang) for one in series]
     reason = judged.pop("reason")
-    if len(measured) > 1:
-        reason += "".join(f" {_side_by_side(m)}" for m in measured[1:])
+    for other in measured[1:] if len(measured) > 1 else []:
+        name = _series_name(other["indicator"], other["breakdown"])
+        reason += " " + reasons.side_by_side(other, name, lang)
     said = statements(target, as_of)
     if said:
-        count = len(said)
-        reason += f" {count} official statement{'s' if count > 1 else ''} about it, without a "
-        reason += "value to judge it by, " + ("are" if count > 1 else "is") + " listed."
+        reason += " " + reasons.statements(len(said), lang)
     return {
         "id": target.id,
         "title": target.title.get(lang),
@@ -185,10 +192,11 @@ def judge(
     *,
     conflicts: list[Conflict] | None = None,
     series: str | None = None,
+    lang: Lang = "en",
 ) -> dict[str, Any]:
     """A target judged by one list of values: ``status``, ``evidence``, ``observed``,
-    ``projection``, ``required_growth``, ``observed_growth`` and ``reason`` (``series`` names
-    the indicator the values are of, when it is not the target's own)."""
+    ``projection``, ``required_growth``, ``observed_growth`` and ``reason`` in ``lang``
+    (``series`` names the indicator the values are of, when it is not the target's own)."""
     points = [v for v in values if _known(v, as_of)]
     passed = as_of > target.deadline_date
     if passed:  # what came after the deadline cannot meet it
@@ -201,7 +209,7 @@ def judge(
     observed = final or (points[-1] if points else None)
     projection = None
     if fitted is not None and final is None:
-        projection = _projection(fitted, window, deadline_period, deadline_time, target.unit)
+        projection = _projection(fitted, window, deadline_period, deadline_time, target, lang)
     reached = next((p for p in points if _meets(target, p.value)), None)
     status = _status(target, passed, final, projection, reached)
     start = _growth_start(target, observed if final is None else None, deadline_time)
@@ -209,16 +217,32 @@ def judge(
         observed = reached  # the evidence is the first value that reached the target
     resting = ([observed] if observed else []) if status in ("met", "missed") else window
     evidence = _evidence(resting) if status != "no_data" else None
-    reason = _reason(target, status, observed, projection, len(points), passed, series)
+    early = (
+        status == "met"
+        and observed is not None
+        and _start(observed.period).year < (target.deadline_date.year)
+    )
+    reason = reasons.reason(
+        target,
+        status,
+        observed,
+        projection,
+        count=len(points),
+        passed=passed,
+        early=early,
+        meets=observed is not None and _meets(target, observed.value),
+        series=series or _series_name(target.indicator, target.breakdown),
+        level=round(trend.LEVEL * 100),
+        trend_years=TREND_YEARS,
+        lang=lang,
+    )
     if evidence == "reported":
-        reason += " This rests on a value reported in an official statement, not on statistics."
-    if projection is not None and projection["method"].endswith(_BOUNDS):
-        reason += " A share cannot pass 100 %: read the line as a direction, not a level."
+        reason += " " + reasons.rests_on_reports(lang)
+    if projection is not None and _beyond_bounds(projection, target.unit):
+        reason += " " + reasons.beyond_bounds(lang)
     for conflict in conflicts or []:
         if _end(conflict.period) <= as_of:
-            shown = " and ".join(_num(v) for v in conflict.values)
-            count = len(conflict.values)
-            reason += f" {conflict.period} is left out: the source gives {count} values ({shown})."
+            reason += " " + reasons.conflict(conflict.period, conflict.values, lang)
     return {
         "status": status,
         "evidence": evidence,
@@ -242,10 +266,10 @@ def _evidence(values: list[Value]) -> Evidence:
     return "reported" if any(v.evidence == "reported" for v in values) else "statistics"
 
 
-def _measured(target: Target, series: SeriesValues, as_of: date) -> dict[str, Any]:
+def _measured(target: Target, series: SeriesValues, as_of: date, lang: Lang) -> dict[str, Any]:
     """The target judged by one official series alone, with the series' label and method."""
     name = _series_name(series.indicator, series.breakdown)
-    judged = judge(target, series.values, as_of, conflicts=series.conflicts, series=name)
+    judged = judge(target, series.values, as_of, conflicts=series.conflicts, series=name, lang=lang)
     return {
         "indicator": series.indicator,
         "breakdown": series.breakdown,
@@ -265,20 +289,6 @@ def _series_name(indicator: str | None, breakdown: str | None) -> str | None:
     if indicator is None:
         return None
     return indicator + (f" ({breakdown})" if breakdown else "")
-
-
-def _side_by_side(measured: dict[str, Any]) -> str:
-    """One sentence on another series' verdict, for the target's reason."""
-    name = _series_name(measured["indicator"], measured["breakdown"])
-    method = f", {measured['method']}" if measured["method"] else ""
-    observed = measured["observed"]
-    if observed is None:
-        return f"Also measured by {name}{method}: no value held."
-    status = measured["status"].replace("_", " ")
-    return (
-        f"Also measured by {name}{method}: {status}, {_num(observed['value'])} in "
-        f"{observed['period']}."
-    )
 
 
 # evidence -----------------------------------------------------------------------------------------
@@ -326,39 +336,42 @@ def _at_deadline(points: list[Value], target: Target) -> Value | None:
 # trend and growth ---------------------------------------------------------------------------------
 def growth_unit(unit: str) -> str:
     """The unit of a change per year: percentage points for shares, else the unit per year."""
-    text = unit.strip().lower()
-    if text.startswith("%") or "per cent" in text or "percent" in text:
-        return "percentage points per year"
-    return f"{unit} per year"
+    return "percentage points per year" if reasons.is_share(unit) else f"{unit} per year"
 
 
 def _projection(
-    fitted: trend.Trend, window: list[Value], period: str, time: float, unit: str
+    fitted: trend.Trend,
+    window: list[Value],
+    period: str,
+    time: float,
+    target: Target,
+    lang: Lang,
 ) -> dict[str, Any]:
     result = trend.project(fitted, time)
-    span = f"{window[0].period}–{window[-1].period}"
-    if fitted.residual_sd is None:
-        method = (
-            f"straight line through the 2 values {span}; no prediction interval "
-            "(two points leave no degrees of freedom)"
-        )
-    else:
-        level, df = round(trend.LEVEL * 100), fitted.n - 2
-        method = (
-            f"OLS linear trend on the {fitted.n} values {span} (at most the last {TREND_YEARS} "
-            f"years), slope {fitted.slope:+.3g} {growth_unit(unit)}; {level}% prediction "
-            f"interval (Student's t, {df} degree{'s' if df > 1 else ''} of freedom)"
-        )
-    ends = [v for v in (result.value, result.low, result.high) if v is not None]
-    if growth_unit(unit).startswith("percentage") and (min(ends) < 0 or max(ends) > 100):
-        method += _BOUNDS
-    return {
+    projection: dict[str, Any] = {
         "period": period,
         "value": result.value,
         "low": result.low,
         "high": result.high,
-        "method": method,
     }
+    projection["method"] = reasons.method(
+        n=fitted.n,
+        span=f"{window[0].period}–{window[-1].period}",
+        slope=fitted.slope,
+        unit_text=target.unit,
+        level=round(trend.LEVEL * 100),
+        trend_years=TREND_YEARS,
+        interval=fitted.residual_sd is not None,
+        bounded=_beyond_bounds(projection, target.unit),
+        lang=lang,
+    )
+    return projection
+
+
+def _beyond_bounds(projection: dict[str, Any], unit: str) -> bool:
+    """Whether the straight line of a share passes 0 or 100 % (the projection or its ends)."""
+    ends = [projection[k] for k in ("value", "low", "high") if projection[k] is not None]
+    return reasons.is_share(unit) and (min(ends) < 0 or max(ends) > 100)
 
 
 def _growth_start(
@@ -426,67 +439,3 @@ def _status(
     if passed or projection is None:
         return "no_data"
     return "on_track" if _meets(target, projection["value"]) else "off_track"
-
-
-def _num(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
-
-
-def _goal(target: Target) -> str:
-    words = "at least" if target.target.direction == "at_least" else "at most"
-    return f"{words} {_num(target.target.value)} {target.unit} by {target.deadline}"
-
-
-def _projected(projection: dict[str, Any]) -> str:
-    text = f"the trend projects {_num(projection['value'])} for {projection['period']}"
-    if projection["low"] is not None:
-        level = round(trend.LEVEL * 100)
-        text += f" ({level}% interval {_num(projection['low'])} to {_num(projection['high'])})"
-    return text
-
-
-def _reason(
-    target: Target,
-    status: Status,
-    observed: Value | None,
-    projection: dict[str, Any] | None,
-    count: int,
-    passed: bool,
-    series: str | None = None,
-) -> str:
-    """One sentence saying why the target has its status (``series``: the indicator judged,
-    with its breakdown, when it is not the target's own)."""
-    goal = _goal(target)
-    if status in ("met", "missed") and observed is not None:
-        verb = "meets" if status == "met" else "misses"
-        text = f"The {observed.period} value, {_num(observed.value)}, {verb} the target ({goal})"
-        if status == "met" and _start(observed.period).year < target.deadline_date.year:
-            text += "; it was reached ahead of the deadline (the deadline year's value is not held)"
-        return text + "."
-    if status in ("on_track", "off_track") and projection is not None:
-        verb = "meets" if status == "on_track" else "falls short of"
-        text = _projected(projection)
-        return f"{text[0].upper()}{text[1:]}, which {verb} the target ({goal})."
-    if observed is None:
-        if target.indicator is None and not target.observed:
-            return (
-                "No official series measures this target and the registry gives no observed "
-                f"or reported value, so it cannot be checked ({goal})."
-            )
-        when = "at or before the deadline" if passed else "yet"
-        series = series or _series_name(target.indicator, target.breakdown)
-        held = f"no value of {series}" if series else "no observed value"
-        return f"The store and the registry hold {held} for {target.country} {when} ({goal})."
-    latest = f"the latest value, {_num(observed.value)} in {observed.period}"
-    already = "already meets" if _meets(target, observed.value) else "does not meet"
-    if passed:
-        text = (
-            f"The deadline has passed but no value for {target.deadline_date.year} is held; "
-            f"{latest}, {already} the target ({goal})"
-        )
-        return text + (f", and {_projected(projection)}." if projection else ".")
-    recent = f" in the last {TREND_YEARS} years" if count > 1 else ""
-    return (
-        f"Only one value is held{recent}, so no trend can be projected; {latest}, {already} "
-        f"the target ({goal})."
-    )
