@@ -114,12 +114,12 @@ def decode_quadkeys(quadkeys: Quadkeys) -> tuple[Ints, Ints, int]:
     x = np.zeros(n, dtype=np.uint32)
     y = np.zeros(n, dtype=np.uint32)
     one = np.uint32(1)
-    for column in digits.T:  # the most significant digit first
-        digit = column.astype(np.uint32)
+    # One row of digits per zoom level, the coarsest first: a digit is x_bit + 2 * y_bit.
+    for digit in np.ascontiguousarray(digits.T):
         x <<= one
-        x |= digit & one
+        x |= digit & 1
         y <<= one
-        y |= digit >> one
+        y |= digit >> 1
     return x.astype(np.int64), y.astype(np.int64), zoom
 
 
