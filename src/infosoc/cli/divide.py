@@ -14,7 +14,7 @@ import typer
 from ..i18n import parse_lang
 from .common import FormatOpt, FromOpt, HomeOpt, LangOpt, Steps, app, emit, observatory, run
 from .common import progress_bar as _progress_bar
-from .options import Network, OldTypeOpt, OldYearOpt, PeriodOpt, renamed
+from .options import Network, OldTypeOpt, OldYearOpt, renamed
 from .output import Format
 
 divide_app = typer.Typer(
@@ -70,6 +70,9 @@ TownRadiusOpt = Annotated[
     float, typer.Option("--town-radius-km", help="Tiles this close to a town belong to it.")
 ]
 NetworkOpt = Annotated[Network, typer.Option("--network", help="Fixed or mobile broadband.")]
+QuarterOpt = Annotated[
+    str | None, typer.Option("--period", help="The quarter, e.g. 2023-Q1.", show_default=False)
+]
 OldQuarterOpt = Annotated[int | None, typer.Option("--quarter", hidden=True)]
 
 
@@ -151,7 +154,7 @@ def aggregate(
 
 @divide_app.command()
 def tiles(
-    period: PeriodOpt = None,
+    period: QuarterOpt = None,
     network: NetworkOpt = Network.fixed,
     old_type: OldTypeOpt = None,
     old_year: OldYearOpt = None,
