@@ -14,10 +14,9 @@ their generation is never timed; every lookup cache and home is a fresh temporar
 2. World-sized quarter: 6,500,000 tiles over the world (bbox -170, -55, 178, 70; 5,000
    cities) against 3,000 Voronoi cells of random points clipped to the bbox, end to end
    through the library's front door as the CLI calls it (``Divide(home).aggregate(tiles,
-   regions_file=…)``, which reads the tile file on a second thread while the regions load,
-   with a fresh home) in a child process; its wall-clock time includes start-up and imports,
-   and its peak RSS is the child's own (VmHWM). Targets: ≤ 60 s and ≤ 6 GB. The time of each
-   step is printed.
+   regions=…)``, with a fresh home) in a child process; its wall-clock time includes start-up
+   and imports, and its peak RSS is the child's own (VmHWM). Targets: ≤ 60 s and ≤ 6 GB. The
+   time of each step is printed.
 3. At least 10× faster than Ookla's tutorial (benchmarks/tutorial_reference.py: geopandas
    ``sjoin(predicate="intersects")``, ``np.average`` per region, medians by sort and
    cumulative sum), on the Kazakhstan case and on a random 650,000-tile subsample of the
@@ -167,32 +166,31 @@ def _ours(tiles: Path, regions: Path, key: str) -> tuple[dict[str, Any], list[tu
     start = time.perf_counter()
     marks: list[tuple[str, float]] = [("loading the regions", start)]
     with tempfile.TemporaryDirectory() as home:
-        # The library's front door, as the CLI calls it: the tile file is read on a second
-        # thread while the regions load.
+        # The library's front door, as the CLI calls it.
         divide = Divide(Path(home), None)
-        result = divide.aggregate(
+        rows = divide.aggregate(
             tiles,
-            regions_file=regions,
+            regions=regions,
             region_key=key,
-            progress=lambda what: marks.append((what, time.perf_counter())),
+            progress=lambda _done, _total, what: marks.append((what, time.perf_counter())),
         )
         marks.append(("(end)", time.perf_counter()))
         # The same aggregation again, its lookup now cached: the steady state of a quarter
         # analysed more than once against one boundary set. Timed apart, not in `times`.
         again_start = time.perf_counter()
-        again = divide.aggregate(tiles, regions_file=regions, region_key=key)
+        again = divide.aggregate(tiles, regions=regions, region_key=key)
         again_seconds = time.perf_counter() - again_start
-        if not again.lookup.reused:
+        if again.metadata["lookup_reused"] != "true":
             raise SystemExit("the second aggregation computed its lookup again")
-    if result.lookup.reused:
+    if rows.metadata["lookup_reused"] != "false":
         raise SystemExit("the lookup came from a cache that should have been empty")
     steps = [(what, marks[i + 1][1] - t) for i, (what, t) in enumerate(marks[:-1])]
-    rows = [r for r in result.rows if r["region"] is not None]
+    in_regions = [r for r in rows if r["region"] is not None]
     summary = {
-        "tiles": result.totals["tiles"],
-        "outside": result.totals["outside_tiles"],
-        "regions": len(rows),
-        "means": {r["region"]: r["mean_download_mbps"] for r in rows if r["tiles"]},
+        "tiles": int(rows.metadata["tiles"]),
+        "outside": int(rows.metadata["outside_tiles"]),
+        "regions": len(in_regions),
+        "means": {r["region"]: r["mean_download_mbps"] for r in in_regions if r["tiles"]},
         "again_seconds": again_seconds,
     }
     return summary, steps

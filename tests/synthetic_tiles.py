@@ -17,13 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from infosoc.divide.quadkeys import (
-    MAX_LAT,
-    encode_quadkeys,
-    lonlat_to_tiles,
-    tile_bounds,
-    tile_centroids,
-)
+from infosoc.divide.quadkeys import MAX_LAT, encode_quadkeys, lonlat_to_tiles, tile_bounds
 from infosoc.errors import InputError
 
 ZOOM = 16
@@ -36,12 +30,25 @@ PARETO_SHAPE = 1.16  # the "80/20" shape: a few cities hold most tiles
 LOADED_LATENCY_MISSING = 0.1  # share of tiles with no loaded-latency measurement
 
 
+def mercator_centres(
+    x: npt.ArrayLike, y: npt.ArrayLike, zoom: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Longitude and latitude of the centres of tiles (x, y) in mercator space, as Ookla's
+    ``tile_x``, ``tile_y``: a little poleward of the middle of the tile's latitudes."""
+    tiles = float(1 << zoom)
+    lon = (np.asarray(x, np.float64) + 0.5) / tiles * 360.0 - 180.0
+    lat = np.degrees(
+        np.arctan(np.sinh(np.pi * (1.0 - 2.0 * (np.asarray(y, np.float64) + 0.5) / tiles)))
+    )
+    return lon, lat
+
+
 def _tile_range(bbox: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
     """First and last x and y of the zoom-16 tiles whose centres lie inside ``bbox``."""
     west, south, east, north = bbox
     x0, y0 = lonlat_to_tiles(west, north, ZOOM)
     x1, y1 = lonlat_to_tiles(east, south, ZOOM)
-    lon, lat = tile_centroids(np.array([x0, x1]), np.array([y0, y1]), ZOOM)
+    lon, lat = mercator_centres(np.array([x0, x1]), np.array([y0, y1]), ZOOM)
     # The corner tiles hold the corners, but their centres may fall just outside.
     return (
         int(x0) + int(lon[0] < west),
@@ -184,7 +191,7 @@ def synthetic_tiles(
     columns: dict[str, Any] = {"quadkey": quadkeys, "tile": _wkt(x, y)}
     if year is None or year >= CENTROIDS_FROM:
         # Ookla rounds the centroids to 4 decimals (about 10 m), as do we.
-        lon, lat = tile_centroids(x, y, ZOOM)
+        lon, lat = mercator_centres(x, y, ZOOM)
         columns["tile_x"] = pa.array(np.round(lon, 4), pa.float64())
         columns["tile_y"] = pa.array(np.round(lat, 4), pa.float64())
     columns["avg_d_kbps"] = pa.array(down, pa.int64())

@@ -44,10 +44,8 @@ def _boxes(tmp_path: Path) -> Path:
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
-    order = np.argsort(values, kind="stable")
-    v, w = values[order], weights[order]
-    cum = np.cumsum(w)
-    return float(v[np.flatnonzero(2 * cum >= w.sum())[0]])
+    """The smallest value whose cumulative weight reaches half of the total."""
+    return float(np.quantile(values, 0.5, weights=weights, method="inverted_cdf"))
 
 
 def reference(
@@ -124,30 +122,23 @@ def test_equals_independent_computation_on_kazakhstan(tmp_path: Path, snapshot: 
     _compare(agg.rows, reference(table, shapes, (2, 10, 25, 100)))
 
 
-@pytest.mark.parametrize("tiles_per_group", [0.0, 200.0, 1e9])
-def test_medians_are_exact_whatever_the_bins_of_their_first_pass(
-    tmp_path: Path, tiles_per_group: float
-) -> None:
-    from infosoc.divide.aggregate import engine_for, median_bins, summarise_file
-    from infosoc.divide.lookup import build_lookup
+@pytest.mark.parametrize("bins", [1, 2, 4, 16])
+def test_medians_are_exact_whatever_the_bins_of_their_first_pass(tmp_path: Path, bins: int) -> None:
+    from infosoc.divide.aggregate import DuckDBEngine, Summary
+    from infosoc.divide.lookup import lookup_table
+    from infosoc.sources.ookla_tiles import read_tile_file
 
     table = synthetic_tiles(6_000, seed=11, year=2023)
     write_tiles(table, tmp_path / "t.parquet")
     regions = load_regions(_boxes(tmp_path))
-    lookup = build_lookup(tmp_path / "t.parquet", regions, tmp_path / "c")
-    rows = summarise_file(
-        engine_for(None),
-        tmp_path / "t.parquet",
-        lookup.path,
-        by=["region"],
-        thresholds=(2, 10, 25, 100),
-        tiles_per_group=tiles_per_group,
-    )
+    tiles = read_tile_file(tmp_path / "t.parquet")
+    lookup = lookup_table(tiles, regions, tmp_path / "c")
+    query = Summary(("region",), (2, 10, 25, 100), median_bins=bins)
+    rows = DuckDBEngine().summarise(tiles, lookup, query)
     for row in rows:
         row["region"] = None if row["region"] == -1 else regions.keys[row["region"]]
     shapes = list(zip(regions.keys, regions.geometries, strict=True))
     _compare(rows, reference(table, shapes, (2, 10, 25, 100)))
-    assert median_bins(tiles_per_group) in (2, 4, 16)
 
 
 def test_the_medians_first_pass_has_about_the_square_root_of_a_group_s_tiles_in_bins() -> None:
@@ -223,38 +214,16 @@ def test_lookup_is_computed_once_and_reused(tmp_path: Path) -> None:
     assert not third.lookup.reused and third.totals["outside_tiles"] == 0
 
 
-def test_a_computed_lookup_is_used_from_memory_while_its_file_is_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import threading
-
-    import infosoc.divide.lookup as lookup_module
-    from infosoc.divide import aggregate as tile_aggregation
-
+def test_a_damaged_cached_lookup_is_computed_again(tmp_path: Path) -> None:
     write_tiles(synthetic_tiles(2_000, seed=9), tmp_path / "t.parquet")
     regions = load_regions(_boxes(tmp_path))
-    events: list[tuple[str, bool]] = []
-    summarised = threading.Event()
-    save, summarise = lookup_module._save, tile_aggregation.DuckDBEngine.summarise
-
-    def save_once_summarised(table: Any, path: Path) -> None:
-        events.append(("saving after the summary", summarised.wait(timeout=5)))
-        save(table, path)
-
-    def summarise_and_tell(self: Any, query: Any) -> Any:
-        assert query.tiles_table is not None  # the tiles read once, for the lookup too
-        rows = summarise(self, query)
-        events.append(("summary with the file there", query.lookup_path.exists()))
-        summarised.set()
-        return rows
-
-    monkeypatch.setattr(lookup_module, "_save", save_once_summarised)
-    monkeypatch.setattr(tile_aggregation.DuckDBEngine, "summarise", summarise_and_tell)
     first = aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "c")
-    assert events == [("summary with the file there", False), ("saving after the summary", True)]
-    assert first.lookup.path.is_file() and first.lookup.table is None  # written, not kept
+    first.lookup.path.write_bytes(b"PAR1 not a lookup any more")
     again = aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "c")
-    assert again.lookup.reused and again.rows == first.rows
+    assert not again.lookup.reused and again.rows == first.rows
+    assert aggregate_regions(
+        tmp_path / "t.parquet", regions, cache_dir=tmp_path / "c"
+    ).lookup.reused
 
 
 def test_a_lookup_that_cannot_be_saved_is_an_error_and_leaves_no_file(
@@ -271,52 +240,20 @@ def test_a_lookup_that_cannot_be_saved_is_an_error_and_leaves_no_file(
     assert [p.name for p in (tmp_path / "c").rglob("*")] == ["lookups"]
 
 
-def test_the_query_is_compiled_once_per_process_and_options(tmp_path: Path) -> None:
-    from infosoc.divide import aggregate as tile_aggregation
-
+def test_each_file_and_each_set_of_options_gets_its_own_figures(tmp_path: Path) -> None:
     write_tiles(synthetic_tiles(2_000, seed=6), tmp_path / "a.parquet")
     write_tiles(synthetic_tiles(2_500, seed=7), tmp_path / "b.parquet")
     regions = load_regions(_boxes(tmp_path))
-    tile_aggregation._duckdb_sql.cache_clear()
     first = aggregate_regions(tmp_path / "a.parquet", regions, cache_dir=tmp_path / "c")
     other_file = aggregate_regions(tmp_path / "b.parquet", regions, cache_dir=tmp_path / "c")
-    info = tile_aggregation._duckdb_sql.cache_info()
-    assert (info.misses, info.hits) == (1, 1)  # another quarter, the same query
-    assert first.rows != other_file.rows  # ... run on the other file, not the first one
+    assert first.rows != other_file.rows  # another quarter's figures, not the first one's
     fresh = aggregate_regions(tmp_path / "a.parquet", regions, cache_dir=tmp_path / "d")
     assert fresh.rows == first.rows
     options = DivideOptions(thresholds_mbps=(5.0,))
     changed = aggregate_regions(
         tmp_path / "a.parquet", regions, cache_dir=tmp_path / "c", options=options
     )
-    assert tile_aggregation._duckdb_sql.cache_info().misses == 2  # other options, other SQL
     assert "share_below_5_mbps" in changed.rows[0] and "share_below_2_mbps" not in changed.rows[0]
-
-
-def test_one_scratch_database_per_thread_and_nothing_left_in_it(tmp_path: Path) -> None:
-    import threading
-
-    from infosoc.divide import aggregate as tile_aggregation
-    from infosoc.scratch import scratch_duckdb
-
-    write_tiles(synthetic_tiles(2_000, seed=8), tmp_path / "t.parquet")
-    regions = load_regions(_boxes(tmp_path))
-    con = scratch_duckdb()
-    first = aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "c")
-    again = aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "d")
-    assert scratch_duckdb() is con and again.rows == first.rows
-    assert tile_aggregation.DuckDBEngine().con is con  # the summary runs on it too
-    # The joined tiles and the views on the files are gone once the summary is made.
-    left = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_name IN ('tiles', 'lookup', 'joined')"
-    ).fetchall()
-    assert left == []
-    elsewhere: list[Any] = []
-    thread = threading.Thread(target=lambda: elsewhere.append(scratch_duckdb()))
-    thread.start()
-    thread.join()
-    assert elsewhere[0] is not con  # a DuckDB connection is not shared between threads
 
 
 def test_missing_loaded_latency_is_missing_not_zero(tmp_path: Path) -> None:
@@ -359,26 +296,7 @@ def test_divide_indicators_leave_out_unreported_regions() -> None:
     assert math.isfinite(out["theil"]) and out["theil"] > 0
 
 
-def test_an_error_in_the_aggregation_is_the_one_reported_while_the_lookup_is_saved(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from infosoc.divide import aggregate as tile_aggregation
-
-    def disk_full(*args: Any, **kwargs: Any) -> None:
-        raise OSError(28, "No space left on device")
-
-    def broken(self: Any, query: Any) -> Any:
-        raise InputError("the summary failed")
-
-    write_tiles(synthetic_tiles(500, seed=12), tmp_path / "t.parquet")
-    regions = load_regions(_boxes(tmp_path))
-    monkeypatch.setattr(pq, "write_table", disk_full)
-    monkeypatch.setattr(tile_aggregation.DuckDBEngine, "summarise", broken)
-    with pytest.raises(InputError, match="the summary failed"):
-        aggregate_regions(tmp_path / "t.parquet", regions, cache_dir=tmp_path / "c")
-    assert [p.name for p in (tmp_path / "c").rglob("*")] == ["lookups"]
-
-
+@pytest.mark.slow
 def test_aggregating_does_not_load_pyarrow_dataset(tmp_path: Path) -> None:
     # pyarrow.dataset takes half a second to load: every divide command would pay it.
     import subprocess
@@ -397,39 +315,19 @@ def test_aggregating_does_not_load_pyarrow_dataset(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_the_front_door_reads_the_tiles_on_a_second_thread_while_the_regions_load(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import threading
-
-    import infosoc.sources.ookla_tiles as tiles_module
+def test_the_front_door_gives_the_rows_of_the_aggregation(tmp_path: Path) -> None:
     from infosoc.divide import Divide
 
     write_tiles(synthetic_tiles(2_000, seed=14), tmp_path / "t.parquet")
     boxes = _boxes(tmp_path)
-    reading_started = threading.Event()
-    seen: dict[str, Any] = {}
-    read, regions = tiles_module.read_tile_file, Divide.regions
-
-    def read_and_tell(path: Path) -> Any:
-        seen["reader"] = threading.current_thread()
-        reading_started.set()
-        return read(path)
-
-    def regions_once_reading(self: Any, *args: Any, **kwargs: Any) -> Any:
-        # Sequential reading would start only after this returns: the wait would time out.
-        seen["reading while the regions load"] = reading_started.wait(timeout=10)
-        return regions(self, *args, **kwargs)
-
-    monkeypatch.setattr(tiles_module, "read_tile_file", read_and_tell)
-    monkeypatch.setattr(Divide, "regions", regions_once_reading)
-    result = Divide(tmp_path / "home", None).aggregate(tmp_path / "t.parquet", regions_file=boxes)
-    assert seen["reading while the regions load"] is True
-    assert seen["reader"] is not threading.current_thread()
+    rows = Divide(tmp_path / "home", None).aggregate(tmp_path / "t.parquet", regions=boxes)
     expected = aggregate_regions(
         tmp_path / "t.parquet", load_regions(boxes), cache_dir=tmp_path / "other"
     )
-    assert result.rows == expected.rows
+    assert rows == expected.rows
+    totals = {k: int(rows.metadata[k]) for k in ("tiles", "tests", "outside_tiles")}
+    assert totals == expected.totals and rows.metadata["lookup_reused"] == "false"
+    assert "CC BY-NC-SA" in rows.metadata["source"]
 
 
 def test_with_both_files_wrong_the_regions_error_is_the_one_reported(tmp_path: Path) -> None:
@@ -439,6 +337,6 @@ def test_with_both_files_wrong_the_regions_error_is_the_one_reported(tmp_path: P
     (tmp_path / "regions.geojson").write_text("{not json")
     with pytest.raises(InputError) as caught:
         Divide(tmp_path / "home", None).aggregate(
-            tmp_path / "tiles.parquet", regions_file=tmp_path / "regions.geojson"
+            tmp_path / "tiles.parquet", regions=tmp_path / "regions.geojson"
         )
     assert "regions.geojson" in str(caught.value) and "tiles.parquet" not in str(caught.value)

@@ -106,13 +106,32 @@ def test_report_over_quarters_with_trend(
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
-    assert [q["quarter"] for q in report["quarters"]] == ["2023 Q1", "2023 Q2", "2023 Q3"]
+    assert report["country"] == "KAZ" and report["network"] == "fixed"
+    assert [q["quarter"] for q in report["quarters"]] == ["2023-Q1", "2023-Q2", "2023-Q3"]
     first = report["quarters"][0]
     assert {"gini", "theil", "coefficient_of_variation", "best_to_worst"} <= set(
         first["indicators"]["mean_download_mbps"]
     )
     assert first["town_village"]["gap"]
-    assert report["trend"]["mean_download_mbps.gini"]["quarters"] == 3
+    # One row per quarter and measure: what -f csv and the table print.
+    assert len(report["rows"]) == 3 * 3
+    row = next(r for r in report["rows"] if r["measure"] == "mean_download_mbps")
+    assert (
+        row["quarter"] == "2023-Q1"
+        and row["gini"] == first["indicators"]["mean_download_mbps"]["gini"]
+    )
+    assert row["town"] == first["town_village"]["town"]["mean_download_mbps"]
+    trend = next(
+        t
+        for t in report["trends"]
+        if (t["measure"], t["indicator"]) == ("mean_download_mbps", "gini")
+    )
+    assert trend["quarters"] == 3 and trend["per_quarter"] is not None
+    csv_text = cli(
+        "divide", "report", "KAZ", *args, "--from", snapshot, "--home", tmp_path, "-f", "csv"
+    ).stdout  # fmt: skip
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("quarter,measure,") and len(lines) == 1 + 9
 
 
 def test_report_by_population_in_the_1997_layout(
@@ -179,7 +198,7 @@ def test_map_draws_a_choropleth_in_kazakh(
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     svg = out.read_text()
-    assert "Жүктеу жылдамдығы" in svg and "2023 Q1" in svg and "деректер жоқ" in svg
+    assert "Жүктеу жылдамдығы" in svg and "2023-Q1" in svg and "деректер жоқ" in svg
 
 
 def test_map_refuses_an_unknown_measure(
@@ -205,24 +224,41 @@ def test_tiles_found_in_a_data_folder_feed_the_report(
         folder.mkdir(parents=True)
         shutil.copy(path, folder / path.name)
     fetched = cli(
-        "divide", "tiles", "--type", "fixed", "--year", "2023", "--quarter", "2",
+        "divide", "tiles", "--network", "fixed", "--period", "2023-Q2",
         "--from", mirror, "--home", tmp_path, "--format", "json",
     )  # fmt: skip
     assert fetched.exit_code == 0, fetched.stderr
-    assert json.loads(fetched.stdout)[0]["rows"] == 6_000
+    [row] = json.loads(fetched.stdout)
+    assert (row["network"], row["period"], row["rows"]) == ("fixed", "2023-Q2", 6_000)
+    assert row["file"].endswith("2023-04-01_performance_fixed_tiles.parquet")
+    # The old spelling still works, with a note on stderr.
+    old = cli(
+        "divide", "tiles", "--type", "fixed", "--year", "2023", "--quarter", "2",
+        "--from", mirror, "--home", tmp_path, "--format", "json",
+    )  # fmt: skip
+    assert old.exit_code == 0, old.stderr
+    assert json.loads(old.stdout) == [row]
+    assert "note: --type is deprecated" in old.stderr
+    assert "note: --year/--quarter is deprecated and will go; use --period" in old.stderr
     report = cli(
         "divide", "report", "KAZ", "--from", mirror, "--home", tmp_path, "--format", "json"
     )
     assert report.exit_code == 0, report.stderr
-    assert [q["quarter"] for q in json.loads(report.stdout)["quarters"]] == ["2023 Q1", "2023 Q2"]
+    assert [q["quarter"] for q in json.loads(report.stdout)["quarters"]] == ["2023-Q1", "2023-Q2"]
+    mobile = cli(
+        "divide", "report", "KAZ", "--from", mirror, "--home", tmp_path, "--type", "mobile"
+    )
+    assert mobile.exit_code == 2 and "no mobile tiles held" in mobile.stderr
+    assert "note: --type is deprecated" in mobile.stderr
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--year", "2018", "--quarter", "1"], "2019"),
-        (["--year", "2023", "--quarter", "5"], "quarter"),
-        (["--type", "satellite", "--year", "2023", "--quarter", "1"], "fixed"),
+        (["--period", "2018-Q1"], "2019"),
+        (["--period", "2023-Q5"], "not a quarter such as 2023-Q1"),
+        (["--year", "2023", "--quarter", "5"], "not a quarter such as 2023-Q1"),
+        ([], "--period"),
     ],
 )
 def test_tiles_refuses_a_quarter_that_does_not_exist(
@@ -230,4 +266,10 @@ def test_tiles_refuses_a_quarter_that_does_not_exist(
 ) -> None:
     result = cli("divide", "tiles", *args, "--home", tmp_path)
     assert result.exit_code == 2 and message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    errors = [line for line in result.stderr.splitlines() if not line.startswith("note:")]
+    assert len(errors) == 1
+
+
+def test_tiles_refuses_a_network_that_does_not_exist(cli, tmp_path: Path) -> None:
+    result = cli("divide", "tiles", "--network", "satellite", "--period", "2023-Q1")
+    assert result.exit_code == 2 and "satellite" in result.stderr

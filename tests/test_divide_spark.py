@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from infosoc.divide.aggregate import IbisEngine
 from infosoc.divide.indicators import aggregate_regions
 from infosoc.geo.regions import load_regions
 from tests.synthetic_tiles import synthetic_tiles, write_tiles
@@ -170,7 +171,9 @@ def test_spark_aggregation_matches_duckdb(request: pytest.FixtureRequest, tmp_pa
     cache = tmp_path / "cache"
 
     on_duckdb = aggregate_regions(tiles, regions, cache_dir=cache)
-    on_spark = aggregate_regions(tiles, regions, cache_dir=cache, con=ibis.pyspark.connect(spark))
+    on_spark = aggregate_regions(
+        tiles, regions, cache_dir=cache, engine=IbisEngine(ibis.pyspark.connect(spark))
+    )
 
     duck_rows = {row["region"]: row for row in on_duckdb.rows}
     spark_rows = {row["region"]: row for row in on_spark.rows}

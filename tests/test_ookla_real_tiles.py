@@ -25,12 +25,13 @@ from hypothesis import strategies as st
 pytest.importorskip("shapely")
 
 from infosoc import Observatory
+from infosoc.divide.aggregate import read_tiles
 from infosoc.divide.indicators import DivideOptions
 from infosoc.divide.quadkeys import MAX_LAT, decode_quadkeys, encode_quadkeys, tile_bounds
-from infosoc.divide.quadkeys import tile_centroids as mercator_centres
 from infosoc.errors import InputError
 from infosoc.sources.ookla_tile_formats import quadkey_of
-from infosoc.sources.ookla_tiles import TILE_SCHEMA, check_tiles_file, read_tiles, tile_table
+from infosoc.sources.ookla_tiles import TILE_SCHEMA, check_tiles_file, tile_table
+from tests.synthetic_tiles import mercator_centres
 
 GUAM_FIXED = Path("fixed/guam_ookla_2019Q1.geojson")
 GUAM_NO_GEOMETRY = Path("fixed/guam_ookla_2022Q3.geojson")  # "geometry": null throughout
@@ -176,17 +177,12 @@ def check_rows(rows: list[dict[str, Any]], expected: dict[str | None, Expected])
         assert by_region[region]["tiles"] == by_region[region]["tests"] == 0
 
 
-def aggregate(
-    path: Path, boxes: dict[str, Box], tmp_path: Path, **kwargs: Any
-) -> tuple[Any, dict[str, int]]:
-    result = Observatory(home=tmp_path / "home").divide.aggregate(
-        path,
-        regions_file=regions_file(tmp_path, boxes),
-        region_key="name",
-        options=DivideOptions(min_tests=1),
-        **kwargs,
+def aggregate(path: Path, boxes: dict[str, Box], tmp_path: Path) -> tuple[Any, dict[str, int]]:
+    rows = Observatory(home=tmp_path / "home").divide.aggregate(
+        path, regions=regions_file(tmp_path, boxes), region_key="name", min_tests=1
     )
-    return result.rows, result.totals
+    totals = {k: int(rows.metadata[k]) for k in ("tiles", "tests", "outside_tiles")}
+    return rows, totals
 
 
 # --- GeoJSON ------------------------------------------------------------------------------
@@ -260,9 +256,7 @@ def test_geojson_reads_to_the_tile_table_of_ookla_s_parquet(real: Path) -> None:
     table = tile_table(path)
     assert table.column_names == [
         "quadkey", "avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices",
-        "file_row_number",
     ]  # fmt: skip
-    assert table["file_row_number"].to_pylist() == list(range(366))
     props = [f["properties"] for f in json.loads(path.read_text())["features"]]
     for column in ("quadkey", "avg_d_kbps", "avg_lat_ms", "tests", "devices"):
         assert table[column].to_pylist() == [p[column] for p in props]
@@ -283,32 +277,33 @@ def _by_region(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 # Ibis's finaliser of the engine's cached table fails once the DuckDB connection is gone
 # ("DROP TABLE IF EXISTS" without a name), for Ookla's own files too: not this test's subject.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-def test_another_engine_and_the_file_reading_paths_agree(real: Path, tmp_path: Path) -> None:
-    """The Ibis engine (as for Spark) and the engine reading a file it was not handed in
-    memory (as for the town and village figures) give the default path's figures."""
+def test_another_engine_gives_the_default_engine_s_figures(real: Path, tmp_path: Path) -> None:
+    """The Ibis engine (as for Spark: the files read by the engine and joined on the quadkey)
+    gives the figures of the default one."""
     ibis = pytest.importorskip("ibis")
-    from infosoc.divide.aggregate import engine_for, summarise_file
-    from infosoc.divide.lookup import build_lookup
+    from infosoc.divide.aggregate import IbisEngine
+    from infosoc.divide.indicators import aggregate_regions
     from infosoc.geo.regions import load_regions
 
     for name, boxes in ((GUAM_MOBILE, GUAM), (TURKEY, TURKEY_BOXES)):
         path = real / name
         folder = tmp_path / name.stem
         folder.mkdir()
-        default, _ = aggregate(path, boxes, folder)
-        on_ibis, _ = aggregate(path, boxes, folder, con=ibis.duckdb.connect())
-        assert len(on_ibis) == len(default)
-        for mine, theirs in zip(_by_region(on_ibis), _by_region(default), strict=True):
+        regions = load_regions(regions_file(folder, boxes), "name")
+        options = DivideOptions(min_tests=1)
+        default = aggregate_regions(path, regions, cache_dir=folder / "c", options=options)
+        on_ibis = aggregate_regions(
+            path,
+            regions,
+            cache_dir=folder / "c",
+            options=options,
+            engine=IbisEngine(ibis.duckdb.connect()),
+        )
+        assert len(on_ibis.rows) == len(default.rows) and on_ibis.totals == default.totals
+        for mine, theirs in zip(_by_region(on_ibis.rows), _by_region(default.rows), strict=True):
             assert mine.keys() == theirs.keys()
             for key, value in theirs.items():
                 assert mine[key] == (pytest.approx(value) if isinstance(value, float) else value)
-        regions = load_regions(regions_file(folder, boxes), "name")
-        lookup = build_lookup(path, regions, folder / "lookups")
-        rows = summarise_file(
-            engine_for(None), path, lookup.path, by=["region"], thresholds=(10.0,)
-        )
-        tests = {regions.keys[r["region"]] if r["region"] >= 0 else None: r["tests"] for r in rows}
-        assert tests == {r["region"]: r["tests"] for r in default if r["tests"]}
 
 
 def test_an_empty_collection_is_a_quarter_without_tiles(
@@ -367,7 +362,7 @@ def test_turkey_quadkeys_are_rebuilt_from_the_tile_centres(real: Path) -> None:
     table = tile_table(path)
     assert table.column_names == [
         "quadkey", "avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "avg_lat_down_ms",
-        "avg_lat_up_ms", "tests", "devices", "file_row_number",
+        "avg_lat_up_ms", "tests", "devices",
     ]  # fmt: skip
     quadkeys = table["quadkey"].to_pylist()
     assert quadkeys == [q for q, *_ in turkey_tiles(path)]  # Bing's own formula, row by row
@@ -602,7 +597,7 @@ def test_parquet_without_quadkeys_or_centres_is_refused(real: Path, tmp_path: Pa
 
 def _with_quadkeys(real: Path, folder: Path) -> tuple[Path, Any]:
     """The Turkey tiles in Ookla's own layout: the rebuilt quadkeys first, no centres."""
-    table = tile_table(real / TURKEY).drop_columns(["file_row_number"])
+    table = tile_table(real / TURKEY)
     path = folder / "2025-10-01_performance_mobile_tiles.parquet"
     pq.write_table(table, path)
     return path, table

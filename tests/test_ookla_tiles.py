@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infosoc.divide.aggregate import read_tiles
 from infosoc.errors import InputError, SourceError
 from infosoc.sources.ookla_tiles import (
     KINDS,
@@ -29,7 +30,6 @@ from infosoc.sources.ookla_tiles import (
     URL_ENV,
     TileQuarter,
     check_tiles_file,
-    read_tiles,
 )
 from infosoc.sources.ookla_tiles_fetch import fetch_tiles, locate_tiles
 from tests.synthetic_tiles import synthetic_tiles, write_tiles
@@ -272,21 +272,18 @@ def test_bad_files_name_the_file_and_the_column(tmp_path: Path) -> None:
             assert "\n" not in str(error)
 
 
-def test_the_tile_table_in_memory_holds_the_read_columns_and_each_row_s_position(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_tile_table_in_memory_holds_the_read_columns_in_the_file_s_order(
+    tmp_path: Path,
 ) -> None:
     from infosoc.sources import ookla_tiles
 
-    monkeypatch.setattr(ookla_tiles, "SCAN_BATCH_ROWS", 7)  # several batches from one group
     for year in (2019, 2023):
         path = tiles_file(tmp_path / f"{year}.parquet", year)
         source = pq.read_table(path)
         table = ookla_tiles.tile_table(path)
         read = [c for c in TILE_SCHEMA if c in source.column_names]
-        assert table.column_names == [*read, "file_row_number"]  # no WKT polygons, no x and y
-        assert table["file_row_number"].to_pylist() == list(range(source.num_rows))
-        assert table.select(read).equals(source.select(read))
-        assert max(len(b) for b in table.to_batches()) == 7 < source.num_rows
+        assert table.column_names == read  # no WKT polygons, no x and y
+        assert table.equals(source.select(read))
     for path, message, _ in bad_files(tmp_path).values():
         with pytest.raises(InputError) as caught:
             ookla_tiles.tile_table(path)
@@ -555,17 +552,13 @@ def test_a_download_that_is_not_a_tile_file_is_refused(
 
 
 def test_a_tile_file_read_with_its_fingerprint(tmp_path: Path) -> None:
-    import threading
-
     from infosoc.sources.ookla_tiles import read_tile_file, tile_table
 
     path = tmp_path / "t.parquet"
     write_tiles(synthetic_tiles(1_000, seed=21), path)
-    before = threading.active_count()
     read = read_tile_file(path)
     assert read.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert read.table.equals(tile_table(path)) and read.path == path
-    assert threading.active_count() == before  # the hashing thread is over
 
 
 def test_a_wrong_tile_file_read_with_its_fingerprint_is_one_input_error(tmp_path: Path) -> None:

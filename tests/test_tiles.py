@@ -1,5 +1,5 @@
-"""Web-mercator tiles and quadkeys (checked against a per-character decoder written here) and
-the synthetic Ookla-like tiles."""
+"""Web-mercator tiles and quadkeys (checked against mercantile, a maintained scalar
+implementation) and the synthetic Ookla-like tiles."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import mercantile
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,12 +22,11 @@ from infosoc.divide.quadkeys import (
     decode_quadkeys,
     encode_quadkeys,
     lonlat_to_tiles,
-    parent_quadkeys,
     tile_bounds,
-    tile_centroids,
+    tile_centres,
 )
 from infosoc.errors import InputError
-from tests.synthetic_tiles import KAZAKHSTAN_BBOX, synthetic_tiles, write_tiles
+from tests.synthetic_tiles import KAZAKHSTAN_BBOX, mercator_centres, synthetic_tiles, write_tiles
 
 EARTH_RADIUS_M = 6378137.0  # the sphere of web mercator (EPSG:3857)
 ALL_COLUMNS = [
@@ -44,18 +44,10 @@ ALL_COLUMNS = [
 ]
 
 
-def reference_decode(quadkey: str) -> tuple[int, int, int]:
-    """The Bing Maps algorithm, one character at a time: digit = x bit + 2 * y bit."""
-    x = y = 0
-    zoom = len(quadkey)
-    for i, ch in enumerate(quadkey):
-        mask = 1 << (zoom - 1 - i)
-        digit = "0123".index(ch)
-        if digit & 1:
-            x |= mask
-        if digit & 2:
-            y |= mask
-    return x, y, zoom
+def oracle_decode(quadkey: str) -> tuple[int, int, int]:
+    """mercantile's decoding of one quadkey."""
+    tile = mercantile.quadkey_to_tile(quadkey)
+    return tile.x, tile.y, tile.z
 
 
 def reference_tile(lon: float, lat: float, zoom: int) -> tuple[int, int]:
@@ -117,27 +109,19 @@ def test_encode_then_decode_gives_the_tiles_back(case: tuple[list[int], list[int
 
 @no_deadline
 @given(quadkey_lists(), st.sampled_from(sorted(FORMS)))
-def test_vectorised_decoder_equals_the_per_character_one(quadkeys: list[str], form: str) -> None:
+def test_vectorised_decoder_equals_mercantile(quadkeys: list[str], form: str) -> None:
     x, y, zoom = decode_quadkeys(FORMS[form](quadkeys))
-    expected = [reference_decode(q) for q in quadkeys]
+    expected = [oracle_decode(q) for q in quadkeys]
     assert list(zip(x.tolist(), y.tolist(), [zoom] * len(quadkeys), strict=True)) == expected
     assert encode_quadkeys(x, y, zoom).to_pylist() == quadkeys
 
 
 @no_deadline
-@given(quadkey_lists(), st.integers(1, 4), st.integers(1, 5))
-def test_rows_decoded_in_slices_on_threads_equal_the_per_character_decoder(
-    quadkeys: list[str], cores: int, rows_min: int
-) -> None:
-    from infosoc.divide import quadkeys as tiles_module
-
-    with pytest.MonkeyPatch.context() as patch:
-        # A large column is cut into one slice per core: here small ones are cut too.
-        patch.setattr(tiles_module, "available_cores", lambda: cores)
-        patch.setattr(tiles_module, "_DECODE_ROWS_MIN", rows_min)
-        x, y, zoom = decode_quadkeys(pa.array(quadkeys))
-    expected = [reference_decode(q) for q in quadkeys]
-    assert list(zip(x.tolist(), y.tolist(), [zoom] * len(quadkeys), strict=True)) == expected
+@given(tiles())
+def test_encoder_equals_mercantile(case: tuple[list[int], list[int], int]) -> None:
+    xs, ys, zoom = case
+    expected = [mercantile.quadkey(x, y, zoom) for x, y in zip(xs, ys, strict=True)]
+    assert encode_quadkeys(xs, ys, zoom).to_pylist() == expected
 
 
 @pytest.mark.parametrize(
@@ -153,7 +137,7 @@ def test_rows_decoded_in_slices_on_threads_equal_the_per_character_decoder(
     ],
 )
 def test_known_quadkeys(quadkey: str, x: int, y: int, zoom: int) -> None:
-    assert reference_decode(quadkey) == (x, y, zoom)
+    assert oracle_decode(quadkey) == (x, y, zoom)
     dx, dy, dz = decode_quadkeys([quadkey])
     assert (dx.tolist(), dy.tolist(), dz) == ([x], [y], zoom)
     assert encode_quadkeys([x], [y], zoom).to_pylist() == [quadkey]
@@ -165,28 +149,6 @@ def test_empty_input_and_zoom_zero() -> None:
     x, y, zoom = decode_quadkeys(["", ""])
     assert (x.tolist(), y.tolist(), zoom) == ([0, 0], [0, 0], 0)
     assert encode_quadkeys([0], [0], 0).to_pylist() == [""]
-
-
-@no_deadline
-@given(tiles(min_zoom=0), st.data())
-def test_parent_is_the_prefix_and_the_containing_tile(
-    case: tuple[list[int], list[int], int], data: st.DataObject
-) -> None:
-    xs, ys, zoom = case
-    parent = data.draw(st.integers(0, zoom))
-    quadkeys = encode_quadkeys(xs, ys, zoom)
-    parents = parent_quadkeys(quadkeys, parent)
-    assert parents.to_pylist() == [q[:parent] for q in quadkeys.to_pylist()]
-    shift = zoom - parent
-    expected = encode_quadkeys([x >> shift for x in xs], [y >> shift for y in ys], parent)
-    assert parents.to_pylist() == expected.to_pylist()
-
-
-def test_parent_cannot_be_deeper_than_the_tiles() -> None:
-    with pytest.raises(InputError, match="deeper"):
-        parent_quadkeys(["0123"], 5)
-    with pytest.raises(InputError, match="'01x3'"):
-        parent_quadkeys(["0123", "01x3"], 2)  # the quadkeys are checked, not only cut
 
 
 @no_deadline
@@ -248,7 +210,7 @@ def test_other_bad_quadkeys(quadkeys: list[Any], message: str) -> None:
 def test_tiles_outside_their_zoom_are_errors(
     x: list[Any], y: list[Any], zoom: int, message: str
 ) -> None:
-    for function in (encode_quadkeys, tile_bounds, tile_centroids):
+    for function in (encode_quadkeys, tile_bounds, tile_centres):
         with pytest.raises(InputError, match=re.escape(message)):
             function(x, y, zoom)
 
@@ -258,17 +220,37 @@ def test_tiles_outside_their_zoom_are_errors(
 
 @no_deadline
 @given(tiles(min_zoom=0))
-def test_centroid_lies_inside_its_tile(case: tuple[list[int], list[int], int]) -> None:
+def test_bounds_equal_mercantile_s(case: tuple[list[int], list[int], int]) -> None:
     xs, ys, zoom = case
     west, south, east, north = tile_bounds(xs, ys, zoom)
-    lon, lat = tile_centroids(xs, ys, zoom)
-    assert np.all((west < lon) & (lon < east) & (south < lat) & (lat < north))
-    # The middle of the mercator tile: halfway in longitude, a little poleward in latitude.
-    assert np.allclose(lon, (west + east) / 2)
-    assert np.all(np.abs(lat) >= np.abs((south + north) / 2) - 1e-12)
-    # The centre and the edges fall back in the tile itself.
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        expected = mercantile.bounds(x, y, zoom)
+        got = (west[i], south[i], east[i], north[i])
+        assert got == pytest.approx(tuple(expected), abs=1e-9)
+
+
+@no_deadline
+@given(tiles(min_zoom=0))
+def test_centre_is_the_middle_of_its_tile_in_degrees(
+    case: tuple[list[int], list[int], int],
+) -> None:
+    xs, ys, zoom = case
+    west, south, east, north = tile_bounds(xs, ys, zoom)
+    lon, lat = tile_centres(np.array(xs), np.array(ys), zoom)
+    assert np.allclose(lon, (west + east) / 2) and np.allclose(lat, (south + north) / 2)
+    # The centre falls back in the tile itself.
     assert lonlat_to_tiles(lon, lat, zoom)[0].tolist() == xs
     assert lonlat_to_tiles(lon, lat, zoom)[1].tolist() == ys
+
+
+def test_centres_of_a_whole_column_of_zoom16_tiles_are_the_middles_of_their_tiles() -> None:
+    # Enough tiles that the grid's rows and columns are worked out once, not tile by tile.
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 2**16, 70_000)
+    y = rng.integers(0, 2**16, 70_000)
+    west, south, east, north = tile_bounds(x, y, 16)
+    lon, lat = tile_centres(x, y, 16)
+    assert np.array_equal(lon, (west + east) / 2) and np.array_equal(lat, (south + north) / 2)
 
 
 def test_bounds_of_known_tiles() -> None:
@@ -290,12 +272,11 @@ def test_a_point_in_astana_round_trips_through_its_zoom16_tile() -> None:
     west, south, east, north = tile_bounds(x, y, 16)
     assert west[0] <= lon < east[0] and south[0] < lat <= north[0]
     quadkey = encode_quadkeys(x, y, 16)
-    cx, cy = tile_centroids(*decode_quadkeys(quadkey))
+    cx, cy = tile_centres(*decode_quadkeys(quadkey))
     assert abs(cx[0] - lon) < 0.003 and abs(cy[0] - lat) < 0.002  # within half a tile
     back_x, back_y = lonlat_to_tiles(cx, cy, 16)
     assert (back_x.tolist(), back_y.tolist()) == (x.tolist(), y.tolist())
     assert quadkey.to_pylist()[0] == "1213021231003231"  # a fixed point for the record
-    assert parent_quadkeys(quadkey, 10).to_pylist() == ["1213021231"]
 
 
 def test_points_outside_the_map_are_errors() -> None:
@@ -317,7 +298,7 @@ def kz() -> pa.Table:
 
 
 def centroids(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
-    return tile_centroids(*decode_quadkeys(table["quadkey"]))
+    return mercator_centres(*decode_quadkeys(table["quadkey"])[:2], 16)
 
 
 def inside(lon: np.ndarray, lat: np.ndarray, bbox: tuple[float, float, float, float]) -> bool:
@@ -349,7 +330,8 @@ def test_synthetic_tiles_counts_and_speeds(kz: pa.Table) -> None:
 
 def test_synthetic_tiles_cluster_round_cities(kz: pa.Table) -> None:
     # Spread evenly, 20,000 tiles would give the busiest 1 % of zoom-10 cells a few % of them.
-    counts = pc.value_counts(parent_quadkeys(kz["quadkey"], 10)).field("counts").to_numpy()
+    parents = pc.utf8_slice_codeunits(kz["quadkey"], 0, 10)  # their zoom-10 tiles
+    counts = pc.value_counts(parents).field("counts").to_numpy()
     busiest = np.sort(counts)[::-1][: len(counts) // 100 + 1]
     assert busiest.sum() / kz.num_rows > 0.3
 
@@ -364,7 +346,7 @@ def test_synthetic_tile_geometry_matches_the_quadkey(kz: pa.Table) -> None:
         w, s, e, n = west[i], south[i], east[i], north[i]
         # Clockwise from the north-west corner and closed, printed to 15 significant digits.
         assert corners == pytest.approx([w, n, e, n, e, s, w, s, w, n], abs=1e-12)
-    lon, lat = tile_centroids(x, y, 16)
+    lon, lat = mercator_centres(x, y, 16)
     assert np.abs(sample["tile_x"].to_numpy() - lon).max() <= 5e-5 + 1e-12
     assert np.abs(sample["tile_y"].to_numpy() - lat).max() <= 5e-5 + 1e-12
 

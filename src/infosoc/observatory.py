@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import settings
 from .analysis import breakdowns, connectivity, download_time, egov
@@ -25,6 +26,9 @@ from .ingestion import (
 from .records import Document, Progress, Records
 from .sources import DOWNLOADABLE, REGISTRY, source_name
 from .store import IngestResult, Store
+
+if TYPE_CHECKING:
+    from .divide import Divide
 
 #: ``ingest("snapshot")``: every source of the shipped snapshot.
 SNAPSHOT_SOURCE = "snapshot"
@@ -65,8 +69,8 @@ class Observatory:
     def store_path(self) -> Path:
         return settings.store_path(self.home)
 
-    @property
-    def divide(self) -> Any:
+    @cached_property
+    def divide(self) -> Divide:
         """The digital divide inside a country: :class:`infosoc.divide.Divide`."""
         from .divide import Divide
 

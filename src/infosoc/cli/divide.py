@@ -1,20 +1,21 @@
-"""``infosoc divide``: speed tiles by region, town and village; divide indicators; a map."""
+"""``infosoc divide``: speed tiles by region, town and village; divide indicators; a map.
+
+A shell over ``Observatory().divide`` (:class:`infosoc.divide.Divide`): each command is one
+call of it, with the options under the same names.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from ..i18n import parse_lang
 from .common import FormatOpt, FromOpt, HomeOpt, LangOpt, Steps, app, emit, observatory, run
 from .common import progress_bar as _progress_bar
+from .options import Network, OldTypeOpt, OldYearOpt, renamed
 from .output import Format
-
-if TYPE_CHECKING:
-    from ..divide.indicators import DivideOptions
-    from ..geo.places import SettlementRule
 
 divide_app = typer.Typer(
     help="The digital divide inside a country, from Ookla's speed tiles.", no_args_is_help=True
@@ -68,25 +69,28 @@ TownPopulationOpt = Annotated[
 TownRadiusOpt = Annotated[
     float, typer.Option("--town-radius-km", help="Tiles this close to a town belong to it.")
 ]
+NetworkOpt = Annotated[Network, typer.Option("--network", help="Fixed or mobile broadband.")]
+QuarterOpt = Annotated[
+    str | None, typer.Option("--period", help="The quarter, e.g. 2023-Q1.", show_default=False)
+]
+OldQuarterOpt = Annotated[int | None, typer.Option("--quarter", hidden=True)]
+
+
+def _steps(bar: Any) -> Any:
+    """The library's ``progress(done, total, what)`` shown as the current step on ``bar``."""
+    steps = Steps(bar)
+    return lambda _done, _total, what: steps(what)
+
 
 AGGREGATE_COLUMNS = (
     "region", "name", "tests", "devices", "tiles", "mean_download_mbps",
     "median_download_mbps", "mean_upload_mbps", "mean_latency_ms", "share_below_10_mbps",
     "note",
 )  # fmt: skip
-
-
-def _options(thresholds: list[float] | None, min_tests: int) -> DivideOptions:
-    from ..divide.aggregate import DEFAULT_THRESHOLDS_MBPS
-    from ..divide.indicators import DivideOptions
-
-    return DivideOptions(tuple(thresholds or DEFAULT_THRESHOLDS_MBPS), min_tests)
-
-
-def _rule(population: int, radius_km: float) -> SettlementRule:
-    from ..geo.places import SettlementRule
-
-    return SettlementRule(population, radius_km)
+REPORT_COLUMNS = (
+    "quarter", "measure", "regions", "best_region", "worst_region", "best_to_worst",
+    "coefficient_of_variation", "gini", "theil", "town", "village",
+)  # fmt: skip
 
 
 @divide_app.command()
@@ -111,36 +115,37 @@ def aggregate(
 
     def action() -> None:
         language = parse_lang(lang)
-        options = _options(threshold, min_tests)
         with _progress_bar() as bar:
-            result = observatory(home, from_).divide.aggregate(
+            rows = observatory(home, from_).divide.aggregate(
                 tiles,
-                regions_file=regions,
+                regions=regions,
                 region_key=region_key,
                 by_settlement=by_settlement,
-                places_file=places,
-                rule=_rule(town_population, town_radius_km),
-                options=options,
+                places=places,
+                town_population=town_population,
+                town_radius_km=town_radius_km,
+                thresholds=threshold,
+                min_tests=min_tests,
                 lang=language,
-                progress=Steps(bar),
+                progress=_steps(bar),
             )
         columns = list(AGGREGATE_COLUMNS)
         if by_settlement:
             columns.insert(1, "settlement")
-        totals = result.totals
+        meta = rows.metadata
         emit(
-            result.rows,
+            rows,
             fmt,
             columns,
             language,
             f"Ookla tiles by region: {tiles.name}",
             footnotes=[
-                f"{totals['tiles']:,} tiles, {totals['outside_tiles']:,} outside every region "
-                f"(the row without a region); each tile counted once, in the region holding "
-                f"its centre. Means and medians are test-weighted; regions under "
-                f"{options.min_tests} tests are not reported.",
-                "Source: Ookla Speedtest open data (CC BY-NC-SA 4.0).",
-                *([result.rows.metadata["note"]] if "note" in result.rows.metadata else []),
+                f"{int(meta['tiles']):,} tiles, {int(meta['outside_tiles']):,} outside every "
+                f"region (the row without a region); each tile counted once, in the region "
+                f"holding its centre. Means and medians are test-weighted; regions under "
+                f"{min_tests} tests are not reported.",
+                f"Source: {meta['source']}.",
+                *([meta["note"]] if "note" in meta else []),
             ],
         )
 
@@ -149,28 +154,38 @@ def aggregate(
 
 @divide_app.command()
 def tiles(
-    kind: Annotated[str, typer.Option("--type", help="fixed or mobile.")] = "fixed",
-    year: Annotated[int, typer.Option("--year", help="Year, 2019 on.")] = 0,
-    quarter: Annotated[int, typer.Option("--quarter", help="Quarter, 1-4.")] = 0,
+    period: QuarterOpt = None,
+    network: NetworkOpt = Network.fixed,
+    old_type: OldTypeOpt = None,
+    old_year: OldYearOpt = None,
+    old_quarter: OldQuarterOpt = None,
     from_: FromOpt = None,
     home: HomeOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Download one quarter of Ookla's tiles into the cache (resumable, checked)."""
+    """Download one quarter of Ookla's tiles into the cache (resumable, checked), or find it in
+    the data folder: --period 2023-Q1."""
 
     def action() -> None:
-        from ..sources.ookla_tiles import check_tiles_file
+        from ..errors import InputError
 
+        chosen = renamed(old_type, "--type", "--network", network)
+        wanted = period
+        if old_year is not None or old_quarter is not None:
+            wanted = renamed(f"{old_year}-Q{old_quarter}", "--year/--quarter", "--period", period)
+        if wanted is None:
+            raise InputError("give the quarter to fetch with --period, e.g. --period 2023-Q1")
         with _progress_bar() as bar:
-            task = bar.add_task(f"{kind} {year} Q{quarter}", total=None)
+            task = bar.add_task(f"{chosen.value} {wanted}", total=None)
 
-            def progress(done: int, total: int | None) -> None:
+            def progress(done: int, total: int | None, _what: str) -> None:
                 bar.update(task, completed=done, total=total)
 
-            path = observatory(home, from_).divide.fetch(kind, year, quarter, progress=progress)
-        info = check_tiles_file(path)
-        row = {"file": str(path), "rows": info.rows, "bytes": path.stat().st_size}
-        emit([row], fmt, ("file", "rows", "bytes"), "en", f"Ookla {kind} tiles {year} Q{quarter}")
+            rows = observatory(home, from_).divide.fetch(
+                wanted, network=chosen.value, progress=progress
+            )
+        columns = ("network", "period", "file", "rows", "bytes")
+        emit(rows, fmt, columns, "en", f"Ookla {chosen.value} tiles {wanted}")
 
     run(action)
 
@@ -178,12 +193,13 @@ def tiles(
 @divide_app.command()
 def report(
     country: Annotated[str, typer.Argument(help="Country, e.g. KAZ.")],
-    kind: Annotated[str, typer.Option("--type", help="fixed or mobile.")] = "fixed",
+    network: NetworkOpt = Network.fixed,
+    old_type: OldTypeOpt = None,
     tiles_files: Annotated[
         list[str] | None,
         typer.Option(
             "--tiles",
-            help="Tile file, repeatable; PATH or 2023Q1=PATH (default: every quarter held).",
+            help="Tile file, repeatable; PATH or 2023-Q1=PATH (default: every quarter held).",
             show_default=False,
         ),
     ] = None,
@@ -219,74 +235,48 @@ def report(
     """The divide indicators quarter by quarter: best-to-worst, CV, Gini, Theil, town-village."""
 
     def action() -> None:
-        from ..errors import InputError
-
-        if weight not in ("tests", "population"):
-            raise InputError(f"--weight must be tests or population, not '{weight}'")
         language = parse_lang(lang)
+        chosen = renamed(old_type, "--type", "--network", network)
         with _progress_bar() as bar:
-            result = observatory(home, from_).divide.report(
+            document = observatory(home, from_).divide.report(
                 country,
-                kind=kind,
-                files=tiles_files or (),
-                regions_file=regions,
+                network=chosen.value,
+                tiles=tiles_files or (),
+                regions=regions,
                 region_key=region_key,
-                places_file=places,
-                rule=_rule(town_population, town_radius_km),
-                options=_options(threshold, min_tests),
-                weighting=weight,
-                population_file=population,
+                places=places,
+                town_population=town_population,
+                town_radius_km=town_radius_km,
+                thresholds=threshold,
+                min_tests=min_tests,
+                weight=weight,
+                population=population,
                 layout=layout,
                 lang=language,
-                progress=Steps(bar),
+                progress=_steps(bar),
             )
         emit(
-            _indicator_rows(result),
+            document.rows(),
             fmt,
-            (
-                "quarter",
-                "measure",
-                "regions",
-                "best_region",
-                "worst_region",
-                "best_to_worst",
-                "coefficient_of_variation",
-                "gini",
-                "theil",
-                "town",
-                "village",
-            ),
+            REPORT_COLUMNS,
             language,
-            f"Digital divide across regions, {result['country']} ({kind}, weights: {weight})",
-            footnotes=_trend_notes(result),
-            payload=result,
+            f"Digital divide across regions, {document['country']} "
+            f"({chosen.value}, weights: {weight})",
+            footnotes=_trend_notes(document["trends"]),
+            payload=document,
         )
 
     run(action)
 
 
-def _indicator_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for quarter in result["quarters"]:
-        split = quarter.get("town_village") or {}
-        for measure, ind in quarter["indicators"].items():
-            town = (split.get("town") or {}).get(measure)
-            village = (split.get("village") or {}).get(measure)
-            rows.append({"quarter": quarter["quarter"], **ind, "town": town, "village": village})
-    return rows
-
-
-def _trend_notes(result: dict[str, Any]) -> list[str]:
-    notes = []
-    for name, trend in result["trend"].items():
-        if trend is not None:
-            notes.append(
-                f"trend {name}: {trend['per_quarter']:+.4g} per quarter "
-                f"over {trend['quarters']} quarters"
-            )
-    if not notes:
-        notes.append("trend: needs two quarters or more")
-    return notes
+def _trend_notes(trends: list[dict[str, Any]]) -> list[str]:
+    notes = [
+        f"trend {t['measure']}.{t['indicator']}: {t['per_quarter']:+.4g} per quarter "
+        f"over {t['quarters']} quarters"
+        for t in trends
+        if t["per_quarter"] is not None
+    ]
+    return notes or ["trend: needs two quarters or more"]
 
 
 @divide_app.command("map")
@@ -307,17 +297,19 @@ def map_(
     def action() -> None:
         language = parse_lang(lang)
         with _progress_bar() as bar:
-            path = observatory(home, from_).divide.map(
+            written = observatory(home, from_).divide.map(
                 measure,
                 tiles,
                 out,
-                regions_file=regions,
+                regions=regions,
                 region_key=region_key,
-                options=_options(threshold, min_tests),
+                thresholds=threshold,
+                min_tests=min_tests,
                 lang=language,
-                progress=Steps(bar),
+                progress=_steps(bar),
             )
-        typer.echo(str(path))
+        for path in written:
+            typer.echo(str(path))
 
     run(action)
 

@@ -1,55 +1,86 @@
-"""The public API of the digital divide: ``Observatory().divide.aggregate(...)`` and friends.
+"""The digital divide inside a country, from Ookla's speed tiles: ``Observatory().divide``.
 
-It picks the inputs (tile files from the cache or a mirror, boundaries, places and
-populations, Kazakhstan's by default) and hands them to analysis.divide; the CLI's
-``infosoc divide`` commands are a shell over it.
+:class:`Divide` picks the inputs (tile files from the cache or a data folder; boundaries,
+places and populations, Kazakhstan's by default) and hands them to the modules of this
+package, which the ``infosoc divide`` commands are a shell over:
+
+- ``quadkeys``: tiles and their quadkeys, vectorised;
+- ``lookup``: each tile's region (and town or village), computed once per tile file and
+  boundary set and cached;
+- ``aggregate``: the measures per group, one Ibis expression run by DuckDB (or Spark);
+- ``indicators``: rows per region, the town-village gap, the inequality across regions and
+  its trend over quarters;
+- ``map``: a choropleth of one measure.
+
+docs/divide.md explains the method; docs/internals/divide.md how it is made fast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import settings
-from ..background import Background
 from ..errors import InputError, NotFoundError
 from ..geo.countries import resolve
-from ..geo.places import Places, SettlementRule, load_places
-from ..i18n import parse_lang
+from ..geo.places import DEFAULT_TOWN_POPULATION, DEFAULT_TOWN_RADIUS_KM
+from ..i18n import translations
+from ..records import Document, Progress, Records
 from ..snapshot import snapshot_dir
-from .indicators import (
-    Aggregation,
-    DivideOptions,
-    QuarterFile,
-    Weighting,
-    aggregate_regions,
-    divide_report,
-    quarter_of,
-)
+from .aggregate import DEFAULT_THRESHOLDS_MBPS, DuckDBEngine, Engine, IbisEngine
+from .indicators import DEFAULT_MIN_TESTS, DivideOptions, QuarterFile, Weighting, quarter_of
 
 if TYPE_CHECKING:
+    from ..geo.places import Places, SettlementRule
     from ..geo.regions import Regions
-    from ..sources.ookla_tiles import TileFile
+
+__all__ = [
+    "DEFAULT_MIN_TESTS",
+    "DEFAULT_THRESHOLDS_MBPS",
+    "DEFAULT_TOWN_POPULATION",
+    "DEFAULT_TOWN_RADIUS_KM",
+    "Divide",
+    "QuarterFile",
+    "parse_quarter",
+]
 
 KZ_BOUNDARIES = Path("geo") / "OSMB-KZ_obl_sh-i.geojson"
 KZ_PLACES = Path("geo") / "geonames_cities500_KZ.tsv"
 TILES_FOLDER = Path("speed") / "ookla_open_data_tiles"
-# Said of a tile file without a single tile (a valid quarter: an island's mobile layer can be).
-EMPTY_QUARTER_NOTE = (
-    "The tile file holds no tiles: nobody ran a test in its area that quarter "
-    "(no measurement, not zero speed)."
-)
-Progress = Callable[[str], None]
+SOURCE = "Ookla Speedtest open data (CC BY-NC-SA 4.0)"
+_PERIOD = re.compile(r"(\d{4})-?Q([1-4])", re.IGNORECASE)
+
+
+def parse_quarter(period: str) -> tuple[int, int]:
+    """Year and quarter of a period such as ``2023-Q1`` (or ``2023Q1``)."""
+    found = _PERIOD.fullmatch(period.strip())
+    if found is None:
+        raise InputError(f"'{period}' is not a quarter such as 2023-Q1")
+    return int(found[1]), int(found[2])
 
 
 class Divide:
-    """Speed tiles by region, town and village, and the divide indicators built on them."""
+    """Speed tiles by region, town and village, and the divide indicators built on them.
+
+    ``home`` holds the cache (downloaded tiles, computed lookups); ``mirror`` is a data
+    folder laid out like the shared one (``$INFOSOC_MIRROR`` when None), read before the
+    snapshot shipped in the package.
+    """
 
     def __init__(self, home: Path, mirror: Path | str | None) -> None:
         self.home = home
         self._mirror = mirror
+        self._duckdb = DuckDBEngine()  # one in-memory DuckDB for every aggregation of this Divide
+
+    def _engine(self, spark: Any) -> Engine:
+        """DuckDB in this process, or Spark through Ibis when given a SparkSession."""
+        if spark is None:
+            return self._duckdb
+        import ibis
+
+        return IbisEngine(ibis.pyspark.connect(spark))
 
     @property
     def cache_dir(self) -> Path:
@@ -93,6 +124,8 @@ class Divide:
 
     def places(self, places_file: Path | None = None, country: str = "KAZ") -> Places | None:
         """Places for the town/village split: the user's file, else GeoNames for Kazakhstan."""
+        from ..geo.places import load_places
+
         if places_file is not None:
             return load_places(places_file)
         if resolve(country) != "KAZ":
@@ -103,47 +136,67 @@ class Divide:
         self,
         tiles: Path,
         *,
-        regions_file: Path | None = None,
+        regions: Path | None = None,
         region_key: str | None = None,
         by_settlement: bool = False,
-        places_file: Path | None = None,
-        rule: SettlementRule | None = None,
-        options: DivideOptions | None = None,
+        places: Path | None = None,
+        town_population: int = DEFAULT_TOWN_POPULATION,
+        town_radius_km: float = DEFAULT_TOWN_RADIUS_KM,
+        thresholds: Sequence[float] | None = None,
+        min_tests: int = DEFAULT_MIN_TESTS,
         lang: str = "en",
-        con: Any | None = None,
+        spark: Any = None,
         progress: Progress | None = None,
-    ) -> Aggregation:
-        """Measures per region for one tile file, tiles outside counted.
+    ) -> Records:
+        """Measures per region for one tile file: one row per region (and per town and
+        village with ``by_settlement``), every region listed, and one row for the tiles
+        outside every region (``region`` None), counted, never dropped.
 
-        The file is Ookla's Parquet, Parquet with tile centres (``tile_x``, ``tile_y``) in
-        place of quadkeys, or a GeoJSON FeatureCollection of tiles (docs/sources/ookla-tiles.md).
-        A file without tiles gives every region with no tests, and ``rows.metadata["note"]``
-        says the file was empty.
+        ``tiles`` is Ookla's Parquet, Parquet with tile centres (``tile_x``, ``tile_y``) in
+        place of quadkeys, or a GeoJSON FeatureCollection of tiles
+        (docs/sources/ookla-tiles.md). ``regions`` is a boundary file with ``region_key`` its
+        property naming a region (default: Kazakhstan's 20 regions). ``thresholds`` are the
+        speeds (Mbit/s) under which the share of tests is given, by default
+        :data:`DEFAULT_THRESHOLDS_MBPS`. A region with fewer than
+        ``min_tests`` tests is listed with its measures missing, never 0. The metadata hold
+        ``tiles``, ``tests`` and ``outside_tiles`` (the totals), ``tiles_file``, ``lookup``
+        (the cached tile-to-region table) and ``lookup_reused``, ``source``, and ``note`` when
+        the file held no tiles. ``spark``, a SparkSession, runs the aggregation on Spark.
         """
-        with _reading(tiles, con) as reading:
-            regions = self.regions(regions_file, region_key)
-            places = self.places(places_file) if by_settlement else None
-            if by_settlement and places is None:
-                raise NotFoundError(
-                    f"town and village figures need places: give --places FILE or a data folder "
-                    f"holding {KZ_PLACES.as_posix()}"
-                )
-            result = aggregate_regions(
-                tiles,
-                regions,
-                cache_dir=self.cache_dir,
-                options=options,
-                places=places,
-                rule=rule,
-                by_settlement=by_settlement,
-                lang=lang,
-                con=con,
-                progress=progress,
-                tile_file=reading.result if reading else None,
+        from .indicators import aggregate_regions
+
+        # The boundaries first: when both files are wrong, theirs is the error reported.
+        boundaries = self.regions(regions, region_key)
+        found = self.places(places) if by_settlement else None
+        if by_settlement and found is None:
+            raise NotFoundError(
+                f"town and village figures need places: give --places FILE or a data folder "
+                f"holding {KZ_PLACES.as_posix()}"
             )
+        result = aggregate_regions(
+            tiles,
+            boundaries,
+            cache_dir=self.cache_dir,
+            options=_options(thresholds, min_tests),
+            places=found,
+            rule=_rule(town_population, town_radius_km),
+            by_settlement=by_settlement,
+            lang=lang,
+            engine=self._engine(spark),
+            progress=progress,
+        )
+        rows = result.rows
+        rows.metadata.update(
+            {name: str(total) for name, total in result.totals.items()},
+            lookup_reused=str(result.lookup.reused).lower(),
+            source=SOURCE,
+        )
         if result.totals["tiles"] == 0:
-            result.rows.metadata["note"] = EMPTY_QUARTER_NOTE
-        return result
+            rows.metadata["note"] = translations(lang).gettext(
+                "The tile file holds no tiles: nobody ran a test in its area that quarter "
+                "(no measurement, not zero speed)."
+            )
+        return rows
 
     def map(
         self,
@@ -151,48 +204,37 @@ class Divide:
         tiles: Path,
         out: Path,
         *,
-        regions_file: Path | None = None,
+        regions: Path | None = None,
         region_key: str | None = None,
-        options: DivideOptions | None = None,
+        thresholds: Sequence[float] | None = None,
+        min_tests: int = DEFAULT_MIN_TESTS,
         lang: str = "en",
         progress: Progress | None = None,
-    ) -> Path:
-        """A choropleth of one measure by region, saved by ``out``'s suffix (svg, png, html,
-        json); regions without enough tests are drawn as "no data", never as 0."""
-        from ..charts import choropleth, save_chart
-        from .indicators import LOWER_IS_BETTER
+    ) -> list[Path]:
+        """A choropleth of one measure by region, written to ``out`` in the format of its
+        suffix (svg, png, html, json); regions without enough tests are drawn as "no data",
+        never as 0. Returns the file written."""
+        from .indicators import aggregate_regions
+        from .map import draw_map
 
-        options = options or DivideOptions()
+        options = _options(thresholds, min_tests)
         if measure not in options.measure_columns:
             choices = ", ".join(options.measure_columns)
             raise InputError(f"unknown measure '{measure}'; choose from {choices}")
-        with _reading(tiles, None) as reading:
-            regions = self.regions(regions_file, region_key)
-            result = aggregate_regions(
-                tiles,
-                regions,
-                cache_dir=self.cache_dir,
-                options=options,
-                lang=lang,
-                progress=progress,
-                tile_file=reading.result if reading else None,
-            )
-        values = {r["region"]: r[measure] for r in result.rows if r["region"] is not None}
-        names = regions.names.get(lang) or regions.names.get("en") or {}
-        quarter = quarter_of(tiles) or tiles.name
-        if progress:
-            progress("drawing")
-        chart = choropleth(
-            list(regions.keys),
-            names,
-            list(regions.geometries),
-            values,
-            title=f"{_measure_title(measure, lang)} — {quarter}",
-            legend_title=_measure_unit(measure, lang),
-            lang=parse_lang(lang),
-            reverse=measure in LOWER_IS_BETTER or measure.startswith("share_below"),
+        boundaries = self.regions(regions, region_key)
+        result = aggregate_regions(
+            tiles,
+            boundaries,
+            cache_dir=self.cache_dir,
+            options=options,
+            lang=lang,
+            engine=self._duckdb,
+            progress=progress,
         )
-        return save_chart(chart, out)
+        if progress:
+            progress(1, 1, "drawing")
+        period = quarter_of(tiles) or tiles.name
+        return [draw_map(measure, result.rows, boundaries, out, period=period, lang=lang)]
 
     def settlements(
         self,
@@ -202,12 +244,13 @@ class Divide:
         each: bool = False,
         places_file: Path | None = None,
         lang: str = "en",
-    ) -> dict[str, Any]:
+    ) -> Document:
         """OpenStreetMap's settlements by district or region (2024 layout, KATO codes), or
         each settlement with ``each``: counts by place type, population tags and their sum, and
         the coverage against the official count of rural settlements. The OSM file is the
         user's (``places_file``, a HOT export) or the data folder's; every result carries the
-        source label, since the list is neither complete nor official."""
+        source label, since the list is neither complete nor official. The document's rows
+        are under ``rows``; it also holds ``level``, ``source``, ``file`` and ``coverage``."""
         from ..geo.kz_boundaries import GEOKZ_FOLDER, kz_boundaries
         from ..geo.settlements import (
             OSM_PLACES,
@@ -215,6 +258,7 @@ class Divide:
             load_settlements,
             settlement_report,
         )
+        from ..i18n import parse_lang
 
         if resolve(country) != "KAZ":
             raise InputError(f"infosoc ships the settlements of Kazakhstan only, not {country}")
@@ -227,30 +271,48 @@ class Divide:
             OSM_PLACES, "Kazakhstan's OpenStreetMap settlements", "--file FILE"
         )
         found = load_settlements(osm, kz_boundaries("district", "2024", districts.parent))
-        return settlement_report(found, level, each=each, lang=parse_lang(lang))
+        report = settlement_report(found, level, each=each, lang=parse_lang(lang))
+        return Document("divide-settlements", report, "rows")
 
-    def fetch(self, kind: str, year: int, quarter: int, *, progress: Any = None) -> Path:
-        """Download one quarter of Ookla's tiles into the cache (resumable), or find it."""
-        from ..sources.ookla_tiles import TileQuarter
+    def fetch(
+        self, period: str, *, network: str = "fixed", progress: Progress | None = None
+    ) -> Records:
+        """One quarter of Ookla's tiles (``period`` such as ``2023-Q1``), from the data folder
+        or the cache, else downloaded into the cache (resumable, checked). One row: the
+        ``network``, the ``period``, the ``file``, its ``rows`` and its ``bytes``."""
+        from ..sources.ookla_tiles import TileQuarter, check_tiles_file
         from ..sources.ookla_tiles_fetch import fetch_tiles, locate_tiles
 
-        wanted = TileQuarter(kind, year, quarter)  # type: ignore[arg-type]
+        year, quarter = parse_quarter(period)
+        wanted = TileQuarter(network, year, quarter)  # type: ignore[arg-type]
         found = locate_tiles(wanted, settings.mirror_dir(self._mirror), self.cache_dir)
-        if found is not None:
-            return found
-        return fetch_tiles(wanted, self.cache_dir, progress=progress)
+        if found is None:
 
-    def quarters(self, kind: str, files: Sequence[str] = ()) -> list[QuarterFile]:
-        """Tile files to report on: those given ('PATH' or '2023Q1=PATH'), else every
-        quarter of ``kind`` in the mirror and the cache."""
+            def told(done: int, total: int | None) -> None:
+                if progress is not None:
+                    progress(done, total, wanted.label)
+
+            found = fetch_tiles(wanted, self.cache_dir, progress=told)
+        info = check_tiles_file(found)
+        row = {
+            "network": network,
+            "period": f"{year}-Q{quarter}",
+            "file": str(found),
+            "rows": info.rows,
+            "bytes": info.size_bytes,
+        }
+        return Records([row], metadata={"source": SOURCE})
+
+    def quarters(self, network: str = "fixed", files: Sequence[str] = ()) -> list[QuarterFile]:
+        """Tile files to report on: those given ('PATH' or '2023-Q1=PATH'), else every
+        quarter of ``network`` in the data folder and the cache, the data folder's first."""
         if files:
             return [_quarter_file(spec) for spec in files]
         found: dict[str, Path] = {}
         roots = [settings.mirror_dir(self._mirror), self.cache_dir]
         for root in (r for r in roots if r is not None):
-            for path in sorted(
-                (root / TILES_FOLDER / f"type={kind}").glob("year=*/quarter=*/*.parquet")
-            ):
+            folder = root / TILES_FOLDER / f"type={network}"
+            for path in sorted(folder.glob("year=*/quarter=*/*.parquet")):
                 label = quarter_of(path)
                 if label and label not in found:
                     found[label] = path
@@ -260,48 +322,62 @@ class Divide:
         self,
         country: str,
         *,
-        kind: str = "fixed",
-        files: Sequence[str] = (),
-        regions_file: Path | None = None,
+        network: str = "fixed",
+        tiles: Sequence[str] = (),
+        regions: Path | None = None,
         region_key: str | None = None,
-        places_file: Path | None = None,
-        rule: SettlementRule | None = None,
-        options: DivideOptions | None = None,
-        weighting: Weighting = "tests",
-        population_file: Path | None = None,
+        places: Path | None = None,
+        town_population: int = DEFAULT_TOWN_POPULATION,
+        town_radius_km: float = DEFAULT_TOWN_RADIUS_KM,
+        thresholds: Sequence[float] | None = None,
+        min_tests: int = DEFAULT_MIN_TESTS,
+        weight: Weighting = "tests",
+        population: Path | None = None,
         layout: str = "2022",
         lang: str = "en",
-        con: Any | None = None,
+        spark: Any = None,
         progress: Progress | None = None,
-    ) -> dict[str, Any]:
-        """The divide indicators of a country over every quarter held, with their trend."""
+    ) -> Document:
+        """The divide indicators of a country, quarter by quarter, with their trend: the
+        document of ``infosoc divide report`` (kind ``divide-report``).
+
+        ``tiles`` are tile files ('PATH' or '2023-Q1=PATH'), by default every quarter of
+        ``network`` held. Its keys: ``country``, ``network``, ``layout``, ``weighting``,
+        ``min_tests``, ``thresholds_mbps``; ``rows``, one per quarter and measure, with the
+        best and worst region, best-to-worst ratio, coefficient of variation, Gini and Theil
+        across the regions (``weight``: by their tests or their population) and the town and
+        village values; ``trends``, the least-squares change per quarter of each indicator;
+        ``quarters``, each quarter's file, totals, indicators, regions and town-village gap.
+        """
+        from .indicators import indicators_by_quarter
+
+        if weight not in ("tests", "population"):
+            raise InputError(f"the weight must be tests or population, not '{weight}'")
         iso3 = resolve(country)
-        quarters = self.quarters(kind, files)
+        quarters = self.quarters(network, tiles)
         if not quarters:
             raise NotFoundError(
-                f"no {kind} tiles held: run 'infosoc divide tiles --type {kind} --year Y "
-                "--quarter Q', or give --tiles FILE"
+                f"no {network} tiles held: run 'infosoc divide tiles --network {network} "
+                "--period YEAR-QN', or give --tiles FILE"
             )
-        regions = self.regions(regions_file, region_key, iso3, layout)
-        population = (
-            self._population(regions_file, population_file, layout)
-            if weighting == "population"
-            else None
-        )
-        result = divide_report(
+        boundaries = self.regions(regions, region_key, iso3, layout)
+        result = indicators_by_quarter(
             quarters,
-            regions,
+            boundaries,
             cache_dir=self.cache_dir,
-            places=self.places(places_file, iso3),
-            rule=rule,
-            options=options,
-            weighting=weighting,
-            population=population,
+            places=self.places(places, iso3),
+            rule=_rule(town_population, town_radius_km),
+            options=_options(thresholds, min_tests),
+            weighting=weight,
+            population=self._population(regions, population, layout)
+            if weight == "population"
+            else None,
             lang=lang,
-            con=con,
+            engine=self._engine(spark),
             progress=progress,
         )
-        return {"country": iso3, "type": kind, "layout": regions.layout, **result}
+        content = {"country": iso3, "network": network, "layout": boundaries.layout, **result}
+        return Document("divide-report", content, "rows")
 
     def _population(
         self, regions_file: Path | None, population_file: Path | None, layout: str
@@ -332,68 +408,29 @@ class Divide:
         return for_quarter
 
 
-_MEASURE_TITLES = {
-    "download": {"en": "Download speed", "ru": "Скорость загрузки", "kk": "Жүктеу жылдамдығы"},
-    "upload": {"en": "Upload speed", "ru": "Скорость отдачи", "kk": "Жіберу жылдамдығы"},
-    "latency": {"en": "Latency", "ru": "Задержка", "kk": "Кідіріс"},
-    "share": {
-        "en": "Share of tests below {n} Mbit/s",
-        "ru": "Доля тестов ниже {n} Мбит/с",
-        "kk": "{n} Мбит/с-тан төмен тесттер үлесі",
-    },
-}
-_STATISTIC = {
-    "mean": {"en": "mean", "ru": "среднее", "kk": "орташа"},
-    "median": {"en": "median", "ru": "медиана", "kk": "медиана"},
-}
+def _options(thresholds: Sequence[float] | None, min_tests: int) -> DivideOptions:
+    """The options of an aggregation; no thresholds means the default ones."""
+    return DivideOptions(tuple(thresholds or DEFAULT_THRESHOLDS_MBPS), min_tests)
 
 
-@contextmanager
-def _reading(tiles: Path, con: Any | None) -> Iterator[Background[TileFile] | None]:
-    """The tile file read on a second thread while the regions load (Python work that holds
-    the GIL), for DuckDB, which aggregates from memory; nothing for another engine."""
-    if con is not None:
-        yield None
-        return
-    from ..sources.ookla_tiles import read_tile_file
+def _rule(population: int, radius_km: float) -> SettlementRule:
+    from ..geo.places import SettlementRule
 
-    with Background(read_tile_file, tiles) as reading:
-        yield reading
-
-
-def _measure_title(measure: str, lang: str) -> str:
-    """'Download speed, median' in the user's language."""
-    if measure.startswith("share_below_"):
-        n = measure.removeprefix("share_below_").removesuffix("_mbps").replace("_", ".")
-        return _MEASURE_TITLES["share"][lang].format(n=n)
-    statistic, what = measure.split("_")[:2]
-    return f"{_MEASURE_TITLES[what][lang]}, {_STATISTIC[statistic][lang]}"
-
-
-_UNITS = {
-    "mbps": {"en": "Mbit/s", "ru": "Мбит/с", "kk": "Мбит/с"},
-    "ms": {"en": "ms", "ru": "мс", "kk": "мс"},
-    "share": {"en": "share", "ru": "доля", "kk": "үлес"},
-}
-
-
-def _measure_unit(measure: str, lang: str) -> str:
-    if measure.startswith("share"):
-        return _UNITS["share"][lang]
-    return _UNITS["mbps" if measure.endswith("_mbps") else "ms"][lang]
+    return SettlementRule(population, radius_km)
 
 
 def _quarter_file(spec: str) -> QuarterFile:
     label, _, path_text = spec.rpartition("=")
     path = Path(path_text)
     if label:
-        year, sep, quarter = label.upper().replace(" ", "").partition("Q")
-        if not (sep and year.isdigit() and quarter in ("1", "2", "3", "4")):
-            raise InputError(f"'{label}' is not a quarter such as 2023Q1", file=spec)
-        return QuarterFile(f"{year} Q{quarter}", path)
+        try:
+            year, quarter = parse_quarter(label)
+        except InputError:
+            raise InputError(f"'{label}' is not a quarter such as 2023-Q1", file=spec) from None
+        return QuarterFile(f"{year}-Q{quarter}", path)
     named = quarter_of(path)
     if named is None:
         raise InputError(
-            "the quarter cannot be read from the file name; write it as 2023Q1=PATH", file=spec
+            "the quarter cannot be read from the file name; write it as 2023-Q1=PATH", file=spec
         )
     return QuarterFile(named, path)

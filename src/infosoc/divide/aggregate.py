@@ -1,25 +1,29 @@
-"""Speed tiles summed up by region: Ibis expressions that DuckDB and Spark both run.
+"""Speed tiles summed up by group (region, and town or village): one Ibis expression, run by
+DuckDB in this process or by another Ibis backend (Spark).
 
 Every measure is test-weighted, as in Ookla's own tutorial: a tile's averages count as many
 times as it had tests. Medians are exact weighted medians, the smallest tile average whose
-cumulative test count reaches half of the region's tests. The shares "below a threshold"
+cumulative test count reaches half of the group's tests. The shares "below a threshold"
 are the shares of tests taken in tiles whose average download is below it; Ookla publishes
 no single test, so the share of tests that were themselves slower cannot be known.
 
-The tiles are joined to the lookup once and the joined table is kept (a temporary table in
-DuckDB, a cached frame in Spark); the sums and each median then read it, not the files. On
-DuckDB the expressions are compiled to SQL once per process for each set of file columns and
-options.
+The tiles with their group keys are kept (a temporary table in DuckDB, a cached frame in
+Spark); the sums and each median then read them. docs/internals/divide.md says why the
+expression is shaped as it is.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ..sources.ookla_tiles import TileFile
+    from .lookup import TileLookup
 
 DEFAULT_THRESHOLDS_MBPS: tuple[float, ...] = (2, 10, 25, 100)
 OUTSIDE = -1  # the group key of tiles in no region (or with no settlement class)
@@ -47,164 +51,109 @@ def threshold_column(mbps: float) -> str:
 
 @dataclass(frozen=True)
 class Summary:
-    """What to summarise: a tile file, its lookup table, the groups and the options.
+    """What to sum up: the group keys, the thresholds and the medians' first pass.
 
-    ``only_inside`` drops the tiles outside every region before grouping (for the town and
-    village figures of a whole country).
+    ``only_inside`` leaves out the tiles outside every region before grouping (for the town
+    and village figures of a whole country); ``median_bins`` is :func:`median_bins`'s.
     """
 
-    tiles_path: Path
-    lookup_path: Path
     by: tuple[str, ...]
     thresholds: tuple[float, ...]
     only_inside: bool = False
     median_bins: int = DEFAULT_MEDIAN_BINS
-    #: The lookup as an Arrow table, when it is in memory (just computed): DuckDB reads it
-    #: there instead of reading the file back.
-    lookup_table: Any = field(default=None, compare=False)
-    #: The tile file's columns in memory (sources.ookla_tiles.tile_table), read there by
-    #: DuckDB instead of the file.
-    tiles_table: Any = field(default=None, compare=False)
+
+
+class Engine(Protocol):
+    """Runs a :class:`Summary` of one tile file and its lookup."""
+
+    def summarise(
+        self, tiles: TileFile, lookup: TileLookup, query: Summary
+    ) -> list[dict[str, Any]]:
+        """One row per group: the keys of ``query.by`` (indices, :data:`OUTSIDE` for none)
+        and every measure of :func:`region_summary`."""
 
 
 class DuckDBEngine:
-    """The default engine: Ibis expressions compiled to DuckDB SQL and run in-process.
+    """The default engine: the expression compiled to DuckDB SQL and run in process, on the
+    tiles and the lookup in memory (each lookup row is the tile of the same row).
 
-    Compiling instead of using Ibis's DuckDB backend keeps pandas out of the process (a
-    second of start-up), and lets tiles be joined on their row number in the file. The SQL
-    depends only on the files' columns and the options, so it is compiled once per process
-    for each such combination (Ibis takes a few tenths of a second to build and compile it;
-    a report on several quarters would pay that for each).
+    The engine keeps one in-memory database, started on its first summary; each summary runs
+    on a connection of its own to it, whose tables go when it closes. Compiling instead of
+    using Ibis's DuckDB backend keeps pandas out of the process.
     """
 
     def __init__(self) -> None:
-        from ..scratch import scratch_duckdb
+        self._database: Any = None
 
-        self.con = scratch_duckdb()
+    def summarise(
+        self, tiles: TileFile, lookup: TileLookup, query: Summary
+    ) -> list[dict[str, Any]]:
+        import duckdb
 
-    def summarise(self, query: Summary) -> list[dict[str, Any]]:
-        """Rows of :func:`region_summary` for one tile file and its lookup table."""
-        import pyarrow.parquet as pq
-
-        from ..sources.ookla_tiles import is_ookla_parquet, tile_table
-
-        tiles_path, lookup_path, in_memory = query.tiles_path, query.lookup_path, query.lookup_table
-        tiles = query.tiles_table
-        if tiles is None and not is_ookla_parquet(tiles_path):
-            # GeoJSON, or Parquet without quadkeys: read whole, rows numbered as in the lookup.
-            tiles = tile_table(tiles_path)
+        if self._database is None:
+            self._database = duckdb.connect()
+            self._database.execute("SET enable_progress_bar = false")
+        keys = [*query.by, *(["region"] if query.only_inside and "region" not in query.by else [])]
+        table = tiles.table
+        for key in keys:
+            table = table.append_column(key, lookup.table.column(key))
         keep_sql, summary_sql = _duckdb_sql(
-            _file_columns(tiles.schema)
-            if tiles is not None
-            else _columns(pq.read_schema(tiles_path)),
-            _columns(in_memory.schema if in_memory is not None else pq.read_schema(lookup_path)),
+            tuple((f.name, f.type) for f in table.schema),
             query.by,
             query.thresholds,
             query.only_inside,
             query.median_bins,
         )
-        try:
-            self._attach(_TILES, tiles, tiles_path, numbered=True)
-            self._attach(_LOOKUP, in_memory, lookup_path)
-            # The joined tiles are kept: the sums and each median read them, not the files.
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_JOINED} AS {keep_sql}")
-            # A few thousand rows at most, fetched as Python values: a relation (con.sql)
-            # would bind and plan this long query twice, a few hundredths of a second. Its
-            # 128-bit sums come back as plain ints.
-            cursor = self.con.execute(summary_sql)
+        with self._database.cursor() as con:
+            con.register(_TILES, table)
+            con.execute(f"CREATE TEMP TABLE {_KEPT} AS {keep_sql}")
+            # A few thousand rows at most, fetched as Python values (a relation would plan
+            # this long query twice); its 128-bit sums come back as plain ints.
+            cursor = con.execute(summary_sql)
             names = [d[0] for d in cursor.description or []]
-            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        finally:
-            # The connection is shared with later work (see infosoc.scratch): the joined
-            # tiles, a gigabyte for a world quarter, must not outlive the summary.
-            self.con.execute(f"DROP TABLE IF EXISTS {_JOINED}")
-            self._detach(_LOOKUP, in_memory)
-            self._detach(_TILES, tiles)
-        return rows
-
-    def _attach(self, name: str, table: Any, path: Path, *, numbered: bool = False) -> None:
-        """``name``: the Arrow ``table`` when it is in memory, else a view on the file at
-        ``path`` (``numbered``: with each row's position as ``file_row_number``)."""
-        if table is not None:
-            self.con.register(name, table)
-            return
-        option = ", file_row_number = true" if numbered else ""
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM "
-            f"read_parquet({_literal(path)}{option})"
-        )
-
-    def _detach(self, name: str, table: Any) -> None:
-        """Undo :meth:`_attach`."""
-        if table is not None:
-            self.con.unregister(name)
-        else:
-            self.con.execute(f"DROP VIEW IF EXISTS {name}")
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-_TILES, _LOOKUP, _JOINED = "tiles", "lookup", "joined"  # their names in DuckDB, dropped after
-
-
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
-def _file_columns(schema: Any) -> tuple[tuple[str, Any], ...]:
-    """The columns of a tile table in memory as those of its file (without the row number the
-    file's reader adds)."""
-    return tuple((f.name, f.type) for f in schema if f.name != "file_row_number")
-
-
-def _columns(schema: Any) -> tuple[tuple[str, Any], ...]:
-    """A Parquet schema as a hashable key: (name, Arrow type) pairs."""
-    return tuple((field.name, field.type) for field in schema)
+_TILES, _KEPT = "tiles", "kept"  # the tables' names in DuckDB
 
 
 @lru_cache(maxsize=32)
 def _duckdb_sql(
-    tile_columns: tuple[tuple[str, Any], ...],
-    lookup_columns: tuple[tuple[str, Any], ...],
+    columns: tuple[tuple[str, Any], ...],
     by: tuple[str, ...],
     thresholds: tuple[float, ...],
     only_inside: bool,
     median_bins: int,
 ) -> tuple[str, str]:
-    """The SQL that keeps the joined tiles, and the SQL of the summary."""
+    """The SQL that keeps the tiles with their group keys, and the SQL of the summary: it
+    depends only on the columns and the options, so every quarter of a report shares it."""
     import ibis
     import pyarrow as pa
 
-    from ..sources.ookla_tiles import normalise_tiles
-
-    raw = ibis.table(
-        ibis.Schema.from_pyarrow(pa.schema([*tile_columns, ("file_row_number", pa.int64())])),
-        name=_TILES,
-    )
-    tiles = normalise_tiles(raw.rename(row="file_row_number"), keep=("row",))
-    lookup = ibis.table(ibis.Schema.from_pyarrow(pa.schema(list(lookup_columns))), name=_LOOKUP)
-    joined = join_lookup(tiles, lookup, by, "row", only_inside=only_inside)
-    kept = ibis.table(joined.schema(), name=_JOINED)
-    summary = region_summary(
-        kept, by=by, thresholds=thresholds, median_bins=median_bins, partitioned=False
-    )
-    return ibis.to_sql(joined, dialect="duckdb"), ibis.to_sql(summary, dialect="duckdb")
+    raw = ibis.table(ibis.Schema.from_pyarrow(pa.schema(list(columns))), name=_TILES)
+    if only_inside:
+        raw = raw.filter(raw.region.notnull())
+    tiles = normalise_tiles(raw, keep=by)
+    # The measures and the group keys: the quadkey has done its work in the lookup.
+    keyed = tiles.drop("quadkey").mutate(**{k: _group_key(tiles[k]) for k in by})
+    kept = ibis.table(keyed.schema(), name=_KEPT)
+    summary = region_summary(kept, by=by, thresholds=thresholds, median_bins=median_bins)
+    return ibis.to_sql(keyed, dialect="duckdb"), ibis.to_sql(summary, dialect="duckdb")
 
 
 class IbisEngine:
-    """Any Ibis backend, e.g. ``IbisEngine(ibis.pyspark.connect(spark))``: joined on the
-    quadkey, since such an engine need not number a file's rows."""
+    """Any Ibis backend, e.g. ``IbisEngine(ibis.pyspark.connect(spark))``: the tile file and
+    the lookup file are read by the backend and joined on the quadkey."""
 
     def __init__(self, con: Any) -> None:
         self.con = con
 
-    def summarise(self, query: Summary) -> list[dict[str, Any]]:
-        """Rows of :func:`region_summary` for one tile file and its lookup table."""
-        from ..sources.ookla_tiles import read_tiles
-
-        lookup = self.con.read_parquet(str(query.lookup_path))
-        tiles = read_tiles(self.con, query.tiles_path)
-        joined = join_lookup(
-            tiles, lookup, query.by, "quadkey", only_inside=query.only_inside
-        ).cache()  # read by the sums and by each median
+    def summarise(
+        self, tiles: TileFile, lookup: TileLookup, query: Summary
+    ) -> list[dict[str, Any]]:
+        read = read_tiles(self.con, tiles.path)
+        keys = self.con.read_parquet(str(lookup.path))
+        joined = join_lookup(read, keys, query.by, only_inside=query.only_inside).cache()
         summary = region_summary(
             joined, by=query.by, thresholds=query.thresholds, median_bins=query.median_bins
         )
@@ -212,30 +161,58 @@ class IbisEngine:
         return result
 
 
-def engine_for(con: Any | None) -> DuckDBEngine | IbisEngine:
-    """DuckDB in-process by default; an Ibis connection runs there instead."""
-    return DuckDBEngine() if con is None else IbisEngine(con)
+def normalise_tiles(table: Any, keep: Sequence[str] = ()) -> Any:
+    """An Ibis table of a tile file's raw columns, reduced to ``TILE_SCHEMA`` (plus the
+    columns in ``keep``), with the columns a year lacks as nulls, never 0."""
+    import ibis
+
+    from ..sources.ookla_tiles import TILE_SCHEMA
+
+    present = set(table.columns)
+    columns = {
+        name: table[name].cast(dtype) if name in present else ibis.null(dtype)
+        for name, dtype in TILE_SCHEMA.items()
+    }
+    columns.update({name: table[name] for name in keep})
+    return table.select(**columns)
 
 
-def join_lookup(
-    tiles: Any, lookup: Any, by: Sequence[str], on: str, *, only_inside: bool = False
-) -> Any:
-    """The tiles with their group keys; a tile missing from the lookup is outside (-1).
+def read_tiles(con: Any, path: Path) -> Any:
+    """The tiles of one file as an Ibis table with exactly the columns of ``TILE_SCHEMA``.
 
-    ``only_inside`` leaves out the tiles outside every region (for the town and village
-    figures of a whole country).
+    ``con`` is any Ibis backend that reads Parquet (DuckDB, PySpark). A column the file's year
+    lacks (the loaded latencies before Q4 2022) is null. Ookla's own Parquet is read by the
+    backend, after the checks of :func:`~infosoc.sources.ookla_tiles.check_tile_values`; the
+    other layouts are read and checked here and handed over as an in-memory table.
     """
     import ibis
 
+    from ..sources.ookla_tiles import check_tile_values, check_tiles_file, tile_table
+
+    path = Path(path)
+    info = check_tiles_file(path)
+    if info.layout != "parquet":
+        return normalise_tiles(ibis.memtable(tile_table(path)))
+    check_tile_values(info)
+    return normalise_tiles(con.read_parquet(str(path)))
+
+
+def _group_key(column: Any) -> Any:
+    """A lookup's group key as an int32, :data:`OUTSIDE` where it has none."""
+    import ibis
+
+    return ibis.coalesce(column.cast("int32"), ibis.literal(OUTSIDE, "int32"))
+
+
+def join_lookup(tiles: Any, lookup: Any, by: Sequence[str], *, only_inside: bool = False) -> Any:
+    """The tiles with their group keys, joined on the quadkey; a tile missing from the lookup
+    is outside (:data:`OUTSIDE`). ``only_inside`` leaves out the tiles outside every region."""
     if only_inside:
         lookup = lookup.filter(lookup.region.notnull())
-    keys = lookup.select(**{"_key": lookup[on]}, **{k: lookup[k] for k in by})
-    joined = tiles.left_join(keys, tiles[on] == keys["_key"])
-    measures = [c for c in tiles.columns if c not in ("quadkey", "row")]
-    return joined.select(
-        *measures,
-        **{k: ibis.coalesce(joined[k].cast("int32"), ibis.literal(OUTSIDE, "int32")) for k in by},
-    )
+    keys = lookup.select(_quadkey=lookup.quadkey, **{k: lookup[k] for k in by})
+    joined = tiles.left_join(keys, tiles.quadkey == keys._quadkey)
+    measures = [c for c in tiles.columns if c != "quadkey"]
+    return joined.select(*measures, **{k: _group_key(joined[k]) for k in by})
 
 
 def _sums(t: Any, by: Sequence[str], thresholds: Sequence[float]) -> Any:
@@ -256,13 +233,12 @@ def _sums(t: Any, by: Sequence[str], thresholds: Sequence[float]) -> Any:
 
 
 def median_bins(tiles_per_group: float) -> int:
-    """Bins per unit of ln(1 + value) for the medians' first pass, from the tiles per group.
+    """Bins per unit of ln(1 + value) for the medians' first pass, from the tiles per group:
+    a power of two from 2 to 16, about a third of the square root of the group's size.
 
     The first pass should leave far fewer bins than tiles, and the second sorts the tiles of
-    one bin: about the square root of the group's size balances the two. Measured on the
-    benchmark's world files: 4 or 5 per unit fastest at 220 tiles per group, 12 to 20 at
-    2,200 (with 20 at 220, nearly every tile had a bin of its own). Snapped to a power of two
-    so that quarters of one country share one compiled query.
+    one bin: about the square root balances the two. Any value gives the same, exact,
+    medians; a power of two lets the quarters of one country share one compiled query.
     """
     ideal = math.sqrt(max(tiles_per_group, 1.0)) / 3.0
     return int(min(max(2 ** round(math.log2(max(ideal, 1.0))), 2), 16))
@@ -277,28 +253,13 @@ def _median_bin(v: Any, bins_per_unit: int) -> Any:
     return (log_value * bins_per_unit).floor().cast("int32")
 
 
-def _weighted_median(
-    t: Any,
-    by: Sequence[str],
-    column: str,
-    name: str,
-    bins_per_unit: int,
-    *,
-    partitioned: bool = True,
-) -> Any:
+def _weighted_median(t: Any, by: Sequence[str], column: str, name: str, bins_per_unit: int) -> Any:
     """Exact test-weighted median of ``column`` per group, in two passes.
 
-    A full sort of every tile per group is what makes medians slow at world scale. The
-    first pass counts tests in logarithmic bins and finds the bin where each group's
-    cumulative count crosses one half; only the tiles of that bin (a few % of them) are
-    then sorted. Bins are a monotone function of the value, so the result is the exact
-    median, not an approximation.
-
-    ``partitioned`` sorts the second pass group by group (a window per group), which a
-    distributed engine spreads over its workers. Without it the chosen tiles of all groups
-    are summed in one running total, in group order: on one machine that is cheaper than
-    thousands of small windows, and each group's share is that total less the chosen tiles
-    of the groups before it.
+    The first pass counts tests in logarithmic bins and finds the bin where each group's
+    cumulative count crosses one half; only the tiles of that bin are then sorted, group by
+    group. Bins are a monotone function of the value, so the result is the exact median, not
+    an approximation.
     """
     import ibis
 
@@ -324,14 +285,9 @@ def _weighted_median(
     chosen = bins.join(
         crossing, [*(bins[k] == crossing[k] for k in keys), bins.bin == crossing.mbin]
     )
-    # ``before``: the group's tests below the chosen bin, less (without ``partitioned``) the
-    # chosen tiles of the groups sorted before it, which the running total also counts.
-    before = chosen.cum - chosen.bw
-    if not partitioned:
-        groups_before = ibis.window(order_by=[chosen[k] for k in keys], preceding=None, following=0)
-        before = before - (chosen.bw.sum().over(groups_before) - chosen.bw)
+    # ``before``: the group's tests in the bins below the chosen one.
     chosen = chosen.select(
-        *[bins[k] for k in keys], mbin=chosen.mbin, before=before, tot=chosen.tot
+        *[bins[k] for k in keys], mbin=chosen.mbin, before=chosen.cum - chosen.bw, tot=chosen.tot
     )
     inside = values.join(
         chosen, [*(values[k] == chosen[k] for k in keys), values.bin == chosen.mbin]
@@ -339,12 +295,7 @@ def _weighted_median(
     inside = inside.select(
         *[values[k] for k in keys], v=inside.v, w=inside.w, before=inside.before, tot=inside.tot
     )
-    if partitioned:
-        order = ibis.window(group_by=keys, order_by=[inside.v], preceding=None, following=0)
-    else:
-        order = ibis.window(
-            order_by=[*(inside[k] for k in keys), inside.v], preceding=None, following=0
-        )
+    order = ibis.window(group_by=keys, order_by=[inside.v], preceding=None, following=0)
     ranked = inside.mutate(cum=inside.before + inside.w.sum().over(order))
     return (
         ranked.filter(2 * ranked.cum >= ranked.tot)
@@ -359,11 +310,9 @@ def region_summary(
     by: Sequence[str] = ("region",),
     thresholds: Sequence[float] = DEFAULT_THRESHOLDS_MBPS,
     median_bins: int = DEFAULT_MEDIAN_BINS,
-    partitioned: bool = True,
 ) -> Any:
-    """One row per group of ``by`` with every measure, from tiles joined to their groups
-    (``median_bins``: see :func:`median_bins`; any value gives the same, exact, medians;
-    ``partitioned``: see :func:`_weighted_median`, the same medians either way)."""
+    """One row per group of ``by`` with every measure, from tiles with their group keys
+    (``median_bins``: see :func:`median_bins`)."""
     import ibis
 
     sums = _sums(joined, by, thresholds)
@@ -385,7 +334,7 @@ def region_summary(
         ).cast("float64")
     result = sums.select(**columns)
     for name, (column, factor) in MEDIANS.items():
-        median = _weighted_median(joined, by, column, name, median_bins, partitioned=partitioned)
+        median = _weighted_median(joined, by, column, name, median_bins)
         median = median.rename(**{f"_m_{k}": k for k in by})
         condition = [result[k] == median[f"_m_{k}"] for k in by]
         result = result.left_join(median, condition)
@@ -393,33 +342,3 @@ def region_summary(
             *[f"_m_{k}" for k in by]
         )
     return result.order_by(list(by))
-
-
-def summarise_file(
-    engine: DuckDBEngine | IbisEngine,
-    tiles_path: Path,
-    lookup_path: Path,
-    *,
-    by: Sequence[str],
-    thresholds: Sequence[float],
-    only_inside: bool = False,
-    lookup_table: Any = None,
-    tiles_table: Any = None,
-    tiles_per_group: float | None = None,
-) -> list[dict[str, Any]]:
-    """Rows of :func:`region_summary` for one tile file and its lookup table (see
-    :class:`Summary` for ``only_inside``, ``lookup_table`` and ``tiles_table``);
-    ``tiles_per_group``, when known, sizes the medians' first pass."""
-    bins = DEFAULT_MEDIAN_BINS if tiles_per_group is None else median_bins(tiles_per_group)
-    return engine.summarise(
-        Summary(
-            tiles_path,
-            lookup_path,
-            tuple(by),
-            tuple(thresholds),
-            only_inside,
-            bins,
-            lookup_table=lookup_table,
-            tiles_table=tiles_table,
-        )
-    )

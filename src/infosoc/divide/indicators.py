@@ -1,9 +1,9 @@
 """The digital divide inside a country: speed tiles by region, by town and village, and how
 unequal the regions are, quarter by quarter.
 
-The spatial step (which region and settlement holds each tile) is geo.lookup's cached table;
-everything after it is one Ibis expression (analysis.tile_aggregation) that runs on DuckDB
-by default and on Spark when the caller passes a Spark-backed Ibis connection.
+The spatial step (which region and settlement holds each tile) is the cached lookup
+(divide.lookup); everything after it is one Ibis expression (divide.aggregate) that runs on
+DuckDB by default and on Spark when the caller passes an engine backed by Spark.
 """
 
 from __future__ import annotations
@@ -17,31 +17,29 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..analysis import inequality
 from ..errors import InputError
 from ..geo.places import SETTLEMENTS, TOWN, VILLAGE, Places, SettlementRule
-from ..records import Records
+from ..i18n import translations
+from ..records import Progress, Records
 from .aggregate import (
     DEFAULT_THRESHOLDS_MBPS,
     MEANS,
     MEDIANS,
     OUTSIDE,
-    engine_for,
-    summarise_file,
+    DuckDBEngine,
+    Engine,
+    Summary,
+    median_bins,
     threshold_column,
 )
 
 if TYPE_CHECKING:
     from ..geo.regions import Regions
     from ..sources.ookla_tiles import TileFile
-    from .lookup import TileLookup
+    from .lookup import Say, TileLookup
 
 DEFAULT_MIN_TESTS = 50  # Ookla's tutorial reports no county with fewer tests
 Weighting = Literal["tests", "population"]
-Progress = Callable[[str], None]
 LOWER_IS_BETTER = ("mean_latency_ms", "median_latency_ms")
-OUTSIDE_NAMES = {
-    "en": "outside every region",
-    "ru": "вне всех регионов",
-    "kk": "барлық өңірден тыс",
-}
+INDICATORS = ("best_to_worst", "coefficient_of_variation", "gini", "theil")
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ class DivideOptions:
 
     @cached_property
     def measure_columns(self) -> tuple[str, ...]:
-        """The measure columns of a row, in order (asked once per row of a world quarter)."""
+        """The measure columns of a row, in order."""
         return (*MEANS, *MEDIANS, *(threshold_column(t) for t in self.thresholds_mbps))
 
 
@@ -75,19 +73,29 @@ class Aggregation:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-def _suppress(row: dict[str, Any], options: DivideOptions) -> None:
+def steps(progress: Progress | None) -> Say:
+    """A ``say(what)`` that tells ``progress`` each step of a long operation in turn."""
+    done = 0
+
+    def say(what: str) -> None:
+        nonlocal done
+        if progress is not None:
+            progress(done, None, what)
+        done += 1
+
+    return say
+
+
+def _suppress(row: dict[str, Any], options: DivideOptions, lang: str) -> None:
     """Blank a group's measures when it has too few tests to be reported: missing, not 0."""
     row["reported"] = row["tests"] >= options.min_tests
     row["note"] = None
     if not row["reported"]:
         for column in options.measure_columns:
             row[column] = None
-        row["note"] = f"fewer than {options.min_tests} tests"
-
-
-def _ordered(row: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:
-    """``row``'s values for ``columns``, in that order (None where it has none)."""
-    return dict(zip(columns, map(row.get, columns), strict=True))
+        row["note"] = translations(lang).gettext("fewer than %(n)s tests") % {
+            "n": options.min_tests
+        }
 
 
 def _decode(rows: list[dict[str, Any]], regions: Regions) -> list[dict[str, Any]]:
@@ -112,63 +120,62 @@ def aggregate_regions(
     rule: SettlementRule | None = None,
     by_settlement: bool = False,
     lang: str = "en",
-    con: Any | None = None,
+    engine: Engine | None = None,
     progress: Progress | None = None,
-    tile_file: Callable[[], TileFile] | None = None,
 ) -> Aggregation:
     """Measures per region for one tile file: every region listed, tiles outside counted.
 
-    ``con`` is an Ibis connection (default: a new in-memory DuckDB); pass
-    ``ibis.pyspark.connect(spark)`` to run the aggregation on Spark. ``tile_file`` gives the
-    file read into memory (by default it is read here), e.g. the result of a
-    :class:`~infosoc.background.Background` reading started while the regions were loaded;
-    only DuckDB uses it.
+    ``engine`` runs the aggregation: by default DuckDB in this process; on Spark,
+    ``IbisEngine(ibis.pyspark.connect(spark))``.
     """
-    # The spatial stack (numpy, pyarrow.compute, shapely) is loaded only to aggregate: the
-    # report imports this module to list the quarters held, often none.
-    from ..sources.ookla_tiles import check_tiles_file, read_tile_file
-    from .lookup import lookup_table
+    from ..sources.ookla_tiles import read_tile_file
 
-    options = options or DivideOptions()
-    read = None
-    if con is None:  # DuckDB reads the tiles from memory, read once for the lookup and sums
-        if progress:
-            progress("reading the tiles")
-        # A wrong file fails here, in one line, before any work.
-        read = tile_file() if tile_file is not None else read_tile_file(tiles_path)
-    else:
-        check_tiles_file(tiles_path)
-    tiles = read.table if read is not None else None
-    if by_settlement and places is None:
-        raise InputError("town and village figures need a places file (GeoNames layout)")
-    by = ["region", "settlement"] if by_settlement else ["region"]
-    # On DuckDB a lookup computed now is used from memory while its file is written.
-    with lookup_table(
-        tiles_path,
+    say = steps(progress)
+    say("reading the tiles")
+    # A wrong file fails here, in one line, before any work.
+    tiles = read_tile_file(tiles_path)
+    return summarised(
+        tiles,
         regions,
-        cache_dir,
+        cache_dir=cache_dir,
+        options=options,
         places=places,
         rule=rule,
-        progress=progress,
-        save_in_background=con is None,
-        quadkeys=tiles.column("quadkey") if tiles is not None else None,
-        tiles_sha256=read.sha256 if read is not None else None,
-    ) as lookup:
-        if progress:
-            progress("aggregating")
-        rows = summarise_file(
-            engine_for(con),
-            tiles_path,
-            lookup.path,
-            by=by,
-            thresholds=options.thresholds_mbps,
-            lookup_table=lookup.table,
-            tiles_table=tiles,
-            # The groups: each region (by settlement), and the tiles outside every region.
-            tiles_per_group=lookup.tiles / (len(regions.keys) * (2 if by_settlement else 1) + 1),
-        )
-    lookup = replace(lookup, table=None)  # the table is not kept with the figures
-    _decode(rows, regions)
+        by_settlement=by_settlement,
+        lang=lang,
+        engine=engine,
+        say=say,
+    )
+
+
+def summarised(
+    tiles: TileFile,
+    regions: Regions,
+    *,
+    cache_dir: Path,
+    options: DivideOptions | None = None,
+    places: Places | None = None,
+    rule: SettlementRule | None = None,
+    by_settlement: bool = False,
+    lang: str = "en",
+    engine: Engine | None = None,
+    say: Say | None = None,
+) -> Aggregation:
+    """:func:`aggregate_regions` for a tile file already in memory."""
+    from .lookup import lookup_table
+
+    say = say or steps(None)
+    options = options or DivideOptions()
+    if by_settlement and places is None:
+        raise InputError("town and village figures need a places file (GeoNames layout)")
+    by = ("region", "settlement") if by_settlement else ("region",)
+    say("finding each tile's region")
+    lookup = lookup_table(tiles, regions, cache_dir, places=places, rule=rule, say=say)
+    say("aggregating")
+    # The groups: each region (by settlement), and the tiles outside every region.
+    groups = len(regions.keys) * (2 if by_settlement else 1) + 1
+    query = Summary(by, options.thresholds_mbps, median_bins=median_bins(lookup.tiles / groups))
+    rows = _decode((engine or DuckDBEngine()).summarise(tiles, lookup, query), regions)
     names = regions.names.get(lang) or regions.names.get("en") or {}
     seen = {tuple(r[k] for k in by) for r in rows}
     # A region without a single tile is still a region of the country: listed, with no data.
@@ -182,55 +189,52 @@ def aggregate_regions(
     rows.sort(
         key=lambda r: (r["region"] is None, order.get(r["region"], 0), r.get("settlement") or "")
     )
-    out = Records(metadata={"tiles_file": str(tiles_path), "lookup": str(lookup.path)})
+    out = Records(metadata={"tiles_file": str(tiles.path), "lookup": str(lookup.path)})
     columns = (*by, "name", "tests", "devices", "tiles", *options.measure_columns)
+    outside = translations(lang).pgettext("region", "outside every region")
     for row in rows:
-        row["name"] = (
-            names.get(row["region"], row["region"])
-            if row["region"]
-            else OUTSIDE_NAMES.get(lang, OUTSIDE_NAMES["en"])
-        )
-        ordered = _ordered(row, columns)
-        _suppress(ordered, options)  # "reported" and "note" come last
+        row["name"] = names.get(row["region"], row["region"]) if row["region"] else outside
+        # The row's values in the order of ``columns``, None where it has none.
+        ordered = dict(zip(columns, map(row.get, columns), strict=True))
+        _suppress(ordered, options, lang)  # "reported" and "note" come last
         out.append(ordered)
     totals = {
         "tiles": sum(r["tiles"] for r in out),
         "tests": sum(r["tests"] for r in out),
         "outside_tiles": sum(r["tiles"] for r in out if r["region"] is None),
     }
-    return Aggregation(out, lookup, tiles_path, options, totals)
+    # The lookup's table is not kept with the figures.
+    return Aggregation(out, replace(lookup, table=None), tiles.path, options, totals)
 
 
 def town_village(
-    tiles_path: Path,
+    tiles: TileFile,
     regions: Regions,
     *,
     cache_dir: Path,
     places: Places,
     rule: SettlementRule | None = None,
     options: DivideOptions | None = None,
-    con: Any | None = None,
+    lang: str = "en",
+    engine: Engine | None = None,
 ) -> dict[str, Any]:
     """Measures for the towns and the villages of the whole country, and the gap between them."""
-    from .lookup import build_lookup
+    from .lookup import lookup_table
 
     options = options or DivideOptions()
     rule = rule or SettlementRule()
-    lookup = build_lookup(tiles_path, regions, cache_dir, places=places, rule=rule)
-    rows = summarise_file(
-        engine_for(con),
-        tiles_path,
-        lookup.path,
-        by=["settlement"],
-        thresholds=options.thresholds_mbps,
+    lookup = lookup_table(tiles, regions, cache_dir, places=places, rule=rule)
+    query = Summary(
+        ("settlement",),
+        options.thresholds_mbps,
         only_inside=True,
-        tiles_per_group=lookup.tiles / 2,
+        median_bins=median_bins(lookup.tiles / 2),
     )
-    _decode(rows, regions)
+    rows = _decode((engine or DuckDBEngine()).summarise(tiles, lookup, query), regions)
     groups: dict[str, dict[str, Any]] = {}
     for row in rows:
         if row["settlement"] in (TOWN, VILLAGE):
-            _suppress(row, options)
+            _suppress(row, options, lang)
             groups[row["settlement"]] = row
     town, village = groups.get(TOWN), groups.get(VILLAGE)
     return {
@@ -303,7 +307,7 @@ def divide_indicators(
 
 
 def quarter_of(path: Path) -> str | None:
-    """'2023 Q1' from Ookla's file name (2023-01-01_performance_fixed_tiles.parquet), or None
+    """'2023-Q1' from Ookla's file name (2023-01-01_performance_fixed_tiles.parquet), or None
     for a file named otherwise."""
     from ..sources.ookla_tiles import TileQuarter
 
@@ -311,7 +315,7 @@ def quarter_of(path: Path) -> str | None:
         quarter = TileQuarter.from_name(path.name)
     except InputError:
         return None
-    return f"{quarter.year} Q{quarter.quarter}"
+    return f"{quarter.year}-Q{quarter.quarter}"
 
 
 REPORT_MEASURES = ("mean_download_mbps", "median_download_mbps", "share_below_10_mbps")
@@ -319,13 +323,13 @@ REPORT_MEASURES = ("mean_download_mbps", "median_download_mbps", "share_below_10
 
 @dataclass(frozen=True)
 class QuarterFile:
-    """One quarter's tile file and its label ('2023 Q1')."""
+    """One quarter's tile file and its label ('2023-Q1')."""
 
     label: str
     path: Path
 
 
-def divide_report(
+def indicators_by_quarter(
     quarters: Sequence[QuarterFile],
     regions: Regions,
     *,
@@ -337,13 +341,18 @@ def divide_report(
     population: Callable[[str], dict[str, float] | None] | None = None,
     measures: Sequence[str] = REPORT_MEASURES,
     lang: str = "en",
-    con: Any | None = None,
+    engine: Engine | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """The divide indicators of every quarter, and their trend over the quarters.
 
-    ``population`` maps a quarter label to region populations, for population weights.
+    ``population`` maps a quarter label to region populations, for population weights. The
+    result holds ``rows`` (one per quarter and measure: the indicators, and the town and
+    village values with places), ``trends`` (one per measure and indicator), and
+    ``quarters``, each quarter's file, totals, indicators, regions and town-village split.
     """
+    from ..sources.ookla_tiles import read_tile_file
+
     if not quarters:
         raise InputError("no tile files: fetch a quarter with 'infosoc divide tiles' first")
     options = options or DivideOptions()
@@ -351,12 +360,13 @@ def divide_report(
     if unknown:
         choices = ", ".join(options.measure_columns)
         raise InputError(f"unknown measure '{unknown[0]}'; choose from {choices}")
+    say = steps(progress)
     per_quarter: list[dict[str, Any]] = []
     for quarter in sorted(quarters, key=lambda q: q.label):
-        if progress:
-            progress(f"{quarter.label}: {quarter.path.name}")
-        agg = aggregate_regions(
-            quarter.path, regions, cache_dir=cache_dir, options=options, lang=lang, con=con
+        say(f"{quarter.label}: {quarter.path.name}")
+        tiles = read_tile_file(quarter.path)
+        agg = summarised(
+            tiles, regions, cache_dir=cache_dir, options=options, lang=lang, engine=engine
         )
         weights = population(quarter.label) if population and weighting == "population" else None
         entry: dict[str, Any] = {
@@ -374,34 +384,49 @@ def divide_report(
         }
         if places is not None:
             entry["town_village"] = town_village(
-                quarter.path,
+                tiles,
                 regions,
                 cache_dir=cache_dir,
                 places=places,
                 rule=rule,
                 options=options,
-                con=con,
+                lang=lang,
+                engine=engine,
             )
         per_quarter.append(entry)
     return {
         "weighting": weighting,
         "min_tests": options.min_tests,
         "thresholds_mbps": list(options.thresholds_mbps),
+        "rows": _indicator_rows(per_quarter),
+        "trends": _trends(per_quarter, measures),
         "quarters": per_quarter,
-        "trend": _trends(per_quarter, measures),
     }
 
 
+def _indicator_rows(per_quarter: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per quarter and measure: its indicators, and the town and village values."""
+    rows = []
+    for quarter in per_quarter:
+        split = quarter.get("town_village") or {}
+        for measure, found in quarter["indicators"].items():
+            town = (split.get("town") or {}).get(measure)
+            village = (split.get("village") or {}).get(measure)
+            rows.append({"quarter": quarter["quarter"], **found, "town": town, "village": village})
+    return rows
+
+
 def _quarter_number(label: str) -> int:
-    year, quarter = label.split(" Q")
+    year, quarter = label.split("-Q")
     return int(year) * 4 + int(quarter) - 1
 
 
-def _trends(per_quarter: Sequence[dict[str, Any]], measures: Sequence[str]) -> dict[str, Any]:
-    """Change per quarter of each divide indicator (least squares), over the quarters held."""
-    trends: dict[str, Any] = {}
+def _trends(per_quarter: Sequence[dict[str, Any]], measures: Sequence[str]) -> list[dict[str, Any]]:
+    """Change per quarter of each divide indicator (least squares), over the quarters held;
+    None where fewer than two quarters have a value."""
+    trends = []
     for measure in measures:
-        for name in ("best_to_worst", "coefficient_of_variation", "gini", "theil"):
+        for name in INDICATORS:
             points = [
                 (_quarter_number(q["quarter"]), q["indicators"][measure][name]) for q in per_quarter
             ]
@@ -409,9 +434,13 @@ def _trends(per_quarter: Sequence[dict[str, Any]], measures: Sequence[str]) -> d
             # Quarters are placed on their own time axis, so a missing one leaves a gap
             # instead of pulling the later quarters forward.
             trend = inequality.linear_trend([v for _, v in known], [t for t, _ in known])
-            trends[f"{measure}.{name}"] = (
-                None
-                if trend is None
-                else {"per_quarter": trend.slope, "stderr": trend.stderr, "quarters": trend.periods}
+            trends.append(
+                {
+                    "measure": measure,
+                    "indicator": name,
+                    "per_quarter": None if trend is None else trend.slope,
+                    "stderr": None if trend is None else trend.stderr,
+                    "quarters": len(known),
+                }
             )
     return trends

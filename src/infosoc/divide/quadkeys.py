@@ -3,15 +3,16 @@
 Ookla's open data name each zoom-16 tile by its quadkey: one base-4 digit per zoom level,
 the digit being ``x_bit + 2 * y_bit`` from the most significant bit down (Bing Maps tile
 system). Quadkeys of one zoom have one length, so a column of them is a matrix of ASCII
-digits: decoding reads that matrix once, with one numpy pass per zoom level and none per
-tile. Coordinates are WGS84 degrees, tiles are the XYZ scheme (y grows southwards).
+digits: decoding reads that matrix with one numpy pass per zoom level and none per tile.
+Coordinates are WGS84 degrees, tiles are the XYZ scheme (y grows southwards).
+
+A tile's *centre* (:func:`tile_centres`) is the middle of its extent in degrees: the centroid
+of the WKT polygon in Ookla's ``tile`` column, and the point that places a tile in a region.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
@@ -19,7 +20,6 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..background import available_cores
 from ..errors import InputError
 
 Ints = npt.NDArray[np.int64]
@@ -104,68 +104,23 @@ def _digits(quadkeys: Quadkeys) -> npt.NDArray[np.uint8]:
     return matrix
 
 
-def _nibble_tables() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    """For 4 quadkey digits packed as one byte (d0·64 + d1·16 + d2·4 + d3): their 4 bits of
-    x and their 4 bits of y."""
-    packed = np.arange(256, dtype=np.uint32)
-    x = np.zeros(256, dtype=np.uint32)
-    y = np.zeros(256, dtype=np.uint32)
-    for k in range(4):  # digit k of the group, most significant first
-        digit = (packed >> np.uint32(2 * (3 - k))) & np.uint32(3)
-        x |= (digit & np.uint32(1)) << np.uint32(3 - k)
-        y |= (digit >> np.uint32(1)) << np.uint32(3 - k)
-    return x, y
-
-
-_NIBBLE_X, _NIBBLE_Y = _nibble_tables()
-
-
 def decode_quadkeys(quadkeys: Quadkeys) -> tuple[Ints, Ints, int]:
     """Tile x, y and the zoom of equal-length quadkeys; a bad one is an :class:`InputError`.
 
-    An empty input has no length to read its zoom from and gives zoom 0. A large column is
-    decoded in one slice of rows per core, on threads (numpy lets go of the GIL).
+    An empty input has no length to read its zoom from and gives zoom 0.
     """
     digits = _digits(quadkeys)
     n, zoom = digits.shape
-    x = np.empty(n, dtype=np.int64)
-    y = np.empty(n, dtype=np.int64)
-    parts = min(available_cores(), -(-n // _DECODE_ROWS_MIN)) if n else 1
-    if parts <= 1:
-        _decode_rows(digits, x, y)
-        return x, y, zoom
-    cuts = np.linspace(0, n, parts + 1).astype(np.int64)
-    rows = [slice(int(a), int(b)) for a, b in itertools.pairwise(cuts)]
-    with ThreadPoolExecutor(parts) as pool:
-        list(pool.map(lambda r: _decode_rows(digits[r], x[r], y[r]), rows))
-    return x, y, zoom
-
-
-_DECODE_ROWS_MIN = 100_000  # fewer rows than this are decoded on one thread
-
-
-def _decode_rows(digits: npt.NDArray[np.uint8], x_out: Ints, y_out: Ints) -> None:
-    """Write the x and y of the quadkeys in ``digits`` (an (n, zoom) matrix) to the outputs."""
-    n, zoom = digits.shape
     x = np.zeros(n, dtype=np.uint32)
     y = np.zeros(n, dtype=np.uint32)
-    # Four digits at a time: packed into one byte they index a table of their x and y bits,
-    # so a zoom-16 column takes 4 passes over the tiles instead of 16.
-    padded = np.zeros((-zoom % 4, n), dtype=np.uint8)
-    columns = np.concatenate([padded, np.ascontiguousarray(digits.T)])
-    packed = np.empty(n, dtype=np.uint8)
-    for group in range(columns.shape[0] // 4):
-        d0, d1, d2, d3 = columns[4 * group : 4 * group + 4]
-        np.multiply(d0, np.uint8(64), out=packed)
-        packed += d1 * np.uint8(16)
-        packed += d2 * np.uint8(4)
-        packed += d3
-        x <<= np.uint32(4)
-        y <<= np.uint32(4)
-        x |= _NIBBLE_X[packed]
-        y |= _NIBBLE_Y[packed]
-    x_out[:] = x
-    y_out[:] = y
+    one = np.uint32(1)
+    # One row of digits per zoom level, the coarsest first: a digit is x_bit + 2 * y_bit.
+    for digit in np.ascontiguousarray(digits.T):
+        x <<= one
+        x |= digit & 1
+        y <<= one
+        y |= digit >> 1
+    return x.astype(np.int64), y.astype(np.int64), zoom
 
 
 def _check_zoom(zoom: int) -> None:
@@ -211,19 +166,6 @@ def _from_digit_matrix(chars: npt.NDArray[np.uint8]) -> Any:
     )
 
 
-def parent_quadkeys(quadkeys: Quadkeys, zoom: int) -> Any:
-    """The quadkeys of the tiles at ``zoom`` that contain these ones (their prefixes).
-
-    Every quadkey is checked as in :func:`decode_quadkeys`; ``zoom`` may not be deeper than
-    theirs.
-    """
-    _check_zoom(zoom)
-    digits = _digits(quadkeys)
-    if digits.shape[0] and zoom > digits.shape[1]:
-        raise InputError(f"zoom {zoom} is deeper than the quadkeys' own zoom {digits.shape[1]}")
-    return _from_digit_matrix(digits[:, :zoom] + np.uint8(_ZERO))
-
-
 def _lon(x: Floats, zoom: int) -> Floats:
     return x / float(1 << zoom) * 360.0 - 180.0
 
@@ -240,15 +182,28 @@ def tile_bounds(x: npt.ArrayLike, y: npt.ArrayLike, zoom: int) -> Bounds:
     return Bounds(_lon(xf, zoom), _lat(yf + one, zoom), _lon(xf + one, zoom), _lat(yf, zoom))
 
 
-def tile_centroids(x: npt.ArrayLike, y: npt.ArrayLike, zoom: int) -> tuple[Floats, Floats]:
-    """Longitude and latitude of the centres of tiles (x, y) at ``zoom``.
+def tile_centres(x: Ints, y: Ints, zoom: int) -> tuple[Floats, Floats]:
+    """Longitude and latitude of the centres of tiles (x, y) at ``zoom``, in degrees.
 
-    The centre is taken in mercator space, so its latitude is a little poleward of the
-    midpoint of the tile's latitudes (by about 1e-6 degrees at zoom 16 in Kazakhstan).
+    The centre is the middle of the tile's extent in degrees, the centroid of the WKT polygon
+    in Ookla's ``tile`` column (what shapely's ``centroid`` gives), not the mercator centre.
     """
-    xs, ys = _tile_indices(x, y, zoom)
-    half = np.float64(0.5)
-    return _lon(xs.astype(np.float64) + half, zoom), _lat(ys.astype(np.float64) + half, zoom)
+    if zoom > _EDGE_TABLE_MAX_ZOOM or len(x) < (1 << zoom):
+        west, south, east, north = tile_bounds(x, y, zoom)
+        return (west + east) / 2.0, (south + north) / 2.0
+    # A column of tiles of a fine zoom (Ookla's 16: 65,536 columns and rows) is worked out
+    # once per row and column of the grid, not once per tile, and each tile looks its centre
+    # up.
+    edges = np.arange((1 << zoom) + 1, dtype=np.int64)
+    west, _, _, north = tile_bounds(edges[:-1], edges[:-1], zoom)
+    lon_edges = np.append(west, 180.0)
+    lat_edges = np.append(north, tile_bounds(edges[-2:-1], edges[-2:-1], zoom).south)
+    lon_mid = (lon_edges[:-1] + lon_edges[1:]) / 2.0
+    lat_mid = (lat_edges[:-1] + lat_edges[1:]) / 2.0
+    return lon_mid[x], lat_mid[y]
+
+
+_EDGE_TABLE_MAX_ZOOM = 20  # up to here a table of the grid's edges is small (a million rows)
 
 
 def lonlat_to_tiles(lon: npt.ArrayLike, lat: npt.ArrayLike, zoom: int) -> tuple[Ints, Ints]:

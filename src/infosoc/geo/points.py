@@ -14,40 +14,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..divide.quadkeys import Quadkeys, decode_quadkeys, tile_bounds
-
 OUTSIDE = -1  # the region index of a tile whose centre lies in no region
 _BAND_DEGREES = 0.5  # latitude bands of the point index in assign_points
-_EDGE_TABLE_MAX_ZOOM = 20  # up to here a table of the grid's edges is small (a million rows)
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
-
-
-def tile_centres(quadkeys: Quadkeys) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Longitude and latitude of the centre of each tile's polygon, in degrees.
-
-    This is the centroid of the WKT polygon in Ookla's ``tile`` column (a rectangle in
-    degrees), i.e. what shapely's ``centroid`` gives, not the mercator centre.
-    """
-    x, y, zoom = decode_quadkeys(quadkeys)
-    return centres_of_tiles(x, y, zoom)
-
-
-def centres_of_tiles(
-    x: npt.NDArray[np.int64], y: npt.NDArray[np.int64], zoom: int
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Centres (in degrees) of tiles (x, y) at ``zoom``; see :func:`tile_centres`."""
-    if zoom > _EDGE_TABLE_MAX_ZOOM or len(x) < (1 << zoom):
-        west, south, east, north = tile_bounds(x, y, zoom)
-        return (west + east) / 2.0, (south + north) / 2.0
-    # A zoom-16 grid has only 65,536 columns and rows: the trigonometry is done once per
-    # row, not once per tile, and each tile looks its centre up.
-    edges = np.arange((1 << zoom) + 1, dtype=np.int64)
-    west, _, _, north = tile_bounds(edges[:-1], edges[:-1], zoom)
-    lon_edges = np.append(west, 180.0)
-    lat_edges = np.append(north, tile_bounds(edges[-2:-1], edges[-2:-1], zoom).south)
-    lon_mid = (lon_edges[:-1] + lon_edges[1:]) / 2.0
-    lat_mid = (lat_edges[:-1] + lat_edges[1:]) / 2.0
-    return lon_mid[x], lat_mid[y]
 
 
 def assign_points(

@@ -110,9 +110,23 @@ def _encode(x: Ints, y: Ints, zoom: int) -> Any:
     return digit_strings(digits)
 
 
+def number_array(values: npt.NDArray[Any], missing: npt.NDArray[np.bool_] | None = None) -> Any:
+    """A numpy column as an Arrow array, nulls where ``missing``, built from buffers:
+    ``pa.array`` looks for pandas objects and so imports pandas, a slow start for a command
+    that never uses it."""
+    data = np.ascontiguousarray(values)
+    validity = None
+    nulls = 0
+    if missing is not None and missing.any():
+        validity = pa.py_buffer(np.packbits(~missing, bitorder="little"))
+        nulls = int(missing.sum())
+    kind = pa.from_numpy_dtype(data.dtype)
+    return pa.Array.from_buffers(kind, len(data), [validity, pa.py_buffer(data)], nulls)
+
+
 def digit_strings(chars: npt.NDArray[np.uint8]) -> Any:
-    """A string array whose i-th string is row i of ``chars`` (ASCII), built from buffers:
-    ``pa.array`` would import pandas, half a second of start-up."""
+    """A string array whose i-th string is row i of ``chars`` (ASCII), built from buffers as
+    :func:`number_array` is."""
     n, width = chars.shape
     large = n * width >= 2**31  # int32 offsets cannot address more bytes
     offsets = np.arange(n + 1, dtype=np.int64 if large else np.int32) * width

@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ..divide._arrow import arrow_array
 from ..errors import InputError
 from .ookla_tile_formats import (
     COUNTS,
@@ -31,6 +30,7 @@ from .ookla_tile_formats import (
     complaint,
     coordinate_complaint,
     digit_strings,
+    number_array,
     quadkey_of,
 )
 
@@ -166,11 +166,11 @@ def read_geojson_tiles(path: Path) -> Any:
     arrays = [keys]
     for column in columns:
         if column in COUNTS:
-            arrays.append(arrow_array(np.array(values[column], dtype=np.int64)))
+            arrays.append(number_array(np.array(values[column], dtype=np.int64)))
         else:
             missing = np.array([v is None for v in values[column]], dtype=bool)
             numbers = [math.nan if v is None else v for v in values[column]]
-            arrays.append(arrow_array(np.array(numbers, dtype=np.float64), missing))
+            arrays.append(number_array(np.array(numbers, dtype=np.float64), missing))
     return pa.Table.from_arrays(arrays, names=["quadkey", *columns])
 
 

@@ -3,11 +3,12 @@
 Each file holds the zoom-16 tiles in which someone ran a test that quarter, worldwide, with the
 tile averages of download, upload and latency and the counts of tests and devices. This module
 names the files (:class:`TileQuarter`), checks them cheaply (:func:`check_tiles_file`) and reads
-them to one schema whatever the year (:func:`read_tiles`); ookla_tiles_fetch finds them in a data
-folder or the cache and downloads them resumably. It is not an observation source:
-aggregating tiles to regions is the caller's job. The other layouts of tile files found in the
-wild (GeoJSON, Parquet with tile centres instead of quadkeys) are read to the same table by
-ookla_tile_formats and ookla_tile_geojson. docs/sources/ookla-tiles.md has the details.
+their columns into memory (:func:`tile_table`, :func:`read_tile_file`); ookla_tiles_fetch finds
+them in a data folder or the cache and downloads them resumably. It is not an observation
+source: aggregating tiles to regions is the divide's job (infosoc.divide). The other layouts
+of tile files found in the wild (GeoJSON, Parquet with tile centres instead of quadkeys) are
+read to the same table by ookla_tile_formats and ookla_tile_geojson.
+docs/sources/ookla-tiles.md has the details.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from typing import Any, Literal, get_args
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..background import Background
 from ..errors import InputError
 from ..files import file_sha256
 
@@ -36,7 +36,7 @@ LICENCE = "CC BY-NC-SA 4.0"
 
 REQUIRED_COLUMNS = ("quadkey", "avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices")
 OPTIONAL_COLUMNS = ("avg_lat_down_ms", "avg_lat_up_ms", "tile_x", "tile_y")
-# What read_tiles returns, in this order, whatever the year and the engine.
+# The columns the divide reads, in this order, whatever the year and the engine.
 TILE_SCHEMA: dict[str, str] = {
     "quadkey": "string",
     "avg_d_kbps": "float64",
@@ -263,37 +263,10 @@ def _geojson_info(path: Path) -> TileFileInfo:
     )
 
 
-def is_ookla_parquet(path: Path) -> bool:
-    """True for Ookla's own layout (Parquet with quadkeys), which an engine reads in place;
-    False for the layouts :func:`tile_table` reads whole into memory. A file that is no tile
-    file at all is an InputError."""
-    return not _geojson(Path(path)) and check_tiles_file(path).layout == "parquet"
-
-
-def read_tiles(con: Any, path: Path) -> Any:
-    """The tiles of one file as an Ibis table with exactly the columns of :data:`TILE_SCHEMA`.
-
-    ``con`` is any Ibis backend that reads Parquet (DuckDB, PySpark): only Ibis expressions
-    are used. A column the file's year lacks (the loaded latencies before Q4 2022) is null,
-    never 0, so that averages over several years leave those tiles out instead of counting
-    them as instant.
-    """
-    path = Path(path)
-    # A clear one-line error before the engine gives its own.
-    info = check_tiles_file(path) if not _geojson(path) else None
-    if info is None or info.layout != "parquet":
-        # Other layouts are read and checked whole here, and handed to the engine as a table.
-        import ibis
-
-        return normalise_tiles(ibis.memtable(tile_table(path).drop_columns(["file_row_number"])))
-    _check_values_in_file(info)
-    return normalise_tiles(con.read_parquet(str(path)))
-
-
-def _check_values_in_file(info: TileFileInfo, table: Any = None) -> None:
-    """The plausibility checks of an Ookla Parquet file: from the footer's statistics where
-    they suffice (Ookla's integer columns: no cost), else on the values, from ``table`` when
-    it is in memory or else read from the file."""
+def check_tile_values(info: TileFileInfo, table: Any = None) -> None:
+    """The plausibility checks of an Ookla Parquet file (no negative count or speed, no NaN):
+    from the footer's statistics where they suffice, else on the values, from ``table`` when
+    it is in memory or else read from the file. An InputError names the row and column."""
     from .ookla_tile_formats import check_footer_values, check_values
 
     unverified = check_footer_values(info.metadata, info.path)
@@ -309,14 +282,12 @@ SCAN_BATCH_ROWS = 131_072  # DuckDB scans an in-memory table one batch per threa
 
 
 def tile_table(path: Path) -> Any:
-    """The columns infosoc reads of a tile file (those of :data:`TILE_SCHEMA` it has), in
-    memory, with each row's position in the file as ``file_row_number``.
+    """The columns of :data:`TILE_SCHEMA` a tile file has, in memory, in the file's row order,
+    with every value checked for plausibility.
 
-    Arrow decodes the columns on every core, where a database engine reads a Parquet row
-    group on one, and a quarter's file may be one row group. The batches are cut small
-    enough that DuckDB then joins and sums them on every core too. A GeoJSON file, or a
-    Parquet file with tile centres instead of quadkeys, gives the same columns (the quadkeys
-    taken from its properties or rebuilt); every layout's values are checked for plausibility.
+    Any layout gives the same columns: a GeoJSON file, or a Parquet file with tile centres
+    instead of quadkeys, has its quadkeys taken from its properties or rebuilt. The batches
+    are cut small enough for a database engine to scan them on every core.
     """
     path = Path(path)
     info = check_tiles_file(path) if not _geojson(path) else None
@@ -324,20 +295,14 @@ def tile_table(path: Path) -> Any:
         table = _other_layout(path, info)
     else:
         try:
-            # ParquetFile, not pq.read_table: that loads pyarrow.dataset, half a second of a
-            # command's start-up.
+            # ParquetFile, not pq.read_table: that loads pyarrow.dataset, a slow import for
+            # every divide command.
             with pq.ParquetFile(path) as parquet:
                 table = parquet.read(columns=[c for c in TILE_SCHEMA if c in info.columns])
         except (OSError, pa.ArrowException) as exc:
             first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise InputError(f"cannot be read ({first_line})", file=str(path)) from None
-        _check_values_in_file(info, table)
-    import numpy as np
-
-    from ..divide._arrow import arrow_array
-
-    rows = arrow_array(np.arange(table.num_rows, dtype=np.int64))
-    table = table.append_column("file_row_number", rows)
+        check_tile_values(info, table)
     return pa.Table.from_batches(table.to_batches(max_chunksize=SCAN_BATCH_ROWS), table.schema)
 
 
@@ -378,24 +343,7 @@ class TileFile:
 
 
 def read_tile_file(path: Path) -> TileFile:
-    """:func:`tile_table` and the file's SHA-256, hashed on a thread of its own meanwhile
-    (0.23 s less for a world quarter). Both let go of the GIL: a thread can read the tiles
-    while another loads the regions."""
+    """:func:`tile_table` and the file's SHA-256 (which keys what is computed from it)."""
     path = Path(path)
-    with Background(file_sha256, path) as sha:
-        table = tile_table(path)
-        return TileFile(path, table, sha.result())
-
-
-def normalise_tiles(table: Any, keep: tuple[str, ...] = ()) -> Any:
-    """An Ibis table of a tile file's raw columns, reduced to :data:`TILE_SCHEMA` (plus the
-    columns in ``keep``), with the columns a year lacks as nulls."""
-    import ibis
-
-    present = set(table.columns)
-    columns = {
-        name: table[name].cast(dtype) if name in present else ibis.null(dtype)
-        for name, dtype in TILE_SCHEMA.items()
-    }
-    columns.update({name: table[name] for name in keep})
-    return table.select(**columns)
+    table = tile_table(path)
+    return TileFile(path, table, file_sha256(path))
