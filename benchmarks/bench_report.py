@@ -33,7 +33,7 @@ def breakdown(home: str, data: Path, lang: str) -> None:
     """Seconds of each stage of one report, in this process (imports included where first)."""
     start = time.perf_counter()
     from infosoc import Observatory
-    from infosoc.report.country import collect
+    from infosoc.report.collect import collect
     from infosoc.report.render import html_to_pdf, render_html
 
     obs = Observatory(home=home, mirror=data)

@@ -20,9 +20,11 @@ import pytest
 from markupsafe import escape
 
 from infosoc import InfosocError, Observatory
+from infosoc.errors import InputError, NotFoundError
 from infosoc.i18n import translations
 from infosoc.i18n.format import format_date, format_number, format_percent, missing
-from infosoc.report.country import CountryReport, collect
+from infosoc.report.collect import collect
+from infosoc.report.model import CountryReport
 from infosoc.report.render import Format, render, render_html, report_name, write_report
 
 TODAY = dt.date(2026, 11, 26)
@@ -359,17 +361,20 @@ SWOT: dict[str, Any] = {
 
 
 class _WithFixtures:
-    """The real Observatory, with targets and SWOT answered by fixtures (or absent)."""
+    """The real Observatory, with targets and SWOT answered by fixtures (or empty)."""
 
     def __init__(self, obs: Observatory, *, present: bool) -> None:
         self._obs = obs
-        if present:
-            self.targets = lambda country, **kw: TARGETS
-            self.swot = lambda country, **kw: SWOT
+        self._targets = TARGETS if present else {**TARGETS, "targets": []}
+        self._swot = SWOT if present else {**SWOT, "items": [], "article": []}
+
+    def targets(self, country: str, **kw: Any) -> dict[str, Any]:
+        return self._targets
+
+    def swot(self, country: str, **kw: Any) -> dict[str, Any]:
+        return self._swot
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("targets", "swot"):
-            raise AttributeError(name)
         return getattr(self._obs, name)
 
 
@@ -397,8 +402,10 @@ def test_without_targets_or_swot_the_sections_say_so(
     fixture_reports: dict[bool, CountryReport],
 ) -> None:
     page = render(fixture_reports[False], "html").decode("utf-8")
-    assert "Эта версия infosoc не умеет проверять" in _text(_section(page, "targets"))
-    assert "Эта версия infosoc не умеет строить SWOT-анализ" in _text(_section(page, "swot"))
+    targets, swot = _section(page, "targets"), _section(page, "swot")
+    assert "Национальные целевые показатели для страны Казахстан не зарегистрированы." in targets
+    assert "Имеющиеся данные не дают пунктов SWOT-анализа для страны Казахстан." in swot
+    assert "<table" not in targets and "<table" not in swot
 
 
 # The divide, when tiles are held ------------------------------------------------------------
@@ -422,6 +429,58 @@ def test_the_divide_section_reports_each_quarter_held(
     quarters = [row[0].text for row in divide.tables[0].rows]
     assert quarters == ["2023 ж. 1-тоқсан", "2023 ж. 2-тоқсан"]
     assert all(row[0].notes for row in divide.tables[0].rows)
+
+
+class _HeldTiles:
+    """A divide holding one quarter of tiles, whose report fails with ``fault``; its region
+    boundaries can be read unless ``boundaries`` is False."""
+
+    def __init__(self, fault: Exception, *, boundaries: bool = True) -> None:
+        self.fault, self.boundaries = fault, boundaries
+
+    def quarters(self, kind: str) -> list[str]:
+        return ["2023 Q1"]
+
+    def report(self, country: str, *, lang: str) -> dict[str, Any]:
+        raise self.fault
+
+    def regions(self, *, country: str, layout: str) -> Any:
+        if not self.boundaries:
+            raise NotFoundError("Kazakhstan's region boundaries come from geo/...")
+        return object()
+
+
+def _divide_section(divide: _HeldTiles, lang: str = "en") -> Any:
+    from types import SimpleNamespace
+
+    from infosoc.report.context import Context
+    from infosoc.report.localiser import Localiser
+    from infosoc.report.notes import Notes
+    from infosoc.report.sections.divide import divide_section
+
+    loc = Localiser(lang)  # type: ignore[arg-type]
+    name = "Kazakhstan" if lang == "en" else "Казахстан"
+    data = SimpleNamespace(divide=divide)
+    return divide_section(Context(data, None, "KAZ", name, loc, Notes([], loc)))  # type: ignore[arg-type]
+
+
+def test_a_faulty_tile_file_is_reported_as_such_not_as_missing_boundaries() -> None:
+    fault = InputError("not a Parquet file", file="2023-01-01_performance_fixed_tiles.parquet")
+    section = _divide_section(_HeldTiles(fault))
+    assert section.missing == (
+        "Speed tiles are held, but the divide could not be measured: "
+        "2023-01-01_performance_fixed_tiles.parquet: not a Parquet file"
+    )
+    assert not section.tables
+    russian = _divide_section(_HeldTiles(fault), lang="ru").missing
+    assert russian.startswith("Скоростные тайлы есть, но измерить неравенство не удалось: 2023-01")
+
+
+def test_missing_boundaries_are_reported_as_missing_boundaries() -> None:
+    fault = NotFoundError("Kazakhstan's region boundaries come from geo/...")
+    section = _divide_section(_HeldTiles(fault, boundaries=False))
+    assert section.missing is not None
+    assert "without the region boundaries of Kazakhstan" in section.missing
 
 
 # Writing -----------------------------------------------------------------------------------
@@ -757,14 +816,16 @@ class _Until:
 
 
 def _official_section(obs: Observatory, last: str, lang: str = "en") -> Any:
-    from infosoc.report.country import Notes, Speaker, _Context
-    from infosoc.report.official_divide import official_divide
+    from infosoc.report.context import Context
+    from infosoc.report.localiser import Localiser
+    from infosoc.report.notes import Notes
+    from infosoc.report.sections.official_divide import official_divide_section
 
-    s = Speaker(lang)  # type: ignore[arg-type]
+    loc = Localiser(lang)  # type: ignore[arg-type]
     with obs.reading() as store:
-        notes = Notes(list(obs.sources()), s)
-        ctx = _Context(obs, "KAZ", "Kazakhstan", s, notes, store=_Until(store, last))
-        return official_divide(ctx)
+        notes = Notes(obs.sources(), loc)
+        ctx = Context(obs, _Until(store, last), "KAZ", "Kazakhstan", loc, notes)  # type: ignore[arg-type]
+        return official_divide_section(ctx)
 
 
 def test_official_divide_never_compares_regions_across_a_redrawing(

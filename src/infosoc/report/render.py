@@ -18,8 +18,9 @@ from ..cycles import cycle_collection_paused
 from ..errors import InfosocError, InputError
 from ..files import write_atomically
 from ..i18n import LANGS, parse_lang, translations
-from .country import Chart, CountryReport, Section, collect
-from .official_divide import MapChart
+from .collect import collect
+from .data import ReportData
+from .model import Chart, CountryReport, MapChart, Section
 
 Format = Literal["html", "pdf", "md"]
 Progress = Callable[[str], None]
@@ -46,7 +47,7 @@ def report_name(iso3: str, lang: str, fmt: str) -> str:
 
 
 def write_report(
-    obs: Any,
+    data: ReportData,
     country: str,
     *,
     lang: str = "en",
@@ -61,12 +62,12 @@ def write_report(
     """
     formats = (parse_format(fmt),)
     return write_reports(
-        obs, country, lang=lang, formats=formats, out_dir=out_dir, today=today, progress=progress
+        data, country, lang=lang, formats=formats, out_dir=out_dir, today=today, progress=progress
     )[0]
 
 
 def write_reports(
-    obs: Any,
+    data: ReportData,
     country: str,
     *,
     lang: str = "en",
@@ -85,22 +86,22 @@ def write_reports(
     if not wanted:
         raise InputError("--format must name at least one of html, pdf or md")
     say = progress or (lambda _: None)
-    data: dict[str, bytes] = {}
+    files: dict[str, bytes] = {}
     with cycle_collection_paused():
         if wanted == ("md",):
-            report = collect(obs, country, lang=lang, today=today, on_section=_gathered(say))
+            report = collect(data, country, lang=lang, today=today, on_section=_gathered(say))
         else:
-            report, html, pdf = _collect_and_render(obs, country, lang, wanted, today, say)
-            data["html"] = html
+            report, html, pdf = _collect_and_render(data, country, lang, wanted, today, say)
+            files["html"] = html
             if pdf is not None:
-                data["pdf"] = pdf
+                files["pdf"] = pdf
         if "md" in wanted:
-            data["md"] = render(report, "md")
+            files["md"] = render(report, "md")
     folder = Path(out_dir if out_dir is not None else ".")
     paths = [folder / report_name(report.iso3, lang, fmt) for fmt in wanted]
     for fmt, path in zip(wanted, paths, strict=True):
         say(f"writing {path.name}")
-        write_atomically(path, data[fmt])
+        write_atomically(path, files[fmt])
     return paths
 
 
@@ -109,7 +110,7 @@ def _gathered(say: Progress) -> Callable[[Section], None]:
 
 
 def _collect_and_render(
-    obs: Any,
+    data: ReportData,
     country: str,
     lang: str,
     formats: Sequence[Format],
@@ -131,7 +132,7 @@ def _collect_and_render(
 
     try:
         say("gathering the data")
-        report = collect(obs, country, lang=lang, today=today, on_section=on_section)
+        report = collect(data, country, lang=lang, today=today, on_section=on_section)
         say("printing the PDF" if printing else "writing the HTML")
         html, pdf = worker.render(report)
         return report, html, pdf

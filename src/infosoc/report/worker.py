@@ -114,7 +114,7 @@ def worker_for(fmt: str, lang: str) -> RenderWorker:
 
 def _warm_up(fmt: str, lang: str) -> None:
     """Import and start everything rendering needs, before the report arrives."""
-    from . import country, render  # noqa: F401 - unpickling the report needs them
+    from . import model, render  # noqa: F401 - unpickling the report needs them
 
     render.warm_up_templates(lang)
     if fmt == "pdf":
