@@ -36,6 +36,8 @@ _LABELS: dict[str, str] = {
     "Low": NC_("column", "Low"),
     "method_break": NC_("column", "method changed between these editions"),
     "sources": NC_("column", "Sources"),
+    "format": NC_("column", "Format"),
+    "path": NC_("column", "File"),
 }
 
 
