@@ -67,9 +67,7 @@ def main() -> int:
         base += ["--home", home, "--from", str(data)]
         egdi_cmd = [str(CLI), "egdi", "KAZ", "--home", home]
         formats = ("html", "pdf", "html,pdf")
-        runs = timed_commands(
-            [egdi_cmd, *([*base, "--to", fmt] for fmt in formats)], args.repeat
-        )
+        runs = timed_commands([egdi_cmd, *([*base, "--to", fmt] for fmt in formats)], args.repeat)
         ref = show("reference: infosoc egdi KAZ", runs[0])
         html, pdf, both = (
             show(f"infosoc report KAZ --lang {args.lang} {fmt}", times)
