@@ -71,7 +71,7 @@ class ReportData(Protocol):
         """Internet speeds held for ``country``."""
         ...
 
-    def peers(self, country: str, indicator: str, *, by: PeerBy, lang: Lang) -> Sequence[Row]:
+    def peers(self, country: str, *, indicator: str, by: PeerBy, lang: Lang) -> Sequence[Row]:
         """``country``'s peers on ``indicator``, ranked (``by``: neighbours or subregion)."""
         ...
 

@@ -162,7 +162,7 @@ def _users_chart(ctx: Context) -> Chart | None:
     peers: list[str] = []
     for by in ("neighbours", "subregion"):  # an island has no neighbours: its sub-region then
         try:
-            rows = list(ctx.data.peers(ctx.iso3, USERS_PCT, by=by, lang=loc.lang))
+            rows = list(ctx.data.peers(ctx.iso3, indicator=USERS_PCT, by=by, lang=loc.lang))
         except InfosocError:
             continue
         if len(rows) > 1:
