@@ -153,6 +153,17 @@ def test_a_bad_language_or_format_is_one_line_exit_2_and_no_file(
     assert not out.exists()
 
 
+def test_an_output_format_that_is_no_format_at_all_is_one_line_and_no_file(
+    cli: Any, tmp_path: Path, ingested_home: Path
+) -> None:
+    result = cli("report", "KAZ", "-f", "docx", "--out", tmp_path, "--home", ingested_home)
+    assert result.exit_code == 2
+    # The output formats the command knows, named: table, csv or json (and any added later).
+    wanted = r"error: --format must be table, csv(, \w+)* or \w+, not 'docx'\n"
+    assert re.fullmatch(wanted, result.stderr)
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.slow
 def test_several_formats_come_from_one_gathering(
     cli: Any, tmp_path: Path, ingested_home: Path, snapshot: Path

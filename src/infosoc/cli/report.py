@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from .common import FromOpt, HomeOpt, LangOpt, app, emit, observatory, progress_bar, run
+from ..errors import InputError
+from .common import FromOpt, HomeOpt, app, emit, observatory, progress_bar, run
 from .options import renamed
 from .output import Format
 
@@ -18,7 +19,9 @@ COLUMNS = ("format", "path")
 @app.command()
 def report(
     country: Annotated[str, typer.Argument(help="A country, in any form (KAZ, Қазақстан, ...).")],
-    lang: LangOpt = "en",
+    lang: Annotated[
+        str, typer.Option("--lang", metavar="en|ru|kk", help="Language of the report.")
+    ] = "en",
     to: Annotated[
         str,
         typer.Option(
@@ -72,9 +75,15 @@ def report(
 def _output_and_files(fmt: str, to: str) -> tuple[Format, str]:
     """How to print the rows, and the formats of the files to write.
 
-    ``--format`` was the file format before ``--to``: a value that is not an output format
-    (``pdf``, ``html,md``) is still taken as one, with a deprecation note.
+    ``--format`` was the file format before ``--to``: file formats given to it (``pdf``,
+    ``html,md``) are still taken as such, with a deprecation note.
     """
-    if fmt in {f.value for f in Format}:
+    from ..report.render import FORMATS
+
+    outputs = [f.value for f in Format]
+    if fmt in outputs:
         return Format(fmt), to
-    return Format.table, renamed(fmt, "--format", "--to", to)
+    if all(part.strip() in FORMATS for part in fmt.split(",")):
+        return Format.table, renamed(fmt, "--format", "--to", to)
+    choices = ", ".join(outputs[:-1]) + " or " + outputs[-1]
+    raise InputError(f"--format must be {choices}, not '{fmt}'")
