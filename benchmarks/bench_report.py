@@ -1,8 +1,8 @@
 """Benchmark: ``infosoc report KAZ`` end to end, as HTML, as PDF, and as both in one run
-(``--format html,pdf``): target 5 s each.
+(``--to html,pdf``): target 5 s each.
 
 Ingests every source from DATA once into a temporary home, then times the installed command
-``infosoc report KAZ --lang LANG --format html|pdf|html,pdf --out TMP --home TMP --from DATA`` as a
+``infosoc report KAZ --lang LANG --to html|pdf|html,pdf --out TMP --home TMP --from DATA`` as a
 subprocess, interpreter start-up included. The reference, timed in the same run with the same
 interpreter, is ``infosoc egdi KAZ --home TMP`` (the ratio report/reference is printed). Each
 command runs once untimed first to warm the OS caches; then the four commands take turns,
@@ -33,7 +33,7 @@ def breakdown(home: str, data: Path, lang: str) -> None:
     """Seconds of each stage of one report, in this process (imports included where first)."""
     start = time.perf_counter()
     from infosoc import Observatory
-    from infosoc.report.country import collect
+    from infosoc.report.collect import collect
     from infosoc.report.render import html_to_pdf, render_html
 
     obs = Observatory(home=home, mirror=data)
@@ -67,9 +67,7 @@ def main() -> int:
         base += ["--home", home, "--from", str(data)]
         egdi_cmd = [str(CLI), "egdi", "KAZ", "--home", home]
         formats = ("html", "pdf", "html,pdf")
-        runs = timed_commands(
-            [egdi_cmd, *([*base, "--format", fmt] for fmt in formats)], args.repeat
-        )
+        runs = timed_commands([egdi_cmd, *([*base, "--to", fmt] for fmt in formats)], args.repeat)
         ref = show("reference: infosoc egdi KAZ", runs[0])
         html, pdf, both = (
             show(f"infosoc report KAZ --lang {args.lang} {fmt}", times)

@@ -248,6 +248,7 @@ def test_failed_write_leaves_no_partial_file(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_importing_the_module_does_not_import_altair() -> None:
     code = (
         "import sys, infosoc.charts; "
@@ -256,9 +257,10 @@ def test_importing_the_module_does_not_import_altair() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@pytest.mark.slow
 def test_a_spec_written_by_altair_is_drawn_without_altair(tmp_path: Path) -> None:
-    # The report's renderer draws the specs the gathering process wrote: it must not need
-    # Altair (a quarter of a second to load) to draw them.
+    # A spec written by Altair elsewhere (saved, or sent to another process) is drawn with
+    # vl-convert alone.
     from infosoc.charts import line_chart
 
     rows = [{"year": y, "value": 0.5 + y / 10_000, "who": "Қазақстан"} for y in (2020, 2022)]

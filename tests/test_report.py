@@ -4,13 +4,12 @@ every number sourced and every missing value shown as missing."""
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import html as html_lib
 import io
+import json
 import re
 import shutil
 import subprocess
-import sys
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,14 +19,15 @@ import pytest
 from markupsafe import escape
 
 from infosoc import InfosocError, Observatory
+from infosoc.errors import InputError, NotFoundError
 from infosoc.i18n import translations
 from infosoc.i18n.format import format_date, format_number, format_percent, missing
-from infosoc.report.country import CountryReport, collect
-from infosoc.report.render import Format, render, render_html, report_name, write_report
+from infosoc.report.collect import collect
+from infosoc.report.model import CountryReport
+from infosoc.report.render import html_to_pdf, render, render_html, report_name
 
 TODAY = dt.date(2026, 11, 26)
 LANGS = ("en", "ru", "kk")
-FORMATS: tuple[Format, ...] = ("html", "md", "pdf")
 KAZAKH = "ӘҒҚҢӨҰҮҺІәғқңөұүһі"
 HEADINGS = (
     "Summary",
@@ -58,8 +58,15 @@ def reports(ingested_home: Path, snapshot: Path) -> dict[str, CountryReport]:
 
 @pytest.fixture(scope="module")
 def rendered(reports: dict[str, CountryReport]) -> dict[tuple[str, str], bytes]:
+    """Each report in HTML (its charts drawn) and in Markdown."""
+    return {(lang, fmt): render(reports[lang], fmt) for lang in LANGS for fmt in ("html", "md")}
+
+
+@pytest.fixture(scope="module")
+def printed(rendered: dict[tuple[str, str], bytes]) -> dict[str, bytes]:
+    """Each report's PDF, printed from its HTML."""
     pytest.importorskip("weasyprint")
-    return {(lang, fmt): render(reports[lang], fmt) for lang in LANGS for fmt in FORMATS}
+    return {lang: html_to_pdf(_html(rendered, lang)) for lang in LANGS}
 
 
 def _html(rendered: dict[tuple[str, str], bytes], lang: str) -> str:
@@ -79,30 +86,60 @@ def _section(page: str, key: str) -> str:
 
 
 # The command line --------------------------------------------------------------------------
-@pytest.mark.parametrize(("lang", "fmt"), [("ru", "md"), ("kk", "html"), ("en", "pdf")])
-def test_cli_writes_the_report_and_prints_its_path(
-    cli: Any, tmp_path: Path, ingested_home: Path, snapshot: Path, lang: str, fmt: str
+@pytest.mark.parametrize(
+    ("lang", "fmt", "output"),
+    [
+        ("ru", "md", "csv"),
+        ("kk", "html", "json"),
+        pytest.param("en", "pdf", "json", marks=pytest.mark.slow),
+    ],
+)
+def test_cli_writes_the_report_and_prints_the_file_written(
+    cli: Any,
+    tmp_path: Path,
+    ingested_home: Path,
+    snapshot: Path,
+    lang: str,
+    fmt: str,
+    output: str,
 ) -> None:
     out = tmp_path / "out"
     result = cli(
-        "report", "Қазақстан", "--lang", lang, "--format", fmt, "--out", out,
+        "report", "Қазақстан", "--lang", lang, "--to", fmt, "--out", out, "-f", output,
         "--home", ingested_home, "--from", snapshot,
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     path = out / f"infosoc-report-KAZ-{lang}.{fmt}"
-    assert result.stdout.strip() == str(path)
+    if output == "json":
+        assert json.loads(result.stdout) == [{"format": fmt, "path": str(path)}]
+    else:
+        assert result.stdout == f"format,path\n{fmt},{path}\n"
     assert path.stat().st_size > 10_000
     assert sorted(p.name for p in out.iterdir()) == [path.name]  # no temporary file left
+
+
+def test_the_old_format_option_still_writes_the_report_with_a_note(
+    cli: Any, tmp_path: Path, ingested_home: Path, snapshot: Path
+) -> None:
+    result = cli(
+        "report", "KAZ", "--lang", "ru", "--format", "md", "--out", tmp_path,
+        "--home", ingested_home, "--from", snapshot,
+    )  # fmt: skip
+    assert result.exit_code == 0
+    assert result.stderr == "note: --format is deprecated and will go; use --to\n"
+    path = tmp_path / "infosoc-report-KAZ-ru.md"
+    assert path.read_text("utf-8").startswith("# ")
+    assert str(path) in result.stdout  # the files written, as a table
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--lang", "de"], "--lang must be en, ru or kk, not 'de'"),
-        (["--format", "docx"], "--format must be html, pdf or md, not 'docx'"),
-        (["--lang", "kk", "--format", "PDF"], "--format must be html, pdf or md, not 'PDF'"),
-        (["--format", "html,docx"], "--format must be html, pdf or md, not 'docx'"),
-        (["--format", "html,"], "--format must be html, pdf or md, not ''"),
+        (["--to", "docx"], "--to must be html, pdf or md, not 'docx'"),
+        (["--lang", "kk", "--to", "PDF"], "--to must be html, pdf or md, not 'PDF'"),
+        (["--to", "html,docx"], "--to must be html, pdf or md, not 'docx'"),
+        (["--to", "html,"], "--to must be html, pdf or md, not ''"),
     ],
 )
 def test_a_bad_language_or_format_is_one_line_exit_2_and_no_file(
@@ -116,23 +153,36 @@ def test_a_bad_language_or_format_is_one_line_exit_2_and_no_file(
     assert not out.exists()
 
 
+def test_an_output_format_that_is_no_format_at_all_is_one_line_and_no_file(
+    cli: Any, tmp_path: Path, ingested_home: Path
+) -> None:
+    result = cli("report", "KAZ", "-f", "docx", "--out", tmp_path, "--home", ingested_home)
+    assert result.exit_code == 2
+    # The output formats the command knows, named: table, csv or json (and any added later).
+    wanted = r"error: --format must be table, csv(, \w+)* or \w+, not 'docx'\n"
+    assert re.fullmatch(wanted, result.stderr)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
 def test_several_formats_come_from_one_gathering(
     cli: Any, tmp_path: Path, ingested_home: Path, snapshot: Path
 ) -> None:
     out = tmp_path / "out"
     result = cli(
-        "report", "KAZ", "--lang", "ru", "--format", "pdf,html,pdf", "--out", out,
+        "report", "KAZ", "--lang", "ru", "--to", "pdf,html,pdf", "--out", out, "-f", "json",
         "--home", ingested_home, "--from", snapshot,
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     pdf, html = out / "infosoc-report-KAZ-ru.pdf", out / "infosoc-report-KAZ-ru.html"
-    assert result.stdout.splitlines() == [str(pdf), str(html)]  # in the order asked, once each
+    assert json.loads(result.stdout) == [  # in the order asked, once each
+        {"format": "pdf", "path": str(pdf)},
+        {"format": "html", "path": str(html)},
+    ]
     assert pdf.read_bytes().startswith(b"%PDF-")
     # The HTML that was printed is the HTML written: the same as a report in HTML alone.
-    alone = write_report(
-        Observatory(home=ingested_home, mirror=snapshot), "KAZ", lang="ru", fmt="html",
-        out_dir=tmp_path / "alone",
-    )  # fmt: skip
+    obs = Observatory(home=ingested_home, mirror=snapshot)
+    [alone] = obs.report("KAZ", lang="ru", to="html", out=tmp_path / "alone")
     assert html.read_bytes() == alone.read_bytes()
     assert sorted(p.name for p in out.iterdir()) == sorted([pdf.name, html.name])
 
@@ -150,7 +200,6 @@ def test_an_unknown_country_is_one_line_and_no_file(
 def test_every_format_is_produced(rendered: dict[tuple[str, str], bytes], lang: str) -> None:
     assert rendered[(lang, "html")].startswith(b"<!DOCTYPE html>")
     assert rendered[(lang, "md")].startswith(b"# ")
-    assert rendered[(lang, "pdf")].startswith(b"%PDF-")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -258,22 +307,26 @@ def _text_layer(pdf: bytes) -> set[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_pdf_has_several_pages(rendered: dict[tuple[str, str], bytes], lang: str) -> None:
-    pdf = rendered[(lang, "pdf")]
+def test_the_pdf_has_several_pages(printed: dict[str, bytes], lang: str) -> None:
+    pdf = printed[lang]
+    assert pdf.startswith(b"%PDF-")
     pages = sum(len(re.findall(rb"/Type\s*/Page\b(?!s)", data)) for data in _pdf_objects(pdf))
     assert pages >= 6
 
 
+@pytest.mark.slow
 def test_the_kazakh_pdf_text_layer_has_the_kazakh_letters(
-    rendered: dict[tuple[str, str], bytes],
+    rendered: dict[tuple[str, str], bytes], printed: dict[str, bytes]
 ) -> None:
-    layer = _text_layer(rendered[("kk", "pdf")])
+    layer = _text_layer(printed["kk"])
     used = set(KAZAKH) & set(_text(_html(rendered, "kk")))
     assert used >= set("әғқңөұүіҚӘҰӨ")
     assert used <= layer
 
 
+@pytest.mark.slow
 def test_the_pdf_fonts_cover_every_kazakh_letter(rendered: dict[tuple[str, str], bytes]) -> None:
     weasyprint = pytest.importorskip("weasyprint")
     ttlib = pytest.importorskip("fontTools.ttLib")
@@ -359,17 +412,20 @@ SWOT: dict[str, Any] = {
 
 
 class _WithFixtures:
-    """The real Observatory, with targets and SWOT answered by fixtures (or absent)."""
+    """The real Observatory, with targets and SWOT answered by fixtures (or empty)."""
 
     def __init__(self, obs: Observatory, *, present: bool) -> None:
         self._obs = obs
-        if present:
-            self.targets = lambda country, **kw: TARGETS
-            self.swot = lambda country, **kw: SWOT
+        self._targets = TARGETS if present else {**TARGETS, "targets": []}
+        self._swot = SWOT if present else {**SWOT, "items": [], "article": []}
+
+    def targets(self, country: str, **kw: Any) -> dict[str, Any]:
+        return self._targets
+
+    def swot(self, country: str, **kw: Any) -> dict[str, Any]:
+        return self._swot
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("targets", "swot"):
-            raise AttributeError(name)
         return getattr(self._obs, name)
 
 
@@ -397,8 +453,10 @@ def test_without_targets_or_swot_the_sections_say_so(
     fixture_reports: dict[bool, CountryReport],
 ) -> None:
     page = render(fixture_reports[False], "html").decode("utf-8")
-    assert "Эта версия infosoc не умеет проверять" in _text(_section(page, "targets"))
-    assert "Эта версия infosoc не умеет строить SWOT-анализ" in _text(_section(page, "swot"))
+    targets, swot = _section(page, "targets"), _section(page, "swot")
+    assert "Национальные целевые показатели для страны Казахстан не зарегистрированы." in targets
+    assert "Имеющиеся данные не дают пунктов SWOT-анализа для страны Казахстан." in swot
+    assert "<table" not in targets and "<table" not in swot
 
 
 # The divide, when tiles are held ------------------------------------------------------------
@@ -424,6 +482,58 @@ def test_the_divide_section_reports_each_quarter_held(
     assert all(row[0].notes for row in divide.tables[0].rows)
 
 
+class _HeldTiles:
+    """A divide holding one quarter of tiles, whose report fails with ``fault``; its region
+    boundaries can be read unless ``boundaries`` is False."""
+
+    def __init__(self, fault: Exception, *, boundaries: bool = True) -> None:
+        self.fault, self.boundaries = fault, boundaries
+
+    def quarters(self, kind: str) -> list[str]:
+        return ["2023 Q1"]
+
+    def report(self, country: str, *, lang: str) -> dict[str, Any]:
+        raise self.fault
+
+    def regions(self, *, country: str, layout: str) -> Any:
+        if not self.boundaries:
+            raise NotFoundError("Kazakhstan's region boundaries come from geo/...")
+        return object()
+
+
+def _divide_section(divide: _HeldTiles, lang: str = "en") -> Any:
+    from types import SimpleNamespace
+
+    from infosoc.report.context import Context
+    from infosoc.report.localiser import Localiser
+    from infosoc.report.notes import Notes
+    from infosoc.report.sections.divide import divide_section
+
+    loc = Localiser(lang)  # type: ignore[arg-type]
+    name = "Kazakhstan" if lang == "en" else "Казахстан"
+    data = SimpleNamespace(divide=divide)
+    return divide_section(Context(data, None, "KAZ", name, loc, Notes([], loc)))  # type: ignore[arg-type]
+
+
+def test_a_faulty_tile_file_is_reported_as_such_not_as_missing_boundaries() -> None:
+    fault = InputError("not a Parquet file", file="2023-01-01_performance_fixed_tiles.parquet")
+    section = _divide_section(_HeldTiles(fault))
+    assert section.missing == (
+        "Speed tiles are held, but the divide could not be measured: "
+        "2023-01-01_performance_fixed_tiles.parquet: not a Parquet file"
+    )
+    assert not section.tables
+    russian = _divide_section(_HeldTiles(fault), lang="ru").missing
+    assert russian.startswith("Скоростные тайлы есть, но измерить неравенство не удалось: 2023-01")
+
+
+def test_missing_boundaries_are_reported_as_missing_boundaries() -> None:
+    fault = NotFoundError("Kazakhstan's region boundaries come from geo/...")
+    section = _divide_section(_HeldTiles(fault, boundaries=False))
+    assert section.missing is not None
+    assert "without the region boundaries of Kazakhstan" in section.missing
+
+
 # Writing -----------------------------------------------------------------------------------
 def test_a_failed_render_leaves_no_file(
     tmp_path: Path, ingested_home: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
@@ -433,159 +543,74 @@ def test_a_failed_render_leaves_no_file(
     target = tmp_path / report_name("KAZ", "en", "md")
     target.write_text("the previous report\n")
 
-    def broken(report: CountryReport, fmt: str) -> bytes:
+    def broken(report: CountryReport) -> str:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(render_module, "render", broken)
+    monkeypatch.setattr(render_module, "render_markdown", broken)
     obs = Observatory(home=ingested_home, mirror=snapshot)
     with pytest.raises(RuntimeError):
-        write_report(obs, "KAZ", lang="en", fmt="md", out_dir=tmp_path)
-    assert gc.isenabled()  # paused for the report, and back on after its failure too
+        obs.report("KAZ", lang="en", to="md", out=tmp_path)
     assert target.read_text() == "the previous report\n"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
 
 
-def test_the_render_worker_writes_what_the_library_renders(
+def test_the_html_written_is_the_html_the_library_renders(
     tmp_path: Path, ingested_home: Path, snapshot: Path
 ) -> None:
-    # The worker draws each section's charts while the rest is gathered: the page must be
-    # the one drawn in a single pass, charts and all.
     obs = Observatory(home=ingested_home, mirror=snapshot)
-    path = write_report(obs, "KAZ", lang="ru", fmt="html", out_dir=tmp_path)
+    [path] = obs.report("KAZ", lang="ru", to="html", out=tmp_path)
     expected = render_html(collect(obs, "KAZ", lang="ru"))
     assert expected.count("<svg") >= 3
     assert path.read_text(encoding="utf-8") == expected
 
 
-def test_charts_go_to_the_worker_while_the_rest_is_gathered(
+@pytest.mark.slow
+def test_a_failing_pdf_is_one_line_and_no_file(
     tmp_path: Path, ingested_home: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from infosoc.report.worker import RenderWorker
+    from infosoc.report import render as render_module
 
-    events: list[str] = []
-    send_charts, send_report = RenderWorker.charts, RenderWorker.render
+    def broken(html: str) -> bytes:
+        raise InfosocError("no fonts \n here")
 
-    def charts(self: RenderWorker, section: Any) -> None:
-        events.append(f"charts {section.key} {len(section.charts)}")
-        send_charts(self, section)
-
-    def render_report(self: RenderWorker, report: Any) -> tuple[bytes, bytes | None]:
-        events.append("report")
-        return send_report(self, report)
-
-    monkeypatch.setattr(RenderWorker, "charts", charts)
-    monkeypatch.setattr(RenderWorker, "render", render_report)
-    obs = Observatory(home=ingested_home, mirror=snapshot)
-    write_report(obs, "KAZ", lang="en", fmt="html", out_dir=tmp_path)
-    assert events[:2] == ["charts egdi 2", "charts connectivity 1"]
-    assert events[-1] == "report"
-
-
-def test_a_worker_started_early_is_taken_once_or_stopped() -> None:
-    from infosoc.report import worker
-
-    with worker.started_early("md", "ru"):
-        assert worker._early is None  # Markdown alone needs no worker
-    with worker.started_early("html,pdf", "ru"):
-        early = worker._early
-        assert early is not None and (early.fmt, early.lang) == ("pdf", "ru")
-        assert worker.worker_for("pdf", "ru") is early  # taken ...
-        assert worker.worker_for("pdf", "ru") is not early  # ... once
-        early.close()
-    with worker.started_early("pdf", "ru"):
-        unused = worker._early
-        assert unused is not None
-        process = unused._process
-        other = worker.worker_for("html", "ru")  # another language or format: a new one
-        assert other is not unused and (other.fmt, other.lang) == ("html", "ru")
-        other.close()
-        assert process is not None and process.poll() is not None  # the early one stopped
-    with worker.started_early("pdf", "kk"):
-        left = worker._early
-        assert left is not None and left._process is not None
-        process = left._process
-    assert process.poll() is not None and worker._early is None  # nobody took it: stopped
-
-
-def test_a_failing_render_worker_is_one_line_and_no_file(
-    tmp_path: Path, ingested_home: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fake = tmp_path / "python"
-    fake.write_text("#!/bin/sh\ncat >/dev/null\nprintf 'failed\\nno fonts \\n here'\nexit 1\n")
-    fake.chmod(0o755)
-    monkeypatch.setattr(sys, "executable", str(fake))
+    monkeypatch.setattr(render_module, "html_to_pdf", broken)
     out = tmp_path / "out"
     obs = Observatory(home=ingested_home, mirror=snapshot)
-    with pytest.raises(InfosocError) as raised:
-        write_report(obs, "KAZ", lang="en", fmt="pdf", out_dir=out)
-    assert str(raised.value) == "the report could not be written: no fonts here"
-    assert not out.exists()
-    with pytest.raises(InfosocError):  # the Markdown could be written, but is not either
-        obs.reports("KAZ", formats=("md", "html", "pdf"), out=out)
+    with pytest.raises(InfosocError) as raised:  # the Markdown could be written, but is not
+        obs.report("KAZ", lang="en", to=("md", "html", "pdf"), out=out)
+    assert str(raised.value) == "no fonts \n here"
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("fmt", "last_step"), [("html", "writing the HTML"), ("md", None)])
 def test_the_report_says_each_step_as_it_starts(
-    tmp_path: Path, ingested_home: Path, snapshot: Path, fmt: str, last_step: str | None
+    tmp_path: Path, ingested_home: Path, snapshot: Path
 ) -> None:
-    steps: list[str] = []
-    collecting: list[bool] = []
-
-    def step(what: str) -> None:
-        steps.append(what)
-        collecting.append(gc.isenabled())
-
+    steps: list[tuple[int, int | None, str]] = []
     obs = Observatory(home=ingested_home, mirror=snapshot)
-    path = obs.report("KAZ", lang="en", fmt=fmt, out=tmp_path, progress=step)
-    assert not any(collecting[:-1]) and gc.isenabled()  # paused while gathering, then back
-    gathered = [s.removeprefix("gathered: ") for s in steps if s.startswith("gathered: ")]
+    [path] = obs.report(
+        "KAZ", lang="en", to="html", out=tmp_path, progress=lambda *step: steps.append(step)
+    )
+    whats = [what for _, _, what in steps]
+    gathered = [w.removeprefix("gathered: ") for w in whats if w.startswith("gathered: ")]
     assert gathered == list(HEADINGS[1:8])  # the body, between the summary and the method
-    assert steps[-1] == f"writing {path.name}"
-    if last_step is not None:  # HTML and PDF: gathered beside the worker, then drawn by it
-        assert steps[0] == "gathering the data" and steps[-2] == last_step
+    assert whats[-3:] == ["writing the HTML", f"writing {path.name}", "done"]
+    done = [d for d, _, _ in steps]
+    assert done == sorted(done) and steps[-1][0] == steps[-1][1]  # counts up to the total
+    assert len({total for _, total, _ in steps}) == 1
 
 
 def test_the_api_writes_into_the_folder_given(
     tmp_path: Path, ingested_home: Path, snapshot: Path
 ) -> None:
     obs = Observatory(home=ingested_home, mirror=snapshot)
-    path = obs.report("Kazakhstan", lang="en", fmt="md", out=tmp_path)
-    assert path == tmp_path / "infosoc-report-KAZ-en.md"
-    text = path.read_text(encoding="utf-8")
+    paths = obs.report("Kazakhstan", lang="en", to="md", out=tmp_path)
+    assert paths == [tmp_path / "infosoc-report-KAZ-en.md"]
+    text = paths[0].read_text(encoding="utf-8")
     assert text.startswith("# Digital development of Kazakhstan\n")
     assert "[^1]: UN DESA" in text and io.StringIO(text).readline()
 
 
-def test_native_libraries_missing_from_the_linker_cache_are_not_searched_for(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import ctypes.util
-    import subprocess
-    import sys
-
-    from infosoc.report.render import quick_library_lookup
-
-    if not sys.platform.startswith("linux") or not Path("/sbin/ldconfig").exists():
-        pytest.skip("the linker cache is Linux's")
-    ran: list[str] = []
-    popen = subprocess.Popen
-
-    def recording(args: Any, *rest: Any, **kwargs: Any) -> Any:
-        ran.append(str(args[0] if isinstance(args, (list, tuple)) else args))
-        return popen(args, *rest, **kwargs)
-
-    original = ctypes.util.find_library
-    expected_c = original("c")
-    monkeypatch.setattr(subprocess, "Popen", recording)
-    with quick_library_lookup():
-        ran.clear()  # the one listing of the cache
-        assert ctypes.util.find_library("no-such-library-0.dll") is None
-        assert ran == []  # ctypes would have run gcc and ld to look for it
-        assert ctypes.util.find_library("c") == expected_c  # the cache's names as before
-    assert ctypes.util.find_library is original
-
-
+@pytest.mark.slow
 def test_a_pdf_that_would_load_anything_is_refused_in_one_line() -> None:
     pytest.importorskip("weasyprint")
     from infosoc.report.render import html_to_pdf
@@ -757,14 +782,16 @@ class _Until:
 
 
 def _official_section(obs: Observatory, last: str, lang: str = "en") -> Any:
-    from infosoc.report.country import Notes, Speaker, _Context
-    from infosoc.report.official_divide import official_divide
+    from infosoc.report.context import Context
+    from infosoc.report.localiser import Localiser
+    from infosoc.report.notes import Notes
+    from infosoc.report.sections.official_divide import official_divide_section
 
-    s = Speaker(lang)  # type: ignore[arg-type]
+    loc = Localiser(lang)  # type: ignore[arg-type]
     with obs.reading() as store:
-        notes = Notes(list(obs.sources()), s)
-        ctx = _Context(obs, "KAZ", "Kazakhstan", s, notes, store=_Until(store, last))
-        return official_divide(ctx)
+        notes = Notes(obs.sources(), loc)
+        ctx = Context(obs, _Until(store, last), "KAZ", "Kazakhstan", loc, notes)  # type: ignore[arg-type]
+        return official_divide_section(ctx)
 
 
 def test_official_divide_never_compares_regions_across_a_redrawing(
@@ -800,11 +827,10 @@ def test_official_divide_without_the_bureaus_file_says_so(
 
 
 def test_a_target_met_only_as_reported_says_so_and_cites_the_statement(
-    ingested_home: Path, tmp_path: Path
+    rendered: dict[tuple[str, str], bytes],
 ) -> None:
-    obs = Observatory(home=ingested_home)
     for lang, label in (("en", "as reported, not measured"), ("ru", "по официальным заявлениям")):
-        text = obs.report("KAZ", lang=lang, fmt="md", out=tmp_path).read_text("utf-8")
+        text = rendered[(lang, "md")].decode("utf-8")
         row = next(
             line
             for line in text.splitlines()

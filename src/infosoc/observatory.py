@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
@@ -489,52 +489,37 @@ class Observatory:
         self,
         country: str,
         *,
-        lang: str = "en",
-        fmt: str = "html",
+        lang: Lang = "en",
+        to: str | Sequence[str] = "html",
         out: Path | str | None = None,
-        progress: Callable[[str], None] | None = None,
-    ) -> Path:
-        """Write the country report (``fmt``: html, pdf or md; ``lang``: en, ru or kk) into
-        the folder ``out`` (default: the current folder) and return its path,
-        ``infosoc-report-KAZ-ru.html`` and the like (docs/report.md). ``progress`` is told
-        each step as it starts."""
-        from .report.render import write_report
-
-        return write_report(self, country, lang=lang, fmt=fmt, out_dir=out, progress=progress)
-
-    def reports(
-        self,
-        country: str,
-        *,
-        lang: str = "en",
-        formats: Sequence[str] = ("html", "pdf"),
-        out: Path | str | None = None,
-        progress: Callable[[str], None] | None = None,
+        progress: Progress | None = None,
     ) -> list[Path]:
-        """Write the country report in several formats from one gathering of its data (the
-        PDF is printed from the HTML, so HTML and PDF together cost what the PDF costs);
-        return their paths in the order of ``formats``."""
+        """Write the country report on ``country`` in each format of ``to`` (``"html"``,
+        ``"pdf"``, ``"md"``, or several: ``"html,pdf"`` or a list) into the folder ``out``
+        (default: the current folder), and return the paths written, in the order asked:
+        ``infosoc-report-KAZ-ru.html`` and the like (docs/report.md).
+
+        Every format comes from one gathering of the data; nothing is written unless every
+        format could be. ``progress`` is told each step as it starts.
+        """
         from .report.render import write_reports
 
-        return write_reports(
-            self, country, lang=lang, formats=formats, out_dir=out, progress=progress
-        )
+        return write_reports(self, country, lang=lang, formats=to, out_dir=out, progress=progress)
 
     def rank_interval(
         self,
         index: str,
         country: str,
         *,
-        year: str | None = None,
+        period: str | None = None,
         samples: int = 1000,
         seed: int = 0,
     ) -> dict[str, Any]:
         """One country's nominal rank and its 5-95 % Monte Carlo interval in a rebuilt index
-        (the audit's default assumptions, without the slower Sobol analysis); ``year`` is the
-        data period."""
+        (the audit's default assumptions, without the Sobol analysis) for the data ``period``."""
         from .indices.documents import rank_interval
 
-        return rank_interval(index, country, year, self._store, samples=samples, seed=seed)
+        return rank_interval(index, country, period, self._store, samples=samples, seed=seed)
 
 
 def _as_date(value: date | str | None) -> date | None:

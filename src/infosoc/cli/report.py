@@ -1,5 +1,5 @@
 """``infosoc report``: the country report as HTML, PDF or Markdown, in English, Russian or
-Kazakh."""
+Kazakh; it prints the files written as rows (``format``, ``path``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from typing import Annotated
 
 import typer
 
-from .common import FromOpt, HomeOpt, Steps, app, observatory, progress_bar, run
+from ..errors import InputError
+from .common import FromOpt, HomeOpt, app, emit, observatory, progress_bar, run
+from .options import renamed
+from .output import Format
+
+COLUMNS = ("format", "path")
 
 
 @app.command()
@@ -17,11 +22,10 @@ def report(
     lang: Annotated[
         str, typer.Option("--lang", metavar="en|ru|kk", help="Language of the report.")
     ] = "en",
-    fmt: Annotated[
+    to: Annotated[
         str,
         typer.Option(
-            "--format",
-            "-f",
+            "--to",
             metavar="html|pdf|md[,...]",
             help="File format; several, comma-separated (html,pdf), are made from one "
             "gathering of the data.",
@@ -33,27 +37,53 @@ def report(
             "--out", help="Folder to write into (default: the current folder).", show_default=False
         ),
     ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="|".join(f.value for f in Format),
+            help="How to print the files written.",
+        ),
+    ] = Format.table.value,
     home: HomeOpt = None,
     mirror: FromOpt = None,
 ) -> None:
-    """Write the country report and print its path (a line per format):
-    infosoc-report-KAZ-ru.html and so on."""
+    """Write the country report (infosoc-report-KAZ-ru.html and so on) and print the files
+    written, one row per format."""
 
     def action() -> None:
-        from ..report.worker import started_early
+        from ..i18n import parse_lang
 
-        # The renderer starts loading on the second core before this process loads the rest.
-        with started_early(fmt, lang):
-            from ..i18n import parse_lang
-            from ..report.render import parse_formats
+        output, files = _output_and_files(fmt, to)
+        language = parse_lang(lang)  # checked before any data is read, as --to is
+        with progress_bar() as bar:
+            task = bar.add_task("starting", total=None)
 
-            # Checked before any data is read: a wrong option writes nothing.
-            language, formats = parse_lang(lang), parse_formats(fmt)
-            with progress_bar() as bar:
-                paths = observatory(home, mirror).reports(
-                    country, lang=language, formats=formats, out=out, progress=Steps(bar)
-                )
-        for path in paths:
-            typer.echo(str(path))
+            def told(done: int, total: int | None, what: str) -> None:
+                bar.update(task, completed=done, total=total, description=what)
+
+            paths = observatory(home, mirror).report(
+                country, lang=language, to=files, out=out, progress=told
+            )
+        rows = [{"format": path.suffix.lstrip("."), "path": str(path)} for path in paths]
+        emit(rows, output, COLUMNS, language)
 
     run(action)
+
+
+def _output_and_files(fmt: str, to: str) -> tuple[Format, str]:
+    """How to print the rows, and the formats of the files to write.
+
+    ``--format`` was the file format before ``--to``: file formats given to it (``pdf``,
+    ``html,md``) are still taken as such, with a deprecation note.
+    """
+    from ..report.render import FORMATS
+
+    outputs = [f.value for f in Format]
+    if fmt in outputs:
+        return Format(fmt), to
+    if all(part.strip() in FORMATS for part in fmt.split(",")):
+        return Format.table, renamed(fmt, "--format", "--to", to)
+    choices = ", ".join(outputs[:-1]) + " or " + outputs[-1]
+    raise InputError(f"--format must be {choices}, not '{fmt}'")

@@ -101,6 +101,8 @@ _LABELS: dict[str, str] = {
     "answers": NC_("column", "Answers"),
     "yes": NC_("column", "yes"),
     "no": NC_("column", "no"),
+    "format": NC_("column", "Format"),
+    "path": NC_("column", "File"),
 }
 
 

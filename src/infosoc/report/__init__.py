@@ -1,1 +1,3 @@
-"""Figures for reports: charts rendered offline to SVG, PNG, HTML or a Vega-Lite spec."""
+"""The country report in English, Russian or Kazakh: gathered from any
+:class:`~infosoc.report.data.ReportData` (``collect.py``), written as HTML, PDF or Markdown
+(``render.py``); docs/report.md."""

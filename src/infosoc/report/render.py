@@ -6,38 +6,43 @@ the same HTML, with every network fetch refused. A report is written whole or no
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from ..cycles import cycle_collection_paused
 from ..errors import InfosocError, InputError
 from ..files import write_atomically
-from ..i18n import LANGS, parse_lang, translations
-from .country import Chart, CountryReport, Section, collect
-from .official_divide import MapChart
+from ..i18n import parse_lang, translations
+from ..records import Progress
+from .collect import BODY, collect
+from .model import Chart, CountryReport, MapChart, Section
+
+if TYPE_CHECKING:
+    from .data import ReportData
 
 Format = Literal["html", "pdf", "md"]
-Progress = Callable[[str], None]
 FORMATS: tuple[Format, ...] = ("html", "pdf", "md")
 TEMPLATES = Path(__file__).with_name("templates")
+_STEP = {"pdf": "printing the PDF", "html": "writing the HTML", "md": "writing the Markdown"}
 
 
 def parse_format(fmt: str) -> Format:
     """``fmt`` if a report can be written in it, else an InputError naming the choices."""
     if fmt not in FORMATS:
-        raise InputError(f"--format must be html, pdf or md, not '{fmt}'")
+        raise InputError(f"--to must be html, pdf or md, not '{fmt}'")
     return fmt
 
 
-def parse_formats(text: str) -> tuple[Format, ...]:
-    """Formats from ``html``, ``pdf,html`` and the like, each once, in the order given."""
-    formats = [parse_format(part.strip()) for part in text.split(",")]
-    return tuple(dict.fromkeys(formats))
+def parse_formats(text: str | Sequence[str]) -> tuple[Format, ...]:
+    """Formats from ``"html"``, ``"pdf,html"`` or a sequence of names, each once, in the order
+    given; an InputError names the first that is not html, pdf or md."""
+    parts = text.split(",") if isinstance(text, str) else list(text)
+    formats = tuple(dict.fromkeys(parse_format(part.strip()) for part in parts))
+    if not formats:
+        raise InputError("--to must name at least one of html, pdf or md")
+    return formats
 
 
 def report_name(iso3: str, lang: str, fmt: str) -> str:
@@ -45,98 +50,62 @@ def report_name(iso3: str, lang: str, fmt: str) -> str:
     return f"infosoc-report-{iso3}-{lang}.{fmt}"
 
 
-def write_report(
-    obs: Any,
-    country: str,
-    *,
-    lang: str = "en",
-    fmt: str = "html",
-    out_dir: Path | str | None = None,
-    today: dt.date | None = None,
-    progress: Progress | None = None,
-) -> Path:
-    """Write the report on ``country`` into ``out_dir`` (default: the current folder).
-
-    ``progress`` is told each step as it starts ("gathering: …", "printing the PDF", …).
-    """
-    formats = (parse_format(fmt),)
-    return write_reports(
-        obs, country, lang=lang, formats=formats, out_dir=out_dir, today=today, progress=progress
-    )[0]
-
-
 def write_reports(
-    obs: Any,
+    data: ReportData,
     country: str,
     *,
     lang: str = "en",
-    formats: Sequence[str] = ("html", "pdf"),
+    formats: str | Sequence[str] = ("html",),
     out_dir: Path | str | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
 ) -> list[Path]:
-    """Write the report on ``country`` in each of ``formats`` from one gathering of its data
-    (a PDF is printed from the HTML, so both cost what the PDF alone costs), and return the
-    paths in the order of ``formats``. Nothing is written unless every format was rendered.
+    """Write the report on ``country`` in each of ``formats`` into ``out_dir`` (default: the
+    current folder) and return the paths, in the order of ``formats``.
+
+    Every format comes from one gathering of the data, and the PDF is printed from the very
+    HTML that is written. Language and formats are checked before any data is read; nothing
+    is written unless every format was rendered. ``progress`` is told each step as it starts.
     """
-    lang = parse_lang(lang)
-    # Both checked before any work, so a bad option writes nothing.
-    wanted = tuple(dict.fromkeys(parse_format(f) for f in formats))
-    if not wanted:
-        raise InputError("--format must name at least one of html, pdf or md")
-    say = progress or (lambda _: None)
-    data: dict[str, bytes] = {}
-    with cycle_collection_paused():
-        if wanted == ("md",):
-            report = collect(obs, country, lang=lang, today=today, on_section=_gathered(say))
-        else:
-            report, html, pdf = _collect_and_render(obs, country, lang, wanted, today, say)
-            data["html"] = html
-            if pdf is not None:
-                data["pdf"] = pdf
-        if "md" in wanted:
-            data["md"] = render(report, "md")
+    language = parse_lang(lang)
+    wanted = parse_formats(formats)
+    say = _Steps(progress, len(wanted))
+    report = collect(data, country, lang=language, today=today, on_section=say.gathered)
+    say.step(_STEP["pdf" if "pdf" in wanted else "html" if "html" in wanted else "md"])
+    files: dict[str, bytes] = {fmt: render(report, fmt) for fmt in wanted if fmt != "pdf"}
+    if "pdf" in wanted:  # printed from the very HTML that is written
+        html = files["html"] if "html" in files else render(report, "html")
+        files["pdf"] = html_to_pdf(html.decode("utf-8"))
     folder = Path(out_dir if out_dir is not None else ".")
-    paths = [folder / report_name(report.iso3, lang, fmt) for fmt in wanted]
+    paths = [folder / report_name(report.iso3, language, fmt) for fmt in wanted]
     for fmt, path in zip(wanted, paths, strict=True):
-        say(f"writing {path.name}")
-        write_atomically(path, data[fmt])
+        say.step(f"writing {path.name}")
+        write_atomically(path, files[fmt])
+    say.done()
     return paths
 
 
-def _gathered(say: Progress) -> Callable[[Section], None]:
-    return lambda section: say(f"gathered: {section.title}")
+class _Steps:
+    """The report's steps told to a :data:`~infosoc.records.Progress` callback: each body
+    section gathered, the rendering, and each file written."""
 
+    def __init__(self, progress: Progress | None, files: int) -> None:
+        self._progress = progress
+        self._done = 0
+        self.total = len(BODY) + 1 + files
 
-def _collect_and_render(
-    obs: Any,
-    country: str,
-    lang: str,
-    formats: Sequence[Format],
-    today: dt.date | None,
-    say: Progress,
-) -> tuple[CountryReport, bytes, bytes | None]:
-    """Gather the report while a child process loads WeasyPrint and the chart engine and
-    draws each section's charts as it comes; then let it make the HTML and, if asked, the
-    PDF."""
-    from .worker import worker_for
+    def step(self, what: str) -> None:
+        if self._progress is not None:
+            self._progress(self._done, self.total, what)
+        self._done += 1
 
-    printing = "pdf" in formats
-    worker = worker_for("pdf" if printing else "html", lang)
-    gathered = _gathered(say)
+    def gathered(self, section: Section) -> None:
+        self.step(f"gathered: {section.title}")
 
-    def on_section(section: Section) -> None:
-        worker.charts(section)
-        gathered(section)
-
-    try:
-        say("gathering the data")
-        report = collect(obs, country, lang=lang, today=today, on_section=on_section)
-        say("printing the PDF" if printing else "writing the HTML")
-        html, pdf = worker.render(report)
-        return report, html, pdf
-    finally:
-        worker.close()
+    def done(self) -> None:
+        self._done = self.total
+        if self._progress is not None:
+            self._progress(self.total, self.total, "done")
 
 
 def render(report: CountryReport, fmt: Format) -> bytes:
@@ -148,22 +117,9 @@ def render(report: CountryReport, fmt: Format) -> bytes:
 
 
 def chart_svgs(charts: Iterable[Chart], lang: str) -> dict[str, str]:
-    """Each chart that has something to draw, as inline SVG, by its key."""
-    return spec_svgs(chart_specs(charts, lang), lang)
-
-
-def chart_specs(charts: Iterable[Chart], lang: str) -> dict[str, dict[str, Any]]:
-    """Each chart that has something to draw, as the Vega-Lite spec Altair writes, by key.
-
-    Apart from :func:`spec_svgs` so that the process gathering the report can write the
-    specs and the one rendering it need not load Altair (a quarter of a second) before it
-    draws them.
-    """
-    return {chart.key: spec for chart in charts if (spec := _chart_spec(chart, lang)) is not None}
-
-
-def spec_svgs(specs: Mapping[str, dict[str, Any]], lang: str) -> dict[str, str]:
-    """Vega-Lite specs (see :func:`chart_specs`) drawn as inline SVG by vl-convert, by key."""
+    """Each chart that has something to draw, as inline SVG, by its key; none without the
+    ``report`` extra's Altair and vl-convert (the tables hold the same data)."""
+    specs = {chart.key: spec for chart in charts if (spec := _chart_spec(chart, lang)) is not None}
     if not specs:
         return {}
     from ..charts import spec_svg
@@ -171,22 +127,15 @@ def spec_svgs(specs: Mapping[str, dict[str, Any]], lang: str) -> dict[str, str]:
     return {key: spec_svg(spec, parse_lang(lang), prefix=key) for key, spec in specs.items()}
 
 
-def render_html(report: CountryReport, drawn: Mapping[str, str] | None = None) -> str:
-    """The report as one self-contained HTML page, charts inlined as SVG.
-
-    ``drawn`` holds charts already drawn, by key (see :func:`chart_svgs`); the others are
-    drawn now.
-    """
+def render_html(report: CountryReport) -> str:
+    """The report as one self-contained HTML page, charts inlined as SVG."""
     from markupsafe import Markup
 
     tr = translations(report.lang)
-    drawn = drawn or {}
-    missing = [
-        chart for section in report.sections for chart in section.charts if chart.key not in drawn
-    ]
-    charts = {
-        key: Markup(svg) for key, svg in {**drawn, **chart_svgs(missing, report.lang)}.items()
-    }
+    drawn = chart_svgs(
+        (chart for section in report.sections for chart in section.charts), report.lang
+    )
+    charts = {key: Markup(svg) for key, svg in drawn.items()}
     # CSS content for the page footer: the catalogue's words around the page counters.
     page_label = tr.gettext("Page %(page)s of %(pages)s") % {
         "page": '" counter(page) "',
@@ -209,8 +158,7 @@ def render_markdown(report: CountryReport) -> str:
 def html_to_pdf(html: str) -> bytes:
     """The PDF of ``html`` through WeasyPrint, fetching nothing from anywhere."""
     try:
-        with quick_library_lookup():
-            from weasyprint import HTML
+        from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: Pango missing on the machine
         raise InfosocError(
             f"PDF reports need WeasyPrint and Pango: pip install 'infosoc[report]' ({exc})"
@@ -221,41 +169,6 @@ def html_to_pdf(html: str) -> bytes:
     except fatal as exc:  # WeasyPrint's own error names the URL; ours says why
         raise InfosocError(str(exc.__cause__ or exc)) from None
     return pdf
-
-
-@contextlib.contextmanager
-def quick_library_lookup() -> Iterator[None]:
-    """While WeasyPrint loads: a native library name the linker's cache does not list is
-    not found, at once.
-
-    WeasyPrint tries up to six spellings of each library it loads (Linux, macOS and Windows
-    names), and for each miss ctypes runs gcc and ld to look further: about 20 ms a name, a
-    quarter of a second in all. The right names are in the linker's cache (``ldconfig -p``),
-    and those ctypes still resolves as before; a library outside the cache is loaded by its
-    file name, which WeasyPrint also tries.
-    """
-    import ctypes.util
-    import subprocess
-
-    listing = None
-    if sys.platform.startswith("linux") and Path("/sbin/ldconfig").exists():
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            listing = subprocess.run(
-                ["/sbin/ldconfig", "-p"], capture_output=True, text=True, timeout=10
-            ).stdout
-    if not listing:
-        yield
-        return
-    original = ctypes.util.find_library
-
-    def find_library(name: str) -> str | None:
-        return original(name) if f"lib{name}." in listing else None
-
-    ctypes.util.find_library = find_library
-    try:
-        yield
-    finally:
-        ctypes.util.find_library = original
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -310,8 +223,8 @@ def _chart_spec(chart: Chart, lang: str) -> dict[str, Any] | None:
         y_format=chart.y_format,
         legend_title=chart.legend_title,
     )
-    # Altair's schema validation costs a tenth of a second per chart; the tests validate the
-    # charts infosoc draws, so a report does not repeat it.
+    # Unvalidated: Altair's schema validation is slow, and the tests validate the charts
+    # infosoc draws, so a report need not repeat it.
     spec: dict[str, Any] = drawn.to_dict(validate=False)
     return spec
 
@@ -339,12 +252,6 @@ def _map_spec(chart: MapChart, lang: str) -> dict[str, Any] | None:
     )
     spec: dict[str, Any] = drawn.to_dict(validate=False)
     return spec
-
-
-def warm_up_templates(lang: str) -> None:
-    """Compile the HTML template and load the catalogue of ``lang`` ahead of the report."""
-    if lang in LANGS:  # the worker may be started before the option is checked
-        _environment(lang, html=True).get_template("report.html.j2")
 
 
 @cache

@@ -9,12 +9,8 @@ shows both with their methods and their difference, and never folds one into the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .country import Cell, Table
-
-if TYPE_CHECKING:
-    from .country import _Context
+from ..context import Context
+from ..model import Cell, Table
 
 ESTIMATE = "IT.NET.USER.ZS"
 SURVEY = "KZ.SDG.17.8.1"
@@ -22,10 +18,10 @@ SURVEY = "KZ.SDG.17.8.1"
 YEARS = 8
 
 
-def two_measures(ctx: _Context) -> tuple[Table, str] | None:
+def two_measures(ctx: Context) -> tuple[Table, str] | None:
     """The table of both measures, year by year, and a sentence on the latest year both hold;
     None when the store holds only one of them for ``ctx``'s country."""
-    s = ctx.s
+    loc = ctx.loc
     estimate = {r["period"]: r for r in ctx.store.series(ESTIMATE, [ctx.iso3])}
     survey = {r["period"]: r for r in ctx.store.series(SURVEY, [ctx.iso3])}
     if not estimate or not survey:
@@ -35,10 +31,12 @@ def two_measures(ctx: _Context) -> tuple[Table, str] | None:
         return None
     periods = sorted(set(estimate) | set(survey))[-YEARS:]
     columns = [
-        Cell(s._("Year")),
-        Cell(s._("ITU estimate, %%"), numeric=True, sub=s._("World Bank WDI")),
-        Cell(s._("Household survey, %%"), numeric=True, sub=s._("Bureau of National Statistics")),
-        Cell(s._("Difference, pp"), numeric=True),
+        Cell(loc._("Year")),
+        Cell(loc._("ITU estimate, %%"), numeric=True, sub=loc._("World Bank WDI")),
+        Cell(
+            loc._("Household survey, %%"), numeric=True, sub=loc._("Bureau of National Statistics")
+        ),
+        Cell(loc._("Difference, pp"), numeric=True),
     ]
     rows = []
     for period in periods:
@@ -48,20 +46,20 @@ def two_measures(ctx: _Context) -> tuple[Table, str] | None:
         rows.append(
             [
                 Cell(period),
-                Cell(s.num(low, 1), ctx.notes.file((a or {}).get("file_name")), numeric=True),
-                Cell(s.num(high, 1), ctx.notes.file((b or {}).get("file_name")), numeric=True),
-                Cell(s.num(difference, 1), numeric=True),
+                Cell(loc.num(low, 1), ctx.notes.file((a or {}).get("file_name")), numeric=True),
+                Cell(loc.num(high, 1), ctx.notes.file((b or {}).get("file_name")), numeric=True),
+                Cell(loc.num(difference, 1), numeric=True),
             ]
         )
-    caption = s._("Individuals using the internet, two official measures")
+    caption = loc._("Individuals using the internet, two official measures")
     table = Table(columns, rows, caption=caption, css="two-measures", widths=(16, 28, 32, 24))
     year = both[-1]
-    sentence = s._(
+    sentence = loc._(
         "Two official measures of internet use differ by method: ITU estimates %(estimate)s "
         "for %(year)s (published by the World Bank), and the Bureau of National Statistics' "
         "household survey finds %(survey)s. Both are shown; neither replaces the other.",
         year=year,
-        estimate=s.pct(estimate[year]["value"]),
-        survey=s.pct(survey[year]["value"]),
+        estimate=loc.pct(estimate[year]["value"]),
+        survey=loc.pct(survey[year]["value"]),
     )
     return table, sentence
