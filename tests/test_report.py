@@ -43,8 +43,8 @@ HEADINGS = (
 )
 NO_TILES = (
     "No speed-tile files are held, so the divide between regions cannot be measured. Fetch a "
-    "quarter of Ookla's open tiles with “infosoc divide tiles --type fixed --year YEAR --quarter "
-    "Q” (or put them in the data folder under speed/ookla_open_data_tiles/), then make the "
+    "quarter of Ookla's open tiles with “infosoc divide tiles --network fixed --period YEAR-QN” "
+    "(or put them in the data folder under speed/ookla_open_data_tiles/), then make the "
     "report again."
 )
 

@@ -18,6 +18,6 @@ def main() -> None:
     except SystemExit as exc:
         # The command is over and the process ends: whatever is alive now lives until then.
         # Frozen, it is not walked once more by the collector while the interpreter shuts
-        # down (a tenth of a second after a report, with numpy, DuckDB and Arrow loaded).
+        # down. This is the one place infosoc touches the collector (decision 0012).
         gc.freeze()
         sys.exit(exc.code)
