@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import struct
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -246,37 +244,6 @@ def test_failed_write_leaves_no_partial_file(
     with pytest.raises(OSError, match="disk full"):
         save_chart(chart, tmp_path / "map.json")
     assert list(tmp_path.iterdir()) == []
-
-
-@pytest.mark.slow
-def test_importing_the_module_does_not_import_altair() -> None:
-    code = (
-        "import sys, infosoc.charts; "
-        "assert 'altair' not in sys.modules and 'vl_convert' not in sys.modules"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
-@pytest.mark.slow
-def test_a_spec_written_by_altair_is_drawn_without_altair(tmp_path: Path) -> None:
-    # A spec written by Altair elsewhere (saved, or sent to another process) is drawn with
-    # vl-convert alone.
-    from infosoc.charts import line_chart
-
-    rows = [{"year": y, "value": 0.5 + y / 10_000, "who": "Қазақстан"} for y in (2020, 2022)]
-    spec = line_chart(
-        rows, x="year", y="value", series="who", title="Ә Ғ Қ", x_title="x", y_title="y"
-    ).to_dict(validate=False)
-    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
-    code = (
-        "import json, sys; sys.modules['altair'] = None; "
-        "from infosoc.charts import spec_svg; "
-        f"spec = json.load(open({str(tmp_path / 'spec.json')!r}, encoding='utf-8')); "
-        "svg = spec_svg(spec, 'kk', prefix='c1'); "
-        "assert svg.startswith('<svg') and 'Ә Ғ Қ' in svg and 'Қазақстан' in svg, svg[:200]; "
-        "assert 'altair' not in sys.modules or sys.modules['altair'] is None"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_the_vega_lite_version_comes_from_the_spec_s_schema() -> None:

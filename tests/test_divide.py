@@ -296,25 +296,6 @@ def test_divide_indicators_leave_out_unreported_regions() -> None:
     assert math.isfinite(out["theil"]) and out["theil"] > 0
 
 
-@pytest.mark.slow
-def test_aggregating_does_not_load_pyarrow_dataset(tmp_path: Path) -> None:
-    # pyarrow.dataset takes half a second to load: every divide command would pay it.
-    import subprocess
-    import sys
-
-    write_tiles(synthetic_tiles(300, seed=13), tmp_path / "t.parquet")
-    boxes = _boxes(tmp_path)
-    code = (
-        "import sys; from pathlib import Path; "
-        "from infosoc.divide.indicators import aggregate_regions; "
-        "from infosoc.geo.regions import load_regions; "
-        f"aggregate_regions(Path({str(tmp_path / 't.parquet')!r}), "
-        f"load_regions(Path({str(boxes)!r})), cache_dir=Path({str(tmp_path / 'c')!r})); "
-        "assert 'pyarrow.dataset' not in sys.modules"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
 def test_the_front_door_gives_the_rows_of_the_aggregation(tmp_path: Path) -> None:
     from infosoc.divide import Divide
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infosoc import Observatory
@@ -680,69 +679,6 @@ def test_cli_csv_leaves_missing_cells_empty(ingested_home: Path, cli: Cli) -> No
 times_st = st.lists(
     st.integers(1990, 2030), min_size=3, max_size=12, unique=True
 ).map(sorted)  # fmt: skip
-
-
-@settings(deadline=None)  # the first example imports scipy
-@given(
-    times_st,
-    st.floats(-50, 50),
-    st.floats(-5, 5),
-    st.integers(2030, 2040),
-)
-def test_a_straight_line_projects_exactly(
-    years: list[int], intercept: float, slope: float, at: int
-) -> None:
-    values = [intercept + slope * (y - 2000) for y in years]
-    fitted = trend.fit([float(y) for y in years], values)
-    assert fitted is not None
-    projection = trend.project(fitted, float(at))
-    expected = intercept + slope * (at - 2000)
-    assert fitted.slope == pytest.approx(slope, abs=1e-6)
-    assert projection.value == pytest.approx(expected, abs=1e-6)
-    assert projection.low == pytest.approx(expected, abs=1e-5)  # no scatter, no uncertainty
-    assert projection.high == pytest.approx(expected, abs=1e-5)
-
-
-@settings(max_examples=60)
-@given(times_st, st.lists(st.floats(-100, 100), min_size=12, max_size=12))
-def test_the_interval_holds_the_projection_and_widens_with_distance(
-    years: list[int], noise: list[float]
-) -> None:
-    values = [2.0 * y + noise[i] for i, y in enumerate(years)]
-    fitted = trend.fit([float(y) for y in years], values)
-    assert fitted is not None
-    near, far = trend.project(fitted, years[-1] + 1.0), trend.project(fitted, years[-1] + 10.0)
-    widths = []
-    for p in (near, far):
-        assert p.low is not None and p.high is not None
-        assert p.low <= p.value + 1e-9 and p.value <= p.high + 1e-9
-        widths.append(p.high - p.low)
-    assert widths[1] >= widths[0] - 1e-9
-
-
-@given(
-    st.floats(0.1, 1000),
-    st.floats(0.1, 1000),
-    st.integers(2000, 2020),
-    st.integers(1, 15),
-)
-def test_required_growth_reaches_the_target(
-    start: float, goal: float, year: int, years: int
-) -> None:
-    per_year = trend.per_year_needed(year, start, year + years, goal)
-    assert start + per_year * years == pytest.approx(goal)
-    cagr = trend.cagr_pct(start, goal, years)
-    assert cagr is not None
-    assert start * (1 + cagr / 100) ** years == pytest.approx(goal, rel=1e-9)
-
-
-@settings(deadline=None)  # the first example imports scipy
-@given(st.floats(1e-6, 1 - 1e-6), st.integers(1, 400))
-def test_the_t_quantile_equals_scipys(p: float, df: int) -> None:
-    from scipy.special import stdtrit
-
-    expected = float(stdtrit(df, p))
-    assert trend.student_t_quantile(p, df) == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
 def test_the_t_quantile_has_the_textbook_values_and_refuses_nonsense() -> None:
