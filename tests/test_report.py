@@ -633,9 +633,9 @@ INTERNET_USE = "KZ.SDG.17.8.1"
 def bureau(ingested_home: Path, snapshot: Path) -> dict[str, Any]:
     """What the store holds of the Bureau's file, read without the report."""
     obs = Observatory(home=ingested_home, mirror=snapshot)
-    regions = obs.indicator(INTERNET_USE, ["KAZ"], by="region")
+    regions = obs.indicator(["KAZ"], indicator=INTERNET_USE, by="region")
     return {
-        "areas": list(obs.indicator(INTERNET_USE, ["KAZ"], by="urbanisation")),
+        "areas": list(obs.indicator(["KAZ"], indicator=INTERNET_USE, by="urbanisation")),
         "regions": {k: v for k, v in regions[-1].items() if k.startswith("KZ-") and v is not None},
         "year": regions[-1]["period"],
     }
