@@ -111,7 +111,6 @@ def geojson_document(data: bytes, file: str) -> Any:
 
 def _geojson_features(data: bytes, file: str) -> list[tuple[dict[str, Any], Any]]:
     """(properties, shapely geometry or None) of each feature of a GeoJSON document."""
-    import shapely.geometry
     from shapely.errors import ShapelyError
 
     doc = geojson_document(data, file)
@@ -129,13 +128,41 @@ def _geojson_features(data: bytes, file: str) -> list[tuple[dict[str, Any], Any]
     for row, feature in enumerate(doc["features"], start=1):
         geometry = feature.get("geometry")
         try:
-            geom = None if geometry is None else shapely.geometry.shape(geometry)
+            geom = None if geometry is None else _geometry(geometry)
         except (ShapelyError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             raise InputError(
                 f"the geometry cannot be read ({exc})", file=file, row=row, column="geometry"
             ) from None
         features.append((feature.get("properties") or {}, geom))
     return features
+
+
+def _geometry(geometry: dict[str, Any]) -> Any:
+    """The shapely geometry of a GeoJSON geometry object, as ``shapely.geometry.shape`` gives.
+
+    Polygons and multipolygons, what boundary files hold, are built from numpy arrays of their
+    rings: ``shape()`` converts each point of a large boundary on its own (decision 0009). Any
+    other type, or a polygon the arrays cannot hold, goes through ``shape()`` and its errors.
+    """
+    import shapely
+    import shapely.geometry
+    from shapely.errors import ShapelyError
+
+    kind = geometry.get("type")
+    if kind in ("Polygon", "MultiPolygon"):
+        try:
+            parts = geometry["coordinates"] if kind == "MultiPolygon" else [geometry["coordinates"]]
+            polygons = []
+            for rings in parts:
+                arrays = [np.asarray(ring, dtype=float) for ring in rings]
+                if not all(np.isfinite(a).all() for a in arrays):  # a null became NaN
+                    raise ValueError("a coordinate is not a number")
+                shells = [shapely.linearrings(a) for a in arrays]
+                polygons.append(shapely.polygons(shells[0], holes=shells[1:] or None))
+            return shapely.multipolygons(polygons) if kind == "MultiPolygon" else polygons[0]
+        except (ShapelyError, ValueError, TypeError, KeyError, IndexError):
+            pass
+    return shapely.geometry.shape(geometry)
 
 
 def check_geojson_crs(crs: Any, file: str) -> None:
