@@ -169,13 +169,14 @@ def _group_or_why(data: CountryData, by: PeerBy) -> PeerGroup | Finding:
     return group
 
 
-def _peer_median(
+def _latest_among_peers(
     check: Check,
-    test: PeerMedianTest,
+    test: PeerMedianTest | PeerRankTest,
     data: CountryData,
-    meta: dict[str, Any],
     own: list[tuple[str, dict[str, Any]]],
-) -> Finding:
+) -> tuple[PeerGroup, dict[str, Any], dict[str, float]] | Finding:
+    """The peer group, the country's latest row and the peers' values in its period; or the
+    finding that says why they cannot be compared (no group, too few peers)."""
     group = _group_or_why(data, test.peers)
     if isinstance(group, Finding):
         return group
@@ -184,6 +185,20 @@ def _peer_median(
     values = _peer_values(data, check.indicator, group, period)
     if len(values) < test.min_peers:
         return _missing(_too_few(data, check.indicator, group, period, len(values), test.min_peers))
+    return group, row, values
+
+
+def _peer_median(
+    check: Check,
+    test: PeerMedianTest,
+    data: CountryData,
+    meta: dict[str, Any],
+    own: list[tuple[str, dict[str, Any]]],
+) -> Finding:
+    peers = _latest_among_peers(check, test, data, own)
+    if isinstance(peers, Finding):
+        return peers
+    group, row, values = peers
     mid = float(median(values.values()))
     value = float(row["value"])
     gap = (value - mid) * _sign(check) * (1 if test.direction == "better" else -1)
@@ -206,14 +221,10 @@ def _peer_rank(
     meta: dict[str, Any],
     own: list[tuple[str, dict[str, Any]]],
 ) -> Finding:
-    group = _group_or_why(data, test.peers)
-    if isinstance(group, Finding):
-        return group
-    assert check.indicator is not None
-    period, row = own[-1]
-    values = _peer_values(data, check.indicator, group, period)
-    if len(values) < test.min_peers:
-        return _missing(_too_few(data, check.indicator, group, period, len(values), test.min_peers))
+    peers = _latest_among_peers(check, test, data, own)
+    if isinstance(peers, Finding):
+        return peers
+    group, row, values = peers
     value = float(row["value"])
     sign = _sign(check)
     ranks = competition_ranks({**{k: v * sign for k, v in values.items()}, data.iso3: value * sign})
