@@ -1,8 +1,8 @@
 """A choropleth of regions coloured by a measure, rendered offline with Altair and vl-convert.
 
 Regions without a value are drawn in a neutral grey under a "no data" legend entry: they are
-never coloured as 0. Altair and vl-convert are imported inside the functions because they take
-about a second to import and most CLI commands never draw a chart.
+never coloured as 0. Altair and vl-convert are imported inside the functions because they are
+slow to import and most CLI commands never draw a chart.
 """
 
 from __future__ import annotations
@@ -415,7 +415,7 @@ def _schema_version(spec: dict[str, Any], supported: Sequence[str]) -> str | Non
 
 
 def warm_up_charts() -> None:
-    """Start vl-convert's engine (its first chart costs half a second), without Altair."""
+    """Start vl-convert's engine, whose first chart is slow, without loading Altair."""
     import vl_convert as vlc
 
     spec = {"data": {"values": [{"x": 0}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}

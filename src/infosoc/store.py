@@ -84,7 +84,8 @@ class Store:
             Store(path).close()
             self.con = self._connect(read_only)
         # A read-only store cannot change while it is open (DuckDB locks the file against
-        # writers), so the same query gets the same answer: each costs ~10 ms of planning.
+        # writers), so the same query gets the same answer; DuckDB plans each query anew,
+        # whatever its size, so a repeated one is answered from memory.
         self._answers: dict[tuple[str, str], list[dict[str, Any]]] | None = (
             {} if read_only else None
         )
@@ -349,7 +350,7 @@ class Store:
         """Read several indicators whole in one query, for the :meth:`series` calls to come.
 
         Only a read-only store keeps them (it cannot change while open); one query for a
-        few dozen indicators costs what one costs, ~10 ms of planning on a small machine.
+        few dozen indicators costs about what one costs, most of it DuckDB's planning.
         """
         wanted = sorted({c for c in codes if (c, countries_only) not in self._series})
         if self._answers is None or not wanted:

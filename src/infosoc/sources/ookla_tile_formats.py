@@ -112,7 +112,7 @@ def _encode(x: Ints, y: Ints, zoom: int) -> Any:
 
 def digit_strings(chars: npt.NDArray[np.uint8]) -> Any:
     """A string array whose i-th string is row i of ``chars`` (ASCII), built from buffers:
-    ``pa.array`` would import pandas, half a second of start-up."""
+    ``pa.array`` would import pandas, which a command that never needs it should not load."""
     n, width = chars.shape
     large = n * width >= 2**31  # int32 offsets cannot address more bytes
     offsets = np.arange(n + 1, dtype=np.int64 if large else np.int32) * width
