@@ -3,10 +3,12 @@
 Generates, in a temporary folder, one answer in the API v2 layout that ``worldbank.fetch``
 caches (``[header, records]``, one page): 250 economies (240 ISO countries, Kosovo, and
 aggregates such as WLD, EAS and "High income" with an empty ``countryiso3code``) times 80
-years, every seventh value null. Times ``worldbank.parse(read_local(path))`` after one untimed
-warm-up (the first call also builds the country index; that cold call is printed for
-information). The reference, timed in the same run, is the stdlib ``json.loads`` of the same
-file; the ratio parse/reference shows how much the checks and the tidy observations cost.
+years, every seventh value null and the others between 0 and 100 (the indicator is a share;
+a value outside its plausible range is an error). Times ``worldbank.parse(read_local(path))``
+after one untimed warm-up (the first call also builds the country index; that cold call is
+printed for information). The reference, timed in the same run, is the stdlib ``json.loads``
+of the same file; the ratio parse/reference shows how much the checks and the tidy
+observations cost.
 The shared data folder is not read (``--data`` is accepted and ignored).
 
 Exits 1 if the median parse time misses the target.
@@ -53,7 +55,7 @@ def answer() -> bytes:
             "country": {"id": wb_id, "value": name},
             "countryiso3code": iso3,
             "date": year,
-            "value": None if (i * len(YEARS) + j) % 7 == 0 else round(0.37 * (i + j), 6),
+            "value": None if (i * len(YEARS) + j) % 7 == 0 else round(0.37 * (i + j) % 100, 6),
             "unit": "",
             "obs_status": "",
             "decimal": 1,
