@@ -399,6 +399,21 @@ def table(benches: Sequence[Benchmark], old: Side, new: Side) -> tuple[list[str]
     return lines, ok
 
 
+def each_round(benches: Sequence[Benchmark], old: Side, new: Side) -> list[str]:
+    """One line per figure with its value in every round, old and new: the noise to read the
+    medians against."""
+
+    def values(side: Side, figure: Figure) -> str:
+        found = side.values.get(figure.label, [])
+        return ", ".join(formatted(v, figure.unit) for v in found) or "n/a"
+
+    return [
+        f"  {figure.label.strip()}: old {values(old, figure)}; new {values(new, figure)}"
+        for bench in benches
+        for figure in bench.figures
+    ]
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--old-ref", default="pre-16", help="old commit (default: pre-16)")
@@ -466,13 +481,16 @@ def compare(args: argparse.Namespace, scratch: Path) -> int:
                 for side in sides:
                     run_once(bench, side, args, round_number, log)
         lines, ok = table(args.benchmarks, old, new)
+        lines.append(
+            f"(medians over {args.rounds} rounds, old and new taking turns; "
+            f"{time.perf_counter() - started:.0f} s in all; load average now "
+            f"{os.getloadavg()[0]:.2f}; outputs in {log})"
+        )
+        lines += ["", "Each round:", *each_round(args.benchmarks, old, new)]
+    summary = "\n".join([f"old: {old.description}", f"new: {new.description}", "", *lines])
+    (log / "summary.txt").write_text(summary + "\n", encoding="utf-8")
     print()
     print("\n".join(lines))
-    print(
-        f"(medians over {args.rounds} rounds, old and new taking turns; "
-        f"{time.perf_counter() - started:.0f} s in all; load average now "
-        f"{os.getloadavg()[0]:.2f}; outputs in {log})"
-    )
     return 0 if ok else 1
 
 
