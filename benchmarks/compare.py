@@ -8,7 +8,9 @@ turns, the first one alternating from round to round, so that a slow spell of a 
 weighs on both. ``--new-ref REF`` compares with a second checkout instead of the current tree.
 
 The figures are the scripts' own (their medians, and the speed-ups they measure against their
-references in the same run); a figure is the median over the rounds. Printed at the end: one
+references in the same run), read from the lines they print (``BENCHMARKS`` below gives each
+line's pattern: a script that rewords a line needs its pattern changed here, or its figure
+shows as n/a); a figure is the median over the rounds. Printed at the end: one
 row per figure, with the old and the new median, the ratio new/old, the target and
 ``PASS``/``FAIL``. The targets (issue 16):
 
