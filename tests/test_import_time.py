@@ -87,10 +87,10 @@ def test_egdi_of_a_country_loads_only_the_store(ingested_home: Path) -> None:
 
 
 @pytest.mark.slow
-def test_targets_do_not_load_scipy_statistics(ingested_home: Path) -> None:
-    # One Student's t quantile does not justify importing scipy.stats.
+def test_targets_do_not_load_scipy(ingested_home: Path) -> None:
+    # One Student's t quantile does not justify importing scipy (decision 0015).
     modules = imported(["-m", "infosoc", "targets", "KAZ", "--home", str(ingested_home)])
-    assert loaded(modules, ("scipy.stats", "pandas", "pyarrow", "ibis", "altair")) == []
+    assert loaded(modules, ("scipy", "pandas", "pyarrow", "ibis", "altair")) == []
 
 
 @pytest.mark.slow

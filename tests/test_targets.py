@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infosoc import Observatory
@@ -679,6 +680,15 @@ def test_cli_csv_leaves_missing_cells_empty(ingested_home: Path, cli: Cli) -> No
 times_st = st.lists(
     st.integers(1990, 2030), min_size=3, max_size=12, unique=True
 ).map(sorted)  # fmt: skip
+
+
+@settings(deadline=None)  # the first example imports scipy, the oracle
+@given(st.floats(1e-6, 1 - 1e-6), st.integers(1, 400))
+def test_the_t_quantile_equals_scipys(p: float, df: int) -> None:
+    from scipy.special import stdtrit
+
+    expected = float(stdtrit(df, p))
+    assert trend.student_t_quantile(p, df) == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
 def test_the_t_quantile_has_the_textbook_values_and_refuses_nonsense() -> None:

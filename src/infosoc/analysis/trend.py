@@ -78,17 +78,48 @@ def project(trend: Trend, time: float, level: float = LEVEL) -> Projection:
     return Projection(value, value - half, value + half)
 
 
+def _central_mass(theta: float, df: int) -> float:
+    """P(|T| <= sqrt(df) tan(theta)) for Student's t with ``df`` degrees of freedom.
+
+    The closed form for whole degrees of freedom (Abramowitz and Stegun 26.7.3 and 26.7.4):
+    a finite sum of powers of cos(theta), so no special function is needed.
+    """
+    c2, term, total = math.cos(theta) ** 2, 1.0, 1.0
+    if df % 2 == 0:  # sin(theta) * (1 + 1/2 c^2 + 1*3/(2*4) c^4 + ... up to c^(df-2))
+        for k in range(2, df, 2):
+            term *= c2 * (k - 1) / k
+            total += term
+        return math.sin(theta) * total
+    if df == 1:
+        return 2 * theta / math.pi
+    # 2/pi * (theta + sin(theta) cos(theta) (1 + 2/3 c^2 + 2*4/(3*5) c^4 + ... up to c^(df-3)))
+    for k in range(3, df - 1, 2):
+        term *= c2 * (k - 1) / k
+        total += term
+    return 2 / math.pi * (theta + math.sin(theta) * math.cos(theta) * total)
+
+
 def student_t_quantile(p: float, df: int) -> float:
     """The ``p`` quantile of Student's t with ``df`` (whole, at least 1) degrees of freedom.
 
-    Raises ValueError unless 0 < p < 1 and ``df`` is a whole number of at least 1.
+    Found by bisection on theta = atan(t / sqrt(df)), where the distribution function has
+    the closed form above: exact to machine precision, without importing scipy for one number
+    (decision 0015).
     """
     if not 0 < p < 1 or df < 1 or df != int(df):
         raise ValueError(f"a t quantile needs 0 < p < 1 and whole df >= 1, not p={p}, df={df}")
-    # imported here: scipy is needed only when a projection has an interval
-    from scipy.special import stdtrit
-
-    return float(stdtrit(int(df), p))
+    mass = abs(2 * p - 1)  # P(|T| <= |t|)
+    low, high = 0.0, math.pi / 2
+    for _ in range(200):
+        mid = (low + high) / 2
+        if mid in (low, high):
+            break
+        if _central_mass(mid, int(df)) < mass:
+            low = mid
+        else:
+            high = mid
+    t = math.sqrt(df) * math.tan((low + high) / 2)
+    return t if p >= 0.5 else -t
 
 
 def per_year_needed(from_time: float, from_value: float, to_time: float, target: float) -> float:
