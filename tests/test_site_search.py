@@ -164,7 +164,12 @@ def test_index_holds_three_names_and_folded_keys(index: list[dict[str, object]])
 def test_index_json_is_small_compact_utf8() -> None:
     data = index_json(un_members())
     assert json.loads(data.decode("utf-8")) == name_index(un_members())
-    assert "Қазақстан".encode() in data and b"\\u" not in data and b'", "' not in data and b'": ' not in data
+    assert (
+        "Қазақстан".encode() in data
+        and b"\\u" not in data
+        and b'", "' not in data
+        and b'": ' not in data
+    )
     assert len(gzip.compress(data, 9)) < 12_000
 
 

@@ -102,7 +102,8 @@ def latin(text: str, kh: str = "kh") -> str:
     """A lower-case Latin transliteration of the Russian and Kazakh letters in ``text``.
 
     ``х`` becomes ``kh`` (or ``kh="h"``), ``қ``→``q``, ``ғ``→``g``, ``ң``→``n``, ``ә``→``a``,
-    ``ө``→``o``, ``ұ``/``ү``→``u``, ``і``→``i``, ``һ``→``h``; other characters are kept, lower-cased.
+    ``ө``→``o``, ``ұ``/``ү``→``u``, ``і``→``i``, ``һ``→``h``; other characters are kept in
+    lower case.
     """
     table = {**_LATIN, "х": kh}
     return "".join(table.get(ch, ch) for ch in text.lower())
