@@ -36,8 +36,6 @@ def write_page_data(root: Path, page: Page, seen: set[str], *, today: dt.date | 
         data.downloads.update(written)
 
 
-
-
 def _write(root: Path, data: DataFile, seen: set[str], today: dt.date | None) -> dict[str, str]:
     if data.stem in seen:
         return _paths(data.stem)

@@ -113,14 +113,26 @@ def line_specs(
             "mark": {"type": "line", "point": point if point["size"] else False},
             "encoding": {
                 "x": x,
-                "y": {"field": "y", "type": "quantitative", "axis": y_axis,
-                      "scale": {"zero": False, "nice": True, "reverse": reverse_y}},
-                "color": {"field": "s", "type": "nominal", "legend": None,
-                          "scale": {"domain": names, "range": colours}},
-                "strokeDash": {"field": "s", "type": "nominal", "legend": None,
-                               "scale": {"domain": names, "range": dashes}},
+                "y": {
+                    "field": "y",
+                    "type": "quantitative",
+                    "axis": y_axis,
+                    "scale": {"zero": False, "nice": True, "reverse": reverse_y},
+                },
+                "color": {
+                    "field": "s",
+                    "type": "nominal",
+                    "legend": None,
+                    "scale": {"domain": names, "range": colours},
+                },
+                "strokeDash": {
+                    "field": "s",
+                    "type": "nominal",
+                    "legend": None,
+                    "scale": {"domain": names, "range": dashes},
+                },
                 "strokeWidth": width_of,
-            },  # fmt: skip
+            },
             "config": _config(),
         }
 

@@ -115,7 +115,10 @@ def _vega_bundle(out: Path) -> str:
         known = json.loads(marker.read_text(encoding="utf-8"))
         if known.get("vl_convert") == version and (out / known["file"]).is_file():
             return str(known["file"])
-    bundle = vlc.javascript_bundle().encode("utf-8")
+    # The page's own script calls the globals this snippet sets.
+    bundle = vlc.javascript_bundle("window.vegaEmbed = vegaEmbed; window.vega = vega;").encode(
+        "utf-8"
+    )
     name = f"static/vega.{hashlib.sha256(bundle).hexdigest()[:10]}.js"
     write_if_changed(out / name, bundle)
     note = {"vl_convert": version, "file": name}

@@ -47,8 +47,9 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "mobile-subscriptions", N_("Mobile cellular subscriptions"), "IT.CEL.SETS.P2", digits=1
     ),
-    Indicator("download-speed", N_("Fixed download speed"), "speed.ookla_sgi.fixed.download",
-              digits=1),  # fmt: skip
+    Indicator(
+        "download-speed", N_("Fixed download speed"), "speed.ookla_sgi.fixed.download", digits=1
+    ),
 )
 INDICATOR = {i.slug: i for i in INDICATORS}
 #: Speed series shown on a country page, each with its own statistic and method.
@@ -154,8 +155,9 @@ def gather(data: SiteData, countries: Sequence[str] | None = None) -> World:
     return World(members, editions, survey, intervals, notes, series, sources, income)
 
 
-def values_of(world: World, slug: str, period: str | None = None) -> tuple[str | None,
-                                                                           dict[str, Any]]:
+def values_of(
+    world: World, slug: str, period: str | None = None
+) -> tuple[str | None, dict[str, Any]]:
     """One indicator's values for every member state in one period (the latest by default):
     ``(period, {iso3: value or None})``."""
     spec = INDICATOR[slug]

@@ -32,7 +32,7 @@ def header(*texts: str, numeric: Sequence[int] = ()) -> list[Cell]:
 
 
 def trend(loc: Localiser, values: Sequence[tuple[str, Any]], digits: int) -> str:
-    """"first → last" of a series' values with their periods, in the page's language."""
+    """ "first → last" of a series' values with their periods, in the page's language."""
     present = [(p, v) for p, v in values if v is not None]
     if not present:
         return loc._("No data.")
@@ -40,17 +40,17 @@ def trend(loc: Localiser, values: Sequence[tuple[str, Any]], digits: int) -> str
     if p0 == p1:
         return f"{loc.period(p1)}: {number(loc, v1, digits)}"
     return (
-        f"{loc.period(p0)}–{loc.period(p1)}: "
-        f"{number(loc, v0, digits)} → {number(loc, v1, digits)}"
+        f"{loc.period(p0)}–{loc.period(p1)}: {number(loc, v0, digits)} → {number(loc, v1, digits)}"
     )
 
 
 def sources_caption(loc: Localiser, sources: Sequence[Mapping[str, Any]], periods: str) -> str:
-    """"Source: publisher, title (release). Period: ..." for a figure's caption."""
+    """ "Source: publisher, title (release). Period: ..." for a figure's caption."""
     named = "; ".join(
-        dict.fromkeys(f"{s['publisher']}, {s['title']}" + (f" ({s['released']})"
-                                                         if s.get("released") else "")
-                      for s in sources)  # fmt: skip
+        dict.fromkeys(
+            f"{s['publisher']}, {s['title']}" + (f" ({s['released']})" if s.get("released") else "")
+            for s in sources
+        )
     )
     return loc._("Source: %(sources)s. Period: %(periods)s.", sources=named or MISSING,
                  periods=periods)  # fmt: skip
@@ -136,3 +136,11 @@ def _sources(world: World, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, 
 def localiser(lang: Lang) -> Localiser:
     """The report's translator and number formatter, in ``lang``."""
     return Localiser(lang)
+
+
+def tr(loc: Localiser, text: str) -> str:
+    """A text from the data (a unit, a method, a region's name) in the page's language when
+    the catalogue has it, else as it is; never %-formatted."""
+    from ...i18n import translations
+
+    return str(translations(loc.lang).gettext(text)) if text else text

@@ -13,7 +13,7 @@ from ...report.localiser import Localiser
 from ...report.sections.egdi import level_name
 from ..model import Cell, DataFile, Figure, Page, Table
 from ..world import EGOV, SPEEDS, World
-from .common import header, num_cell, number, series_figure, sources_caption
+from .common import header, num_cell, number, series_figure, sources_caption, tr
 
 #: The country with programme targets, a SWOT and the article's pages.
 PROGRAMME_COUNTRY = "KAZ"
@@ -73,31 +73,39 @@ def _facts(world: World, iso3: str, history: Sequence[Mapping[str, Any]],
     info = geo_country(iso3)
     facts = [(loc._("Region"), Cell(_area(loc, info.subregion or info.region)))]
     group = world.income.get(iso3, {}).get("value")
-    facts.append((loc._("Income group"), Cell(loc._(str(group)) if group else loc.auto(None))))
+    facts.append((loc._("Income group"), Cell(tr(loc, str(group)) if group else loc.auto(None))))
     latest = next((r for r in reversed(history) if r.get("egdi") is not None), None)
     if latest is not None:
         year = int(latest["year"])
         facts.append((loc._("EGDI %(year)s", year=year), num_cell(loc, latest["egdi"], 4)))
         rank = latest.get("rank")
         of = sum(1 for r in world.survey[year].values() if r.get("rank") is not None)
-        facts.append((loc._("Rank %(year)s", year=year),
-                      Cell(loc._("%(rank)s of %(of)s", rank=number(loc, rank, 0), of=of))))
+        facts.append(
+            (
+                loc._("Rank %(year)s", year=year),
+                Cell(loc._("%(rank)s of %(of)s", rank=number(loc, rank, 0), of=of)),
+            )
+        )
         interval = world.intervals.get(year, {}).get(iso3)
         if interval is not None:
-            facts.append((loc._("Rank, 90 % Monte Carlo interval"),
+            facts.append((loc._("Rank, 90 %% Monte Carlo interval"),
                           Cell(f"{number(loc, interval['q05'], 0)}–"
                                f"{number(loc, interval['q95'], 0)}")))  # fmt: skip
         facts.append((loc._("EGDI level"), Cell(level_name(loc, latest.get("level")))))
     users = world.series.get("IT.NET.USER.ZS")
     last = users.latest(iso3) if users else None
     if last is not None:
-        facts.append((loc._("Internet users, %(period)s", period=loc.period(last["period"])),
-                      Cell(loc.pct(last["value"]))))
+        facts.append(
+            (
+                loc._("Internet users, %(period)s", period=loc.period(last["period"])),
+                Cell(loc.pct(last["value"])),
+            )
+        )
     return facts
 
 
 def _area(loc: Localiser, name: str | None) -> str:
-    return loc._(name) if name else loc.auto(None)
+    return tr(loc, name) if name else loc.auto(None)
 
 
 def _egov_figure(world: World, iso3: str, history: Sequence[Mapping[str, Any]],
@@ -134,7 +142,7 @@ def _rank_table(world: World, iso3: str, history: Sequence[Mapping[str, Any]],
         ])  # fmt: skip
     return Table(
         header(loc._("Edition"), loc._("Rank"), loc._("States ranked"),
-               loc._("Rank, 90 % Monte Carlo interval"), loc._("EGDI level"),
+               loc._("Rank, 90 %% Monte Carlo interval"), loc._("EGDI level"),
                numeric=(1, 2, 3)),
         rows,
         caption=loc._("Rank in every edition, and how firm it is: the 5th to 95th percentile of "
@@ -146,9 +154,9 @@ def _connectivity_figures(world: World, iso3: str, loc: Localiser) -> list[Figur
     figures = []
     users = _rows(world, ["IT.NET.USER.ZS"], iso3)
     figure = series_figure(
-        world, loc, fig_id=f"{iso3}-internet-users", title=loc._(CONNECTIVITY[0][1]),
+        world, loc, fig_id=f"{iso3}-internet-users", title=tr(loc, CONNECTIVITY[0][1]),
         rows=users, series=[("IT.NET.USER.ZS", loc._("Internet users"))],
-        unit=loc._("% of population"), digits=1, indicator="internet-users",
+        unit=loc._("%% of population"), digits=1, indicator="internet-users",
     )  # fmt: skip
     if figure is not None:
         figure.caption += " " + _method(world, "IT.NET.USER.ZS", loc)
@@ -169,8 +177,11 @@ def _connectivity_figures(world: World, iso3: str, loc: Localiser) -> list[Figur
 def _method(world: World, code: str, loc: Localiser) -> str:
     meta = world.series[code].meta if code in world.series else {}
     parts = [p for p in (meta.get("statistic"), meta.get("method")) if p]
-    return loc._("Method: %(method)s.", method="; ".join(loc._(str(p)) for p in parts)) \
-        if parts else ""
+    return (
+        loc._("Method: %(method)s.", method="; ".join(tr(loc, str(p)) for p in parts))
+        if parts
+        else ""
+    )
 
 
 def _rows(world: World, codes: Sequence[str], iso3: str) -> list[dict[str, Any]]:
@@ -185,7 +196,7 @@ def _rows(world: World, codes: Sequence[str], iso3: str) -> list[dict[str, Any]]
     rows = [by_period[p] for p in sorted(by_period)]
     # Leading and trailing years without any value are not shown (1960 for internet users).
     present = [i for i, r in enumerate(rows) if any(r.get(c) is not None for c in codes)]
-    return rows[present[0]: present[-1] + 1] if present else []
+    return rows[present[0] : present[-1] + 1] if present else []
 
 
 def _speed_table(world: World, iso3: str, loc: Localiser) -> Table:
@@ -198,11 +209,11 @@ def _speed_table(world: World, iso3: str, loc: Localiser) -> Table:
         meta = found.meta
         source = world.source_of(last["file_name"])
         rows.append([
-            Cell(loc._(str(meta.get("label") or code))),
+            Cell(tr(loc, str(meta.get("label") or code))),
             Cell(loc.period(last["period"])),
             num_cell(loc, last["value"], 1),
-            Cell(loc._(str(meta.get("statistic") or "")) or loc.auto(None),
-                 sub=loc._(str(meta.get("method") or ""))),
+            Cell(tr(loc, str(meta.get("statistic") or "")) or loc.auto(None),
+                 sub=tr(loc, str(meta.get("method") or ""))),
             Cell(str(source["publisher"]) if source else loc.auto(None)),
         ])  # fmt: skip
     return Table(
@@ -228,7 +239,7 @@ def _peers(world: World, iso3: str, loc: Localiser) -> list[tuple[str, Any]]:
     group = world.income.get(iso3, {}).get("value")
     if group:
         same = [c for c in world.members if world.income.get(c, {}).get("value") == group]
-        groups.append((loc._("Income group: %(name)s", name=loc._(str(group))), same))
+        groups.append((loc._("Income group: %(name)s", name=tr(loc, str(group))), same))
     blocks: list[tuple[str, Any]] = []
     users = world.series.get("IT.NET.USER.ZS")
     for title, members in groups:
@@ -238,7 +249,7 @@ def _peers(world: World, iso3: str, loc: Localiser) -> list[tuple[str, Any]]:
                                                 table.get(c, {}).get("rank") or 0))  # fmt: skip
         if len(ranked) > 12:  # the country with the five above and below it
             at = ranked.index(iso3)
-            ranked = ranked[max(0, at - 5): at + 6]
+            ranked = ranked[max(0, at - 5) : at + 6]
         rows = []
         for c in ranked:
             r = table.get(c, {})
@@ -252,7 +263,7 @@ def _peers(world: World, iso3: str, loc: Localiser) -> list[tuple[str, Any]]:
             ])  # fmt: skip
         blocks.append(("table", Table(
             header(loc._("Country"), loc._("EGDI rank %(year)s", year=year), loc._("EGDI"),
-                   loc._("Internet users, %"), loc._("Year"), numeric=(1, 2, 3)),
+                   loc._("Internet users, %%"), loc._("Year"), numeric=(1, 2, 3)),
             rows, caption=title)))  # fmt: skip
     return blocks
 

@@ -8,7 +8,7 @@ from ...geo.countries import country as geo_country
 from ...report.localiser import Localiser
 from ..model import Cell, Figure, Page, Table
 from ..world import World
-from .common import header, num_cell, number
+from .common import header, num_cell, number, tr
 from .country import PROGRAMME_COUNTRY, sources_rows
 
 #: How many of the latest edition's largest moves the home page lists.
@@ -66,7 +66,7 @@ def _region_table(world: World, subregion: str | None, loc: Localiser) -> Table:
                loc._("Rank %(year)s", year=year),
                loc._("Rank %(year)s", year=before) if before else "",
                loc._("Internet users, latest"), numeric=(1, 2, 3, 4)),
-        rows, caption=loc._(subregion) if subregion else "",
+        rows, caption=tr(loc, subregion) if subregion else "",
     )  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from ...report.localiser import Localiser
 from ..figures import Drawing, KeyEntry
 from ..model import Cell, DataFile, Figure, Page, Table
 from ..world import INDICATOR, INDICATORS, Indicator, World, periods_of, provenance, values_of
-from .common import header, num_cell, number, sources_caption
+from .common import header, num_cell, number, sources_caption, tr
 
 #: How each indicator is made, for its page (English msgids, translated on the page).
 METHODS = {
@@ -62,7 +62,7 @@ def _unit(world: World, spec: Indicator, loc: Localiser) -> str:
     if spec.survey:
         return "0–1"
     meta = world.series[spec.code].meta if spec.code in world.series else {}
-    return loc._(str(meta.get("unit") or ""))
+    return tr(loc, str(meta.get("unit") or ""))
 
 
 def _ranked(world: World, spec: Indicator, period: str) -> list[dict[str, Any]]:
@@ -80,8 +80,13 @@ def _table(world: World, spec: Indicator, rows: list[dict[str, Any]], loc: Local
     body = []
     for r in rows:
         name = geo_country(r["iso3"]).name(loc.lang)
-        body.append([num_cell(loc, r["rank"], 0),
-                     Cell(name, css="country", sub=""), num_cell(loc, r["value"], spec.digits)])
+        body.append(
+            [
+                num_cell(loc, r["rank"], 0),
+                Cell(name, css="country", sub=""),
+                num_cell(loc, r["value"], spec.digits),
+            ]
+        )
     return Table(header(loc._("Rank"), loc._("Country"), _unit(world, spec, loc) or loc._("Value"),
                         numeric=(0, 2)), body, caption=caption)  # fmt: skip
 

@@ -21,7 +21,7 @@ from ...report.sections.targets import targets_section
 from ..data import SiteData
 from ..figures import NARROW, Drawing
 from ..model import Cell, DataFile, Figure, Page, Table
-from .common import header, num_cell
+from .common import header, num_cell, tr
 
 COUNTRY = "KAZ"
 Builder = Callable[[Context], Section | None]
@@ -116,7 +116,7 @@ def _figure(chart: Chart, path: str, loc: Localiser) -> Figure | None:
             narrow["height"] = max(160, int(int(spec["height"]) * NARROW / max(width, 1)))
         drawing = Drawing(spec, narrow)
     table = Table(
-        header(*(loc._(c) if c else "" for c in
+        header(*(tr(loc, c) if c else "" for c in
                  (chart.x_title or chart.x, chart.legend_title or chart.series,
                   chart.y_title or chart.y)), numeric=(2,)),
         [[Cell(str(r.get(columns[0], ""))), Cell(str(r.get(columns[1], ""))),
