@@ -29,7 +29,7 @@ from .pages.indicators import indicator_pages, indicator_series_rows
 from .pages.kazakhstan import report_pages
 from .render import render_page, write_assets, write_if_changed
 from .world import INDICATORS, World, gather
-from .worldmap import map_drawing
+from .maps import map_drawing
 
 
 @dataclass
