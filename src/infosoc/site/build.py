@@ -22,6 +22,7 @@ from ..report.localiser import Localiser
 from . import figures as drawing
 from .data import SiteData
 from .datafiles import write_page_data
+from .maps import map_drawing
 from .model import Figure, Page
 from .pages.country import country_page
 from .pages.home import countries_page, embed_page, home_page, sources_page
@@ -29,7 +30,11 @@ from .pages.indicators import indicator_pages, indicator_series_rows
 from .pages.kazakhstan import report_pages
 from .render import render_page, write_assets, write_if_changed
 from .world import INDICATORS, World, gather
-from .maps import map_drawing
+
+#: Worker processes drawing charts, and the fewest charts worth starting them for: each
+#: worker's chart engine takes about as long to start as a few charts take to draw.
+WORKERS = 2
+POOL_MIN = 12
 
 
 @dataclass
@@ -110,16 +115,23 @@ def build_site(
     assets = write_assets(root)
     _write_search(root, members)
     plans = [(lang, _pages(data, world, chosen, lang)) for lang in languages]
-    total = sum(len(pages) for _, pages in plans)
-    done = 0
-    seen_data: set[str] = set()
-    drawn: drawing.Drawn = {}
+    day = today or (dt.date.fromisoformat(built) if built else dt.date.today())
+    jobs = _plan_drawings(plans, root)
+    total = len(jobs) + sum(len(pages) for _, pages in plans)
+    with _Drawing(jobs, tell, total) as drawing_jobs:
+        seen_data: set[str] = set()
+        for _lang, pages in plans:  # the downloads are written while the charts are drawn
+            for page in pages:
+                write_page_data(root, page, seen_data, today=day)
+        _write_country_data(root, world, chosen, day)
+    result.charts = len(jobs) and sum(len(j.langs) for j in jobs.values())
+    done = drawing_jobs.done
+    sizes: dict[str, tuple[int, int]] = {}
     for lang, pages in plans:
         built_on = Localiser(lang).date(built) if built else ""
         for page in pages:
             tell(done, total, f"{lang}/{page.path}")
-            result.charts += _draw(page, root, lang, drawn)
-            write_page_data(root, page, seen_data, today=today)
+            _sizes(page, root, sizes)
             html = render_page(page, lang, assets, languages, built=built_on)
             if write_if_changed(root / lang / page.path / "index.html", html.encode("utf-8")):
                 result.written += 1
@@ -127,7 +139,6 @@ def build_site(
                 result.unchanged += 1
             result.pages += 1
             done += 1
-    _write_country_data(root, world, chosen, today)
     redirect = render_page(Page("", "redirect.html.j2", "infosoc"), "en", assets, languages,
                            built="", at_root=True)  # fmt: skip
     write_if_changed(root / "index.html", redirect.encode("utf-8"))
@@ -158,19 +169,76 @@ def _pages(data: SiteData, world: World, countries: Sequence[str], lang: Lang) -
     return pages + list(embeds.values())
 
 
-def _draw(page: Page, root: Path, lang: Lang, drawn: drawing.Drawn) -> int:
-    """Draw the page's charts (or find them drawn); how many were drawn now."""
-    count = 0
+def _plan_drawings(plans: Sequence[tuple[Lang, Sequence[Page]]], root: Path
+                   ) -> dict[str, drawing.DrawJob]:  # fmt: skip
+    """Name every chart's files on its figure, and the charts whose files are missing."""
+    jobs: dict[str, drawing.DrawJob] = {}
+    for lang, pages in plans:
+        for page in pages:
+            for figure in page.figures:
+                if figure.drawing is None:
+                    continue
+                figure.files = drawing.chart_files(figure.drawing, lang)
+                if drawing.missing_files(figure.files, root):
+                    name = drawing.digest(figure.drawing.wide)
+                    job = jobs.setdefault(name, drawing.DrawJob(
+                        name, figure.drawing.wide, figure.drawing.narrow, root))  # fmt: skip
+                    job.langs.setdefault(drawing.numeral_style(lang), lang)
+    return jobs
+
+
+class _Drawing:
+    """Draws the charts in worker processes while the block runs, and waits for them at its
+    end (decision 0024). A few charts, as in a rebuild, are drawn here instead."""
+
+    def __init__(self, jobs: dict[str, drawing.DrawJob], tell: Progress, total: int) -> None:
+        self.jobs, self.tell, self.total, self.done = list(jobs.values()), tell, total, 0
+        self.pool: Any = None
+        self.futures: list[Any] = []
+
+    def __enter__(self) -> _Drawing:
+        if len(self.jobs) >= POOL_MIN:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(
+                max_workers=WORKERS, mp_context=_context(multiprocessing),
+                initializer=drawing.warm_up,
+            )  # fmt: skip
+            self.futures = [self.pool.submit(drawing.run_job, job) for job in self.jobs]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if exc[0] is not None:
+                return
+            if self.pool is None:
+                for job in self.jobs:
+                    self.tell(self.done, self.total, f"drawing {job.name}")
+                    drawing.run_job(job)
+                    self.done += 1
+                return
+            from concurrent.futures import as_completed
+
+            for future in as_completed(self.futures):
+                self.tell(self.done, self.total, f"drawing {future.result()}")
+                self.done += 1
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+
+
+def _sizes(page: Page, root: Path, sizes: dict[str, tuple[int, int]]) -> None:
+    """Each drawn figure's width and height, and its picture files among the downloads."""
     for figure in page.figures:
-        if figure.drawing is None:
+        if figure.files is None:
             continue
-        before = len(figure.drawing.files)
-        figure.files = drawing.draw(figure.drawing, root, lang, drawn)
-        count += len(figure.drawing.files) - before
-        figure.size = drawing.svg_size(root, figure.files.svg)
-        figure.narrow_size = drawing.svg_size(root, figure.files.narrow)
+        for path in (figure.files.svg, figure.files.narrow):
+            if path not in sizes:
+                sizes[path] = drawing.svg_size(root, path)
+        figure.size = sizes[figure.files.svg]
+        figure.narrow_size = sizes[figure.files.narrow]
         figure.downloads.update({"svg": figure.files.svg, "png": figure.files.png})
-    return count
 
 
 def _write_search(root: Path, members: Sequence[str]) -> None:
@@ -197,3 +265,11 @@ def figures_of(pages: Sequence[Page]) -> list[Figure]:
 def name_of(iso3: str, lang: Lang) -> str:
     """A member state's name in ``lang``."""
     return geo_country(iso3).name(lang)
+
+
+def _context(multiprocessing: Any) -> Any:
+    """Fork where the platform offers it: a spawned worker re-runs the caller's script, which
+    breaks a plain script without an ``if __name__ == "__main__"`` guard. Forking is safe
+    here: the parent has closed its store and never started the chart engine."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")

@@ -190,55 +190,64 @@ def localise_numerals(svg: str, lang: Lang) -> str:
     return _NUMBER_TEXT.sub(rewrite, svg)
 
 
-#: Drawn SVGs (wide, narrow) with English numerals by the spec's digest, kept for one build so
-#: that each language's files come from one drawing.
-Drawn = dict[str, tuple[str, str]]
-
-
-def draw(drawing: Drawing, root: Path, lang: Lang, drawn: Drawn) -> ChartFiles:
-    """Draw a chart's files for ``lang``'s numerals under ``root/charts`` unless they exist,
-    and say where they are."""
+def chart_files(drawing: Drawing, lang: Lang) -> ChartFiles:
+    """Where a chart's files for ``lang``'s numerals are (or will be), from the site's root."""
     style = numeral_style(lang)
-    if style in drawing.files:
-        return drawing.files[style]
     name = digest(drawing.wide)
     suffix = "" if style == "point" else f".{style}"
     base = f"charts/{name}"
-    files = ChartFiles(
+    return ChartFiles(
         svg=f"{base}{suffix}.svg",
         narrow=f"{base}-narrow{suffix}.svg",
         png=f"{base}{suffix}.png",
         vega=f"{base}.vg.json",
     )
-    targets = [root / files.svg, root / files.narrow, root / files.png, root / files.vega]
-    if not all(t.is_file() for t in targets):
-        _draw_files(drawing, files, root, lang, name, drawn)
-    drawing.files[style] = files
-    return files
 
 
-def _draw_files(
-    drawing: Drawing, files: ChartFiles, root: Path, lang: Lang, name: str, drawn: Drawn
-) -> None:
+def missing_files(files: ChartFiles, root: Path) -> bool:
+    """True when any of a chart's files is not yet on disk."""
+    paths = (files.svg, files.narrow, files.png, files.vega)
+    return not all((root / p).is_file() for p in paths)
+
+
+@dataclass
+class DrawJob:
+    """One chart to draw: its specs, and the numeral styles (with their languages) whose
+    files are missing under ``root``."""
+
+    name: str
+    wide: dict[str, Any]
+    narrow: dict[str, Any]
+    root: Path
+    langs: dict[str, Lang] = field(default_factory=dict)  # style -> a language using it
+
+
+def run_job(job: DrawJob) -> str:
+    """Draw one chart's files: drawn once with English numerals, then each style's numerals
+    written into the text. Returns the job's name. Runs in a worker process."""
     import vl_convert as vlc
 
-    if name not in drawn:  # drawn once; each language's numerals are written into the text
-        drawn[name] = (
-            spec_svg(drawing.wide, "en", f"c{name[:8]}"),
-            spec_svg(drawing.narrow, "en", f"n{name[:8]}"),
-        )
-    wide = localise_numerals(drawn[name][0], lang)
-    narrow = localise_numerals(drawn[name][1], lang)
-    write_atomically(root / files.svg, wide.encode("utf-8"))
-    write_atomically(root / files.narrow, narrow.encode("utf-8"))
-    if not (root / files.png).is_file():
-        png: bytes = vlc.svg_to_png(wide, scale=PNG_SCALE)
-        write_atomically(root / files.png, png)
-    vega_path = root / files.vega
-    if not vega_path.is_file():
-        vega = vlc.vegalite_to_vega(drawing.wide)
-        text = json.dumps(vega, ensure_ascii=False, separators=(",", ":"))
-        write_atomically(vega_path, text.encode("utf-8"))
+    wide = spec_svg(job.wide, "en", f"c{job.name[:8]}")
+    narrow = spec_svg(job.narrow, "en", f"n{job.name[:8]}")
+    for lang in job.langs.values():
+        files = chart_files(Drawing(job.wide, job.narrow), lang)
+        local = localise_numerals(wide, lang)
+        write_atomically(job.root / files.svg, local.encode("utf-8"))
+        write_atomically(job.root / files.narrow, localise_numerals(narrow, lang).encode("utf-8"))
+        png: bytes = vlc.svg_to_png(local, scale=PNG_SCALE)
+        write_atomically(job.root / files.png, png)
+        if not (job.root / files.vega).is_file():
+            vega = vlc.vegalite_to_vega(job.wide)
+            text = json.dumps(vega, ensure_ascii=False, separators=(",", ":"))
+            write_atomically(job.root / files.vega, text.encode("utf-8"))
+    return job.name
+
+
+def warm_up() -> None:
+    """Start a worker's chart engine before its first job."""
+    from ..charts import warm_up_charts
+
+    warm_up_charts()
 
 
 def svg_size(root: Path, path: str) -> tuple[int, int]:
