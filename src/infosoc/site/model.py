@@ -45,6 +45,7 @@ class Figure:
     size: tuple[int, int] = (0, 0)
     narrow_size: tuple[int, int] = (0, 0)
     downloads: dict[str, str] = field(default_factory=dict)  # kind -> path from the root
+    notes: tuple[int, ...] = ()  # footnotes of the page cited by the caption
 
 
 @dataclass

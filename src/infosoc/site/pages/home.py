@@ -89,13 +89,18 @@ def _changes(world: World, loc: Localiser) -> list[tuple[str, Any]]:
         caption=loc._("The largest moves in the EGDI ranking between the %(before)s and %(year)s "
                       "editions", before=before, year=year),
     )  # fmt: skip
-    newest = sorted((s for s in world.sources if s.get("current", True)),
-                    key=lambda s: str(s.get("released") or ""), reverse=True)[:5]  # fmt: skip
+    latest: dict[str, dict[str, Any]] = {}  # the newest file of each source
+    for s in world.sources:
+        if s.get("current", True) and str(s.get("released") or "") >= str(
+            latest.get(s["source"], {}).get("released") or ""
+        ):
+            latest[s["source"]] = s
+    newest = sorted(latest.values(), key=lambda s: str(s.get("released") or ""), reverse=True)
     releases = Table(
         header(loc._("Released"), loc._("Publisher"), loc._("Title")),
         [[Cell(str(s.get("released") or loc.auto(None))), Cell(str(s["publisher"])),
           Cell(str(s["title"]))] for s in newest],
-        caption=loc._("The newest releases held"),
+        caption=loc._("The newest release held of each source"),
     )  # fmt: skip
     return [("table", table), ("table", releases)]
 

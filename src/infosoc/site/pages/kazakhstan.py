@@ -135,8 +135,8 @@ def _figure(chart: Chart, path: str, loc: Localiser) -> Figure | None:
                         best=best.get(columns[1]))  # fmt: skip
     return Figure(
         id=fig_id, title=chart.title,
-        caption=chart.source.text or loc._("Sources: notes %(notes)s below.", notes=", ".join(
-            str(n) for n in chart.source.notes)) if chart.source.notes else chart.source.text,
+        caption=chart.source.text,
+        notes=chart.source.notes,
         summary=summary, drawing=drawing, key=[], table=table,
         data=DataFile(f"data/charts/{fig_id}", chart.title, columns,
                       [{c: r.get(c) for c in columns} for r in rows], chart.y_title or "", []),
