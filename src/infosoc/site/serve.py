@@ -42,6 +42,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        try:
+            super().copyfile(source, outputfile)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went elsewhere before the answer was sent: nothing to do
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
