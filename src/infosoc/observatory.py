@@ -521,6 +521,17 @@ class Observatory:
 
         return rank_interval(index, country, period, self._store, samples=samples, seed=seed)
 
+    def rank_intervals(
+        self, index: str, *, period: str | None = None, samples: int = 1000, seed: int = 0
+    ) -> Records:
+        """Every country's nominal rank and 5-95 % Monte Carlo interval in a rebuilt index, from
+        one run of :meth:`rank_interval`'s analysis: a row per unit, with ``samples``, ``seed``
+        and the run's notes in ``metadata``."""
+        from .indices.documents import rank_intervals
+
+        rows, notes = rank_intervals(index, period, self._store, samples=samples, seed=seed)
+        return Records(rows, {"samples": str(samples), "seed": str(seed), "notes": "; ".join(notes)})
+
 
 def _as_date(value: date | str | None) -> date | None:
     """A date from a date or an ISO "YYYY-MM-DD" string."""

@@ -142,6 +142,16 @@ def rank_interval(
     raise InputError(f"{iso3} is not among the units of {index}")
 
 
+def rank_intervals(
+    index: str, period: str | None, stores: StoreOpener, *, samples: int = 1000, seed: int = 0
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every unit's row of the audit's ``units`` (nominal rank and 5-95 % Monte Carlo
+    interval under the default assumptions) in one run, and the run's notes."""
+    coin = rebuild_index(index, period, stores).coin
+    _, result, notes = _uncertainty(coin, samples, seed, {})
+    return [dict(unit) for unit in result.units], notes
+
+
 def _uncertainty(
     coin: Coin, samples: int, seed: int, assumptions: dict[str, Any]
 ) -> tuple[Assumptions, UncertaintyResult, list[str]]:

@@ -119,7 +119,7 @@ def render(report: CountryReport, fmt: Format) -> bytes:
 def chart_svgs(charts: Iterable[Chart], lang: str) -> dict[str, str]:
     """Each chart that has something to draw, as inline SVG, by its key; none without the
     ``report`` extra's Altair and vl-convert (the tables hold the same data)."""
-    specs = {chart.key: spec for chart in charts if (spec := _chart_spec(chart, lang)) is not None}
+    specs = {chart.key: spec for chart in charts if (spec := chart_spec(chart, lang)) is not None}
     if not specs:
         return {}
     from ..charts import spec_svg
@@ -195,7 +195,7 @@ def _offline_fetcher() -> tuple[Any, type[BaseException]]:
     return OfflineFetcher(fail_on_errors=True), FatalURLFetchingError
 
 
-def _chart_spec(chart: Chart, lang: str) -> dict[str, Any] | None:
+def chart_spec(chart: Chart, lang: str) -> dict[str, Any] | None:
     """The chart's Vega-Lite spec, or None when there is nothing to draw or nothing to draw
     with (Altair and vl-convert come with the ``report`` extra; the tables hold the same
     data)."""
