@@ -128,12 +128,12 @@ def test_every_page_type_fits_a_phone(
 def test_interactive_button_draws_the_chart_from_the_site(open_page: OpenPage) -> None:
     visit = open_page(COUNTRY)
     page = visit.page
-    button = page.locator("figure.chart button.interactive").first
+    figure = page.locator("figure.chart").first
+    button = figure.locator("button.interactive")
     button.wait_for(state="visible")
     spec = visit.page.evaluate(
         "b => new URL(b.dataset.vega, location.href).href", button.element_handle()
     )
-    figure = page.locator("figure.chart", has=button).first
     button.click()
     figure.locator(".vega-embed .marks").first.wait_for(state="visible")
     assert spec in visit.requests, f"{spec} not loaded"
@@ -167,7 +167,8 @@ def test_a_missing_value_shows_the_missing_text_not_zero(
     rows = visit.page.evaluate(
         """() => [...document.querySelectorAll('figure.chart#KAZ-subscriptions details.data tr')]
              .map(tr => [...tr.cells].map(c => {
-               const mark = c.querySelector('.missing [aria-hidden="true"]') || c.querySelector('.missing');
+               const mark = c.querySelector('.missing [aria-hidden="true"]')
+                 || c.querySelector('.missing');
                return mark ? 'MISSING:' + mark.textContent.trim() : c.textContent.trim();
              }))"""
     )
