@@ -81,7 +81,7 @@ def reference_page() -> str:
     ticks = "".join(
         f'<text x="{20 + 96 * i}" y="215" font-size="11">{2004 + 4 * i}</text>' for i in range(6)
     )
-    text = "Индекс развития электронного правительства, 2003–2024. " * 6
+    text = "Индекс развития электронного правительства, 2003–2024. " * 9
     return f"""<!doctype html>
 <html lang="ru"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Reference</title>

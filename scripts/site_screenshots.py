@@ -45,6 +45,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+def quiet_hang_ups(server: Any) -> None:
+    """Leave out the traceback of a browser closing a page while a picture still loads."""
+    report = server.handle_error
+
+    def handle_error(request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            report(request, client_address)
+
+    server.handle_error = handle_error
+
+
 def first_embed(site: Path, lang: str) -> str | None:
     charts = sorted(p.parent.name for p in (site / lang / "embed").glob("*/index.html"))
     return charts[0] if charts else None
@@ -86,6 +97,7 @@ def main() -> int:
     site = args.site.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
     server = make_server(site, 0)
+    quiet_hang_ups(server)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
