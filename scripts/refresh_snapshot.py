@@ -9,6 +9,10 @@ licence, SHA-256, size and retrieval date. A file whose bytes did not change kee
 retrieval date, so running the script twice changes nothing. Nothing is written unless every
 listed file is found (``--check`` only reports what would change).
 
+A file the list marks ``manual`` does not come from the folder of official files but from the
+step it describes (the world boundaries come from an npm package): it is taken from the folder
+if it is there, else from the snapshot, where the manual step put it.
+
 Standard library only, so it runs before infosoc is installed.
 """
 
@@ -32,17 +36,25 @@ MANIFEST = "manifest.json"
 _YEAR = re.compile(r"(\d{4})")
 
 
-def planned(source_dir: Path, spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every file the spec names, found in ``source_dir``, with its manifest entry (no hash)."""
+def planned(
+    source_dir: Path, spec: dict[str, Any], target: Path | None = None
+) -> list[dict[str, Any]]:
+    """Every file the spec names, found in ``source_dir`` (a ``manual`` file also in
+    ``target``, the snapshot), with its manifest entry (no hash)."""
     entries: list[dict[str, Any]] = []
     missing: list[str] = []
     for item in spec["file"]:
         pattern = item.get("glob") or item["path"]
+        folder = source_dir
         found = sorted(p for p in source_dir.glob(pattern) if p.is_file())
+        if not found and item.get("manual") and target is not None:
+            folder = target
+            found = sorted(p for p in target.glob(pattern) if p.is_file())
         if not found:
-            missing.append(pattern)
+            how = f" (by hand: {item['manual']})" if item.get("manual") else ""
+            missing.append(pattern + how)
         for path in found:
-            relative = path.relative_to(source_dir).as_posix()
+            relative = path.relative_to(folder).as_posix()
             year = _YEAR.search(path.name)
             fields = {k: str(item[k]) for k in ("source", "edition", "released", "url", "licence")}
             if year:
@@ -62,7 +74,7 @@ def refresh(source_dir: Path, target: Path = TARGET, *, check: bool = False) -> 
         old = {e["path"]: e for e in json.loads(manifest_path.read_text("utf-8"))["files"]}
     changes: list[str] = []
     files: list[dict[str, Any]] = []
-    for entry in planned(source_dir, spec):
+    for entry in planned(source_dir, spec, target):
         origin: Path = entry.pop("_from")
         data = origin.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
@@ -76,7 +88,8 @@ def refresh(source_dir: Path, target: Path = TARGET, *, check: bool = False) -> 
             retrieved = when.date().isoformat()
             changes.append(("changed " if before else "added ") + entry["path"])
         files.append({**entry, "sha256": digest, "size": len(data), "retrieved": retrieved})
-        if not check and (before is None or before["sha256"] != digest):
+        copied = origin.resolve() == (target / entry["path"]).resolve()
+        if not check and not copied and (before is None or before["sha256"] != digest):
             destination = target / entry["path"]
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(origin, destination)

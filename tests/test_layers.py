@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "records": 1,
     "ranks": 1,
     "charts": 1,
+    "worldmap": 1,
     "i18n": 1,
     "geo.countries": 1,
     "geo.m49": 1,

@@ -110,3 +110,22 @@ def test_refresh_refuses_a_folder_missing_a_listed_file(snapshot: Path, tmp_path
     with pytest.raises(SystemExit, match="itu/mobile-cellular"):
         script.refresh(folder, target)
     assert json.loads((target / "manifest.json").read_text("utf-8")) == before
+
+
+def test_a_manual_file_is_kept_from_the_snapshot_and_its_step_named_when_gone(
+    snapshot: Path, tmp_path: Path
+) -> None:
+    script = _script()
+    target = tmp_path / "snapshot"
+    shutil.copytree(snapshot, target)
+    folder = _folder(tmp_path, snapshot)
+    # The official folder has no world boundaries: they come from npm, by hand.
+    shutil.rmtree(folder / "geo" / "world-atlas")
+    assert script.refresh(folder, target) == []
+    assert verify(target) == []
+    assert "geo/world-atlas/countries-110m.json" in manifest(target)
+    shutil.rmtree(target / "geo" / "world-atlas")
+    before = (target / "manifest.json").read_bytes()
+    with pytest.raises(SystemExit, match=r"countries-110m\.json \(by hand: npm pack world-atlas"):
+        script.refresh(folder, target)
+    assert (target / "manifest.json").read_bytes() == before

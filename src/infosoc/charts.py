@@ -158,7 +158,7 @@ def _features(
         raise InputError(f"values for unknown region keys: {', '.join(unknown[:5])}")
     features = []
     for key, geometry in zip(keys, geometries, strict=True):
-        value = _value(key, values.get(key))
+        value = finite_or_none(key, values.get(key))
         features.append(
             {
                 "type": "Feature",
@@ -174,7 +174,7 @@ def _features(
     return features
 
 
-def _value(key: str, value: float | None) -> float | None:
+def finite_or_none(key: str, value: float | None) -> float | None:
     """A finite float, or None for no data (NaN counts as no data; infinity is an error)."""
     if value is None:
         return None
@@ -256,7 +256,7 @@ def _render(chart: alt.TopLevelMixin, suffix: str) -> bytes:
     version = _schema_version(spec, vlc.get_vegalite_versions())
     if suffix == ".svg":
         svg: str = vlc.vegalite_to_svg(spec, vl_version=version, allowed_base_urls=[])
-        return svg.encode("utf-8")
+        return _shortened(spec, svg).encode("utf-8")
     if suffix == ".png":
         png: bytes = vlc.vegalite_to_png(
             spec, vl_version=version, scale=PNG_SCALE, allowed_base_urls=[]
@@ -312,7 +312,7 @@ def line_chart(
     data = [
         {x: row[x], y: float(row[y]), series: str(row[series])}
         for row in rows
-        if _value(str(row.get(series)), row.get(y)) is not None
+        if finite_or_none(str(row.get(series)), row.get(y)) is not None
     ]
     names = list(dict.fromkeys(d[series] for d in data))
     if highlight in names:  # the subject first: it takes the first, strongest colour
@@ -379,7 +379,8 @@ def number_locale(lang: Lang) -> dict[str, Any]:
 def spec_svg(spec: dict[str, Any], lang: Lang, prefix: str) -> str:
     """A Vega-Lite ``spec`` (as Altair writes it) drawn as SVG by vl-convert, its ids renamed
     ``<prefix>-1``, ``<prefix>-2`` ... in the order they are defined; Altair itself is not
-    needed.
+    needed. A spec whose ``usermeta`` names ``PATH_DIGITS`` (the world map) has its shapes'
+    outlines written with that many decimals, in relative steps.
 
     Vega numbers its clip paths from 1 in every SVG, so two charts inlined in one page would
     point at each other's ids; and it numbers gradients (a colour legend's) across every chart
@@ -400,7 +401,8 @@ def spec_svg(spec: dict[str, Any], lang: Lang, prefix: str) -> str:
 
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{name(m.group(1))}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{name(m.group(1))})", svg)
-    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{name(m.group(1))}"', svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{name(m.group(1))}"', svg)
+    return _shortened(spec, svg)
 
 
 _SCHEMA = re.compile(r"/vega-lite/v(\d+)\.(\d+)")
@@ -421,3 +423,53 @@ def warm_up_charts() -> None:
     spec = {"data": {"values": [{"x": 0}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
     # The latest version vl-convert has: Altair writes its specs for a recent one.
     vlc.vegalite_to_svg(spec, vl_version=vlc.get_vegalite_versions()[-1], allowed_base_urls=[])
+
+
+# Shapes' outlines, shorter -------------------------------------------------------------------
+
+#: The ``usermeta`` key of a spec that asks :func:`spec_svg` to round shapes' outlines.
+PATH_DIGITS = "infosocPathDigits"
+
+
+def _shortened(spec: dict[str, Any], svg: str) -> str:
+    """``svg`` with its outlines compacted when ``spec``'s ``usermeta`` asks for it."""
+    digits = spec.get("usermeta", {}).get(PATH_DIGITS)
+    return _compact_paths(svg, digits) if isinstance(digits, int) else svg
+
+
+_OUTLINE = re.compile(r' d="(M[-\d.,MLZ]*)"')
+_STEP = re.compile(r"([MLZ])([^MLZ]*)")
+
+
+def _compact_paths(svg: str, digits: int) -> str:
+    """``svg`` with every outline made only of M, L and Z commands (a map's shapes) written to
+    ``digits`` decimals as relative steps, repeated points dropped; other paths are kept."""
+    unit = 10**digits
+
+    def number(n: int) -> str:
+        text = f"{n / unit:.{digits}f}" if digits > 0 else str(n)
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
+
+    def outline(match: re.Match[str]) -> str:
+        steps: list[str] = []
+        at: tuple[int, int] | None = None
+        start = at
+        for command, args in _STEP.findall(match.group(1)):
+            if command == "Z":
+                steps.append("z")
+                at = start
+                continue
+            x, y = (round(float(v) * unit) for v in args.split(","))
+            if command == "L" and (x, y) == at:
+                continue
+            step = command.lower() if at is not None else command
+            dx, dy = (x - at[0], y - at[1]) if at is not None else (x, y)
+            steps.append(f"{step}{number(dx)},{number(dy)}")
+            at = (x, y)
+            if command == "M":
+                start = at
+        return f' d="{"".join(steps)}"'
+
+    return _OUTLINE.sub(outline, svg)

@@ -29,6 +29,7 @@ from .store import IngestResult, Store
 
 if TYPE_CHECKING:
     from .divide import Divide
+    from .site import SiteResult
 
 #: ``ingest("snapshot")``: every source of the shipped snapshot.
 SNAPSHOT_SOURCE = "snapshot"
@@ -506,6 +507,22 @@ class Observatory:
 
         return write_reports(self, country, lang=lang, formats=to, out_dir=out, progress=progress)
 
+    def site(
+        self,
+        out: Path | str,
+        *,
+        lang: str | Sequence[str] = "en,ru,kk",
+        countries: str | Sequence[str] | None = "all",
+        progress: Progress | None = None,
+    ) -> SiteResult:
+        """Write the static web observatory into ``out`` (docs/site.md): every page in each
+        language of ``lang``, a page for each of ``countries`` (the 193 member states by
+        default), charts, downloads under ``data/`` and the search index. A rebuild redraws
+        and rewrites only what changed."""
+        from .site import build_site
+
+        return build_site(self, out, langs=lang, countries=countries, progress=progress)
+
     def rank_interval(
         self,
         index: str,
@@ -530,7 +547,9 @@ class Observatory:
         from .indices.documents import rank_intervals
 
         rows, notes = rank_intervals(index, period, self._store, samples=samples, seed=seed)
-        return Records(rows, {"samples": str(samples), "seed": str(seed), "notes": "; ".join(notes)})
+        return Records(
+            rows, {"samples": str(samples), "seed": str(seed), "notes": "; ".join(notes)}
+        )
 
 
 def _as_date(value: date | str | None) -> date | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import sys
 
-from . import connectivity, divide, egov, indices, ingest, report, swot, targets  # noqa: F401 - importing registers the commands
+from . import connectivity, divide, egov, indices, ingest, report, site, swot, targets  # noqa: F401 - importing registers the commands
 from .common import app
 
 __all__ = ["app", "main"]

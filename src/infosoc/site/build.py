@@ -29,7 +29,7 @@ from .pages.indicators import indicator_pages, indicator_series_rows
 from .pages.kazakhstan import report_pages
 from .render import render_page, write_assets, write_if_changed
 from .world import INDICATORS, World, gather
-from .worldmap import map_drawing
+from .maps import map_drawing
 
 
 @dataclass
@@ -113,11 +113,12 @@ def build_site(
     total = sum(len(pages) for _, pages in plans)
     done = 0
     seen_data: set[str] = set()
+    drawn: drawing.Drawn = {}
     for lang, pages in plans:
         built_on = Localiser(lang).date(built) if built else ""
         for page in pages:
             tell(done, total, f"{lang}/{page.path}")
-            result.charts += _draw(page, root, lang)
+            result.charts += _draw(page, root, lang, drawn)
             write_page_data(root, page, seen_data, today=today)
             html = render_page(page, lang, assets, languages, built=built_on)
             if write_if_changed(root / lang / page.path / "index.html", html.encode("utf-8")):
@@ -157,14 +158,14 @@ def _pages(data: SiteData, world: World, countries: Sequence[str], lang: Lang) -
     return pages + list(embeds.values())
 
 
-def _draw(page: Page, root: Path, lang: Lang) -> int:
+def _draw(page: Page, root: Path, lang: Lang, drawn: drawing.Drawn) -> int:
     """Draw the page's charts (or find them drawn); how many were drawn now."""
     count = 0
     for figure in page.figures:
         if figure.drawing is None:
             continue
         before = len(figure.drawing.files)
-        figure.files = drawing.draw(figure.drawing, root, lang)
+        figure.files = drawing.draw(figure.drawing, root, lang, drawn)
         count += len(figure.drawing.files) - before
         figure.size = drawing.svg_size(root, figure.files.svg)
         figure.narrow_size = drawing.svg_size(root, figure.files.narrow)

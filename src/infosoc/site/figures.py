@@ -190,7 +190,12 @@ def localise_numerals(svg: str, lang: Lang) -> str:
     return _NUMBER_TEXT.sub(rewrite, svg)
 
 
-def draw(drawing: Drawing, root: Path, lang: Lang) -> ChartFiles:
+#: Drawn SVGs (wide, narrow) with English numerals by the spec's digest, kept for one build so
+#: that each language's files come from one drawing.
+Drawn = dict[str, tuple[str, str]]
+
+
+def draw(drawing: Drawing, root: Path, lang: Lang, drawn: Drawn) -> ChartFiles:
     """Draw a chart's files for ``lang``'s numerals under ``root/charts`` unless they exist,
     and say where they are."""
     style = numeral_style(lang)
@@ -207,20 +212,28 @@ def draw(drawing: Drawing, root: Path, lang: Lang) -> ChartFiles:
     )
     targets = [root / files.svg, root / files.narrow, root / files.png, root / files.vega]
     if not all(t.is_file() for t in targets):
-        _draw_files(drawing, files, root, lang, name)
+        _draw_files(drawing, files, root, lang, name, drawn)
     drawing.files[style] = files
     return files
 
 
-def _draw_files(drawing: Drawing, files: ChartFiles, root: Path, lang: Lang, name: str) -> None:
+def _draw_files(
+    drawing: Drawing, files: ChartFiles, root: Path, lang: Lang, name: str, drawn: Drawn
+) -> None:
     import vl_convert as vlc
 
-    wide = localise_numerals(spec_svg(drawing.wide, "en", f"c{name[:8]}"), lang)
-    narrow = localise_numerals(spec_svg(drawing.narrow, "en", f"n{name[:8]}"), lang)
-    png: bytes = vlc.svg_to_png(wide, scale=PNG_SCALE)
+    if name not in drawn:  # drawn once; each language's numerals are written into the text
+        drawn[name] = (
+            spec_svg(drawing.wide, "en", f"c{name[:8]}"),
+            spec_svg(drawing.narrow, "en", f"n{name[:8]}"),
+        )
+    wide = localise_numerals(drawn[name][0], lang)
+    narrow = localise_numerals(drawn[name][1], lang)
     write_atomically(root / files.svg, wide.encode("utf-8"))
     write_atomically(root / files.narrow, narrow.encode("utf-8"))
-    write_atomically(root / files.png, png)
+    if not (root / files.png).is_file():
+        png: bytes = vlc.svg_to_png(wide, scale=PNG_SCALE)
+        write_atomically(root / files.png, png)
     vega_path = root / files.vega
     if not vega_path.is_file():
         vega = vlc.vegalite_to_vega(drawing.wide)

@@ -194,13 +194,27 @@ def _latest_common(found: Series) -> str | None:
     return max(p for p, n in counts.items() if n * 2 >= best)
 
 
+#: A ranking is published for a period in which at least this share of the member states
+#: have a value; earlier years of a long series (internet users in 1990) rank a handful.
+RANKED_SHARE = 0.25
+
+
 def periods_of(world: World, slug: str) -> list[str]:
-    """Every period of an indicator with values, oldest first."""
+    """Every period of an indicator that a ranking covers fairly, oldest first."""
     spec = INDICATOR[slug]
     if spec.survey:
         return [str(y) for y in world.editions]
     found = world.series.get(spec.code)
-    return found.periods() if found else []
+    if found is None:
+        return []
+    members = set(world.members)
+    counts: dict[str, int] = defaultdict(int)
+    for iso3, rows in found.values.items():
+        if iso3 in members:
+            for r in rows:
+                if r["value"] is not None:
+                    counts[r["period"]] += 1
+    return sorted(p for p, n in counts.items() if n >= RANKED_SHARE * len(members))
 
 
 def provenance(world: World, slug: str, period: str | None) -> list[dict[str, Any]]:

@@ -15,11 +15,8 @@ def map_drawing(values: Mapping[str, Any], spec: Indicator, loc: Localiser) -> D
     nothing has a value. Countries without a value are grey, never coloured as 0."""
     if not any(v is not None for v in values.values()):
         return None
-    try:  # TEMPORARY until the world map lands (i17-worldmap)
-        from ..charts import world_map  # type: ignore[attr-defined]
-        from ..geo.world import numeric_to_iso3, world_topology  # type: ignore[import-untyped]
-    except ImportError:
-        return None
+    from ..geo.world import numeric_to_iso3, world_topology
+    from ..worldmap import world_map
 
     topology, ids = world_topology(), numeric_to_iso3()
 
