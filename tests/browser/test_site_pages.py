@@ -218,3 +218,15 @@ def test_a_missing_value_shows_the_missing_text_not_zero(
         zeros = [c for c in row[1:] if re.fullmatch(r"0([.,]0*)?\s*%?", c)]
         assert not zeros, f"{period}: a zero in {row}"
     visit.check_clean()
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_page_frame_is_translated(open_page: OpenPage, lang: str) -> None:
+    # The skip link, the search label and the menu come from the templates' catalogue.
+    frame = "a.skip, label[for='country-search'], nav.menu a"
+    english = open_page("en/").page.locator(frame).all_inner_texts()
+    visit = open_page(f"{lang}/")
+    texts = visit.page.locator(frame).all_inner_texts()
+    same = [text for text in texts if text in english]
+    assert not same, f"{lang}/: still in English: {same}"
+    visit.check_clean()
