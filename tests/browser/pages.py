@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-LANGS = ("en", "ru", "kk")
+from tests.site_build import LANGS
+
+__all__ = ["LANGS", "PAGE_TYPES", "page_path"]
 
 PAGE_TYPES = {
     "home": "{lang}/",
