@@ -33,6 +33,7 @@ def _marked() -> set[tuple[str | None, str]]:
         ("**/templates/**.j2", "jinja2"),
         ("analysis/**.yaml", "infosoc.i18n.extract:extract_yaml_texts"),
         ("analysis/**.toml", "infosoc.i18n.extract:extract_toml_texts"),
+        ("sources/**.meta.toml", "infosoc.sources.texts:extract_source_texts"),
     ]
     options = {"**/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
     found = extract_from_dir(PACKAGE, method_map, options_map=options, keywords=KEYWORDS)
