@@ -24,7 +24,9 @@ from ..files import write_atomically
 from ..i18n import Lang
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', sans-serif"
+# One generic family: the page shows the browser's own sans-serif, and vl-convert measures the
+# text without searching a list of families for every label.
+FONT = "sans-serif"
 WIDE = 520
 NARROW = 300
 HEIGHT = 220
