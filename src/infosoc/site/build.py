@@ -20,6 +20,7 @@ from ..i18n import LANGS, Lang, parse_lang
 from ..records import Progress
 from ..report.localiser import Localiser
 from . import figures as drawing
+from . import manifest
 from .data import SiteData
 from .datafiles import write_page_data
 from .maps import map_drawing
@@ -108,6 +109,13 @@ def build_site(
         raise InputError(f"{root}: not a folder; give --out a folder for the site")
     tell = progress or (lambda done, total, what: None)
     tell(0, None, "reading the data")
+    code = manifest.code_digest()
+    inputs = manifest.inputs_digest(data.sources(), languages, chosen, code)
+    known = manifest.read(root)
+    same = manifest.unchanged_site(root, inputs, known)
+    if same is not None:
+        return SiteResult(root, pages=same, unchanged=same, languages=languages,
+                          countries=chosen)  # fmt: skip
     world = gather(data)
     built = max((str(s.get("retrieved_at") or "")[:10] for s in world.sources), default="")
     result = SiteResult(root, languages=languages, countries=chosen)
@@ -115,14 +123,24 @@ def build_site(
     assets = write_assets(root)
     _write_search(root, chosen)
     plans = [(lang, _pages(data, world, chosen, lang)) for lang in languages]
+    digests = {f"{lang}/{page.path}": manifest.page_digest(page, lang, code)
+               for lang, pages in plans for page in pages}  # fmt: skip
+    before = known.get("pages") if known.get("inputs") else None
+    old = before if isinstance(before, dict) else {}
+
+    def fresh(lang: Lang, page: Page) -> bool:
+        key = f"{lang}/{page.path}"
+        return old.get(key) == digests[key] and (root / key / "index.html").is_file()
+
     day = today or (dt.date.fromisoformat(built) if built else dt.date.today())
     jobs = _plan_drawings(plans, root)
     total = len(jobs) + sum(len(pages) for _, pages in plans)
     with _Drawing(jobs, tell, total) as drawing_jobs:
         seen_data: set[str] = set()
-        for _lang, pages in plans:  # the downloads are written while the charts are drawn
+        for lang, pages in plans:  # the downloads are written while the charts are drawn
             for page in pages:
-                write_page_data(root, page, seen_data, today=day)
+                if not fresh(lang, page):
+                    write_page_data(root, page, seen_data, today=day)
         _write_country_data(root, world, chosen, day)
     result.charts = len(jobs) and sum(len(j.langs) for j in jobs.values())
     done = drawing_jobs.done
@@ -131,17 +149,21 @@ def build_site(
         built_on = Localiser(lang).date(built) if built else ""
         for page in pages:
             tell(done, total, f"{lang}/{page.path}")
+            result.pages += 1
+            done += 1
+            if fresh(lang, page):
+                result.unchanged += 1
+                continue
             _sizes(page, root, sizes)
             html = render_page(page, lang, assets, languages, built=built_on)
             if write_if_changed(root / lang / page.path / "index.html", html.encode("utf-8")):
                 result.written += 1
             else:
                 result.unchanged += 1
-            result.pages += 1
-            done += 1
     redirect = render_page(Page("", "redirect.html.j2", "infosoc"), "en", assets, languages,
                            built="", at_root=True)  # fmt: skip
     write_if_changed(root / "index.html", redirect.encode("utf-8"))
+    manifest.write(root, inputs, digests)
     tell(total, total, "done")
     return result
 
