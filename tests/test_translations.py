@@ -33,6 +33,7 @@ def _marked() -> set[tuple[str | None, str]]:
         ("**/templates/**.j2", "jinja2"),
         ("analysis/**.yaml", "infosoc.i18n.extract:extract_yaml_texts"),
         ("analysis/**.toml", "infosoc.i18n.extract:extract_toml_texts"),
+        ("sources/**.meta.toml", "infosoc.sources.texts:extract_source_texts"),
     ]
     options = {"**/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
     found = extract_from_dir(PACKAGE, method_map, options_map=options, keywords=KEYWORDS)
@@ -80,3 +81,46 @@ def test_a_label_without_a_translation_is_its_key() -> None:
 
 def test_english_is_the_source_language() -> None:
     assert translations("en").gettext("No data.") == "No data."
+
+
+def test_every_m49_area_is_marked_for_translation() -> None:
+    from infosoc.geo.m49 import AREA_NAMES, INTERMEDIATE_REGIONS, REGIONS, SUBREGIONS
+
+    assert set(AREA_NAMES) == {*REGIONS, *SUBREGIONS, *INTERMEDIATE_REGIONS}
+
+
+@pytest.mark.parametrize(
+    ("lang", "english", "expected"),
+    [
+        ("ru", "Central Asia", "Центральная Азия"),
+        ("kk", "Middle Africa", "Орталық Африка"),
+        ("kk", "upper middle income", "табысы орташадан жоғары елдер"),
+        ("ru", "subscriptions per 100 people", "абоненты на 100 человек"),
+        ("kk", "median of the month's tests", "айдағы тесттердің медианасы"),
+    ],
+)
+def test_texts_of_the_data_are_translated_as_stored(lang: str, english: str, expected: str) -> None:
+    assert translations(lang).gettext(english) == expected
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_labels_a_source_composes_are_translated(lang: str) -> None:
+    from infosoc.sources import ookla_sgi
+    from infosoc.sources.texts import COMPOSED
+
+    assert (
+        translations(lang)
+        .gettext(ookla_sgi.indicator("fixed", "download").label)
+        .startswith({"ru": "Скорость загрузки", "kk": "Жүктеу жылдамдығы"}[lang])
+    )
+    for make in COMPOSED.values():
+        for meta in make():
+            assert translations(lang).gettext(meta.label) != meta.label, meta.label
+
+
+def test_every_column_of_site_build_has_a_russian_header() -> None:
+    from infosoc.cli.site import COLUMNS
+
+    assert [label(c, "ru") for c in COLUMNS] == [
+        "Папка", "Страницы", "Записано", "Без изменений", "Графики", "Языки", "Число стран",
+    ]  # fmt: skip

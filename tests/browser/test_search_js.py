@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import threading
 from collections.abc import Iterator
 from importlib import resources
@@ -15,8 +14,6 @@ from typing import Any
 import pytest
 
 from infosoc.site.search import fold, index_json, name_index, search, un_members
-
-CHROMIUM = "/usr/bin/chromium"
 
 PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>search</title></head><body>
@@ -39,20 +36,6 @@ QUERIES = {
     "россия": "RUS",
     "сша": "USA",
 }
-
-
-def _browser_or_skip() -> None:
-    required = bool(os.environ.get("INFOSOC_REQUIRE_BROWSER"))
-    if not Path(CHROMIUM).exists():
-        if required:
-            pytest.fail(f"INFOSOC_REQUIRE_BROWSER is set but {CHROMIUM} is missing")
-        pytest.skip(f"no browser: {CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        if required:
-            raise
-        pytest.skip("no browser: the playwright package is missing (the dev extra)")
 
 
 @pytest.fixture
@@ -84,76 +67,68 @@ def site(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.mark.slow
-def test_search_in_the_browser(site: str) -> None:
-    _browser_or_skip()
-    from playwright.sync_api import expect, sync_playwright
+def test_search_in_the_browser(site: str, browser: Any) -> None:
+    # One Playwright per session (tests/browser/conftest.py): a second sync_playwright()
+    # in the same thread fails.
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        try:
-            page = browser.new_page()
-            requested: list[str] = []
-            page.on("request", lambda request: requested.append(request.url))
-            page.goto(f"{site}/kk/index.html")
-            box = page.locator("#country-search")
-            results = page.locator("#country-results")
-            expect(results).to_be_hidden()
-            for query, iso3 in QUERIES.items():
-                box.fill("")
-                box.press_sequentially(query)
-                first = page.locator("#country-results li[role=option] > a").first
-                expect(first).to_have_attribute("href", f"../kk/country/{iso3}/")
-                expect(box).to_have_attribute("aria-expanded", "true")
-            expect(first).to_have_text("АҚШ")  # the name in data-lang
-
-            box.press("Escape")
-            expect(results).to_be_hidden()
-            expect(box).to_have_attribute("aria-expanded", "false")
-
-            # The browser answers as the Python reference does, to the same order.
-            index = name_index(un_members())
-            words = [
-                "Қазақстан",
-                "Türkiye",
-                "Кот-д’Ивуар",
-                "ǅemal İstanbul ﬁ Ё",
-                "ГВИНЕЯ",
-                "a-b  c",
-            ]
-            queries = ["гвинея", "korea", "а", "конго", "niger", "isl", "ұлы", "респ"]
-            answers = page.evaluate(
-                """async ([words, queries]) => {
-                    const index = await (await fetch("../search/names.json")).json();
-                    return [words.map(w => window.infosocSearch.fold(w)),
-                            queries.map(q => window.infosocSearch.search(index, q, "ru", 10)
-                                               .map(e => e.iso3))];
-                }""",
-                [words, queries],
-            )
-            assert answers[0] == [fold(w) for w in words]
-            assert answers[1] == [search(index, q, "ru") for q in queries]
-
-            # Arrow keys move the selection; Enter follows the selected link.
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{site}/kk/index.html")
+        box = page.locator("#country-search")
+        results = page.locator("#country-results")
+        expect(results).to_be_hidden()
+        for query, iso3 in QUERIES.items():
             box.fill("")
-            box.press_sequentially("гвинея")
-            expect(page.locator("#country-results li").first).to_be_visible()
-            box.press("ArrowDown")
-            box.press("ArrowDown")
-            second = page.locator("#country-result-1")
-            expect(second).to_have_attribute("aria-selected", "true")
-            expect(box).to_have_attribute("aria-activedescendant", "country-result-1")
-            target = second.locator("a").get_attribute("href")
-            assert target is not None
-            box.press("Enter")
-            page.wait_for_url(f"**/kk/country/{target.split('/')[-2]}/")
-            assert all(url.startswith(site) for url in requested), requested
-        finally:
-            browser.close()
+            box.press_sequentially(query)
+            first = page.locator("#country-results li[role=option] > a").first
+            expect(first).to_have_attribute("href", f"../kk/country/{iso3}/")
+            expect(box).to_have_attribute("aria-expanded", "true")
+        expect(first).to_have_text("АҚШ")  # the name in data-lang
+
+        box.press("Escape")
+        expect(results).to_be_hidden()
+        expect(box).to_have_attribute("aria-expanded", "false")
+
+        # The browser answers as the Python reference does, to the same order.
+        index = name_index(un_members())
+        words = [
+            "Қазақстан",
+            "Türkiye",
+            "Кот-д’Ивуар",
+            "ǅemal İstanbul ﬁ Ё",
+            "ГВИНЕЯ",
+            "a-b  c",
+        ]
+        queries = ["гвинея", "korea", "а", "конго", "niger", "isl", "ұлы", "респ"]
+        answers = page.evaluate(
+            """async ([words, queries]) => {
+                const index = await (await fetch("../search/names.json")).json();
+                return [words.map(w => window.infosocSearch.fold(w)),
+                        queries.map(q => window.infosocSearch.search(index, q, "ru", 10)
+                                           .map(e => e.iso3))];
+            }""",
+            [words, queries],
+        )
+        assert answers[0] == [fold(w) for w in words]
+        assert answers[1] == [search(index, q, "ru") for q in queries]
+
+        # Arrow keys move the selection; Enter follows the selected link.
+        box.fill("")
+        box.press_sequentially("гвинея")
+        expect(page.locator("#country-results li").first).to_be_visible()
+        box.press("ArrowDown")
+        box.press("ArrowDown")
+        second = page.locator("#country-result-1")
+        expect(second).to_have_attribute("aria-selected", "true")
+        expect(box).to_have_attribute("aria-activedescendant", "country-result-1")
+        target = second.locator("a").get_attribute("href")
+        assert target is not None
+        box.press("Enter")
+        page.wait_for_url(f"**/kk/country/{target.split('/')[-2]}/")
+        assert all(url.startswith(site) for url in requested), requested
+    finally:
+        context.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..i18n import N_
+
 
 class M49Area(NamedTuple):
     """Where a country sits in the M49 hierarchy."""
@@ -85,4 +87,38 @@ REGIONS: tuple[str, ...] = tuple(dict.fromkeys(key[0] for key in _AREAS))
 SUBREGIONS: tuple[str, ...] = tuple(dict.fromkeys(key[1] for key in _AREAS))
 INTERMEDIATE_REGIONS: tuple[str, ...] = tuple(
     dict.fromkeys(key[2] for key in _AREAS if key[2] is not None)
+)
+
+#: Every region, sub-region and intermediate region named above, marked so that the
+#: catalogues translate them: the site shows these names through gettext.
+AREA_NAMES: tuple[str, ...] = (
+    N_("Africa"),
+    N_("Northern Africa"),
+    N_("Sub-Saharan Africa"),
+    N_("Eastern Africa"),
+    N_("Middle Africa"),
+    N_("Southern Africa"),
+    N_("Western Africa"),
+    N_("Americas"),
+    N_("Latin America and the Caribbean"),
+    N_("Caribbean"),
+    N_("Central America"),
+    N_("South America"),
+    N_("Northern America"),
+    N_("Asia"),
+    N_("Central Asia"),
+    N_("Eastern Asia"),
+    N_("South-eastern Asia"),
+    N_("Southern Asia"),
+    N_("Western Asia"),
+    N_("Europe"),
+    N_("Eastern Europe"),
+    N_("Northern Europe"),
+    N_("Southern Europe"),
+    N_("Western Europe"),
+    N_("Oceania"),
+    N_("Australia and New Zealand"),
+    N_("Melanesia"),
+    N_("Micronesia"),
+    N_("Polynesia"),
 )

@@ -5,7 +5,9 @@ The data files hold their texts in English only; English is the msgid, and the R
 Kazakh are in the catalogues (decision 0013). Which fields are texts is listed here, by their
 path in the file: ``*`` stands for any entry of a list. A field may hold a plain string or, in
 the older form a user's file may still have, a mapping whose ``en`` is the text. A field given
-a context is a short label, translated with ``pgettext(context, text)`` where it is shown.
+a context is a short label, translated with ``pgettext(context, text)`` where it is shown. The
+sources' ``.meta.toml`` files are read by ``infosoc.sources.texts``, which adds the labels a
+source composes from their fields.
 """
 
 from __future__ import annotations
@@ -32,6 +34,26 @@ TOML_TEXTS: tuple[tuple[tuple[str, ...], str | None, str], ...] = (
     (("claims", "*", "note"), None, "why a claim differs from the official data"),
     (("claims", "*", "unit"), "unit", "the unit of a claim's value"),
     (("claims", "*", "also", "*", "label"), None, "another official series of a claim's quantity"),
+)
+
+#: The same for the sources' metadata (``sources/*.meta.toml``): what the store's ``indicators``
+#: table holds of an indicator (label, unit, statistic, method; a source's ``title`` is the
+#: method of some) and the income groups as the store holds them. The site shows these through
+#: ``gettext`` with no context, so none is given here. Labels a source composes from parts
+#: (the Ookla sources) are added by ``infosoc.sources.texts``, which knows how.
+SOURCE_TEXTS: tuple[tuple[tuple[str, ...], str | None, str], ...] = (
+    (("title",), None, "the title of a source's publication, shown as its method"),
+    (("method",), None, "how a source's values were measured"),
+    (("indicators", "*", "label"), None, "an indicator's name"),
+    (("indicators", "*", "unit"), None, "an indicator's unit"),
+    (("indicators", "*", "statistic"), None, "which statistic of the tests a value is"),
+    (("indicators", "*", "method"), None, "how an indicator's values were measured"),
+    (("series", "*", "label"), None, "an indicator's name"),
+    (("series", "*", "unit"), None, "an indicator's unit"),
+    (("measures", "*", "unit"), None, "an indicator's unit"),
+    (("measures", "*", "statistic"), None, "which statistic of the tests a value is"),
+    (("statistics", "*"), None, "which statistic of the tests a value is"),
+    (("income_groups", "*"), None, "a World Bank income group, as the store holds it"),
 )
 
 Extracted = tuple[int, str, str | tuple[str, str], list[str]]
@@ -72,18 +94,31 @@ def extract_toml_texts(
     options: Mapping[str, Any],
 ) -> Iterator[Extracted]:
     """Babel extractor: the texts of a TOML data file, each at the line of its table."""
-    source = fileobj.read().decode("utf-8")
+    yield from toml_texts(fileobj.read().decode("utf-8"), TOML_TEXTS, keywords)
+
+
+def toml_texts(
+    source: str,
+    texts: tuple[tuple[tuple[str, ...], str | None, str], ...],
+    keywords: Collection[str],
+) -> Iterator[Extracted]:
+    """The texts of TOML ``source`` at the paths of ``texts``, as Babel's extractors yield
+    them; a text is placed at the line of its ``[[table]]`` or else the first line holding it."""
+    lines = source.splitlines()
     headers: dict[str, list[int]] = {}
-    for number, line in enumerate(source.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         found = _TABLE_HEADER.match(line)
         if found:
             headers.setdefault(found.group(1), []).append(number)
     for path, value in _plain_values(tomllib.loads(source), ()):
-        for pattern, context, note in TOML_TEXTS:
+        for pattern, context, note in texts:
             if _matches(path, pattern) and isinstance(value, str) and value.strip():
-                lines = headers.get(path[0], [])
-                index = path[1] if len(path) > 1 else 0
-                lineno = lines[index] if isinstance(index, int) and index < len(lines) else 1
+                tables = headers.get(path[0], [])
+                index = path[1] if len(path) > 1 else None
+                if isinstance(index, int) and index < len(tables):
+                    lineno = tables[index]
+                else:
+                    lineno = next((n for n, t in enumerate(lines, 1) if value in t), 1)
                 yield _message(lineno, value, context, note, keywords)
 
 

@@ -103,6 +103,13 @@ _LABELS: dict[str, str] = {
     "no": NC_("column", "no"),
     "format": NC_("column", "Format"),
     "path": NC_("column", "File"),
+    # infosoc site build
+    "root": NC_("column", "Folder"),
+    "pages": NC_("column", "Pages"),
+    "written": NC_("column", "Written"),
+    "unchanged": NC_("column", "Unchanged"),
+    "charts": NC_("column", "Charts"),
+    "languages": NC_("column", "Languages"),
 }
 
 

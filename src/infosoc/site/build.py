@@ -113,7 +113,7 @@ def build_site(
     result = SiteResult(root, languages=languages, countries=chosen)
     root.mkdir(parents=True, exist_ok=True)
     assets = write_assets(root)
-    _write_search(root, members)
+    _write_search(root, chosen)
     plans = [(lang, _pages(data, world, chosen, lang)) for lang in languages]
     day = today or (dt.date.fromisoformat(built) if built else dt.date.today())
     jobs = _plan_drawings(plans, root)
@@ -158,7 +158,7 @@ def _pages(data: SiteData, world: World, countries: Sequence[str], lang: Lang) -
     from .search import alphabetical
 
     pages = [home_page(world, loc, egdi_map),
-             countries_page(world, loc, alphabetical(world.members, lang)),
+             countries_page(world, loc, alphabetical(list(countries), lang)),
              *(country_page(world, c, loc) for c in countries),
              *indicator, *report_pages(data, loc), sources_page(world, loc)]  # fmt: skip
     embeds: dict[str, Page] = {}

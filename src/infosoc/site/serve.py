@@ -3,6 +3,7 @@ when the browser accepts it, as any real host of the site would."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import http.server
 import io
@@ -43,10 +44,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
     def copyfile(self, source: Any, outputfile: Any) -> None:
-        try:
+        # The browser may go elsewhere before the answer is sent: nothing to do then.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             super().copyfile(source, outputfile)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the browser went elsewhere before the answer was sent: nothing to do
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

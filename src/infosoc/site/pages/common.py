@@ -3,6 +3,7 @@ from a series of rows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -45,15 +46,23 @@ def trend(loc: Localiser, values: Sequence[tuple[str, Any]], digits: int) -> str
 
 
 def sources_caption(loc: Localiser, sources: Sequence[Mapping[str, Any]], periods: str) -> str:
-    """ "Source: publisher, title (release). Period: ..." for a figure's caption."""
+    """ "Source: publisher, title (releases). Period: ..." for a figure's caption; the files of
+    one publication (the survey's editions) are named once, with their release years."""
+    releases: dict[tuple[str, str], list[str]] = {}
+    for s in sources:
+        # "Survey ..., 2024" and "Survey ..., 2022" are one publication in two releases.
+        title = re.sub(r",?\s*(?:19|20)\d{2}$", "", str(s["title"]))
+        years = releases.setdefault((str(s["publisher"]), title), [])
+        year = str(s.get("released") or "")[:4]
+        if year and year not in years:
+            years.append(year)
     named = "; ".join(
-        dict.fromkeys(
-            f"{s['publisher']}, {s['title']}" + (f" ({s['released']})" if s.get("released") else "")
-            for s in sources
-        )
+        f"{publisher}, {title}" + (f" ({', '.join(sorted(years))})" if years else "")
+        for (publisher, title), years in releases.items()
     )
-    return loc._("Source: %(sources)s. Period: %(periods)s.", sources=named or MISSING,
-                 periods=periods)  # fmt: skip
+    return loc._(
+        "Source: %(sources)s. Period: %(periods)s.", sources=named or MISSING, periods=periods
+    )
 
 
 def series_figure(

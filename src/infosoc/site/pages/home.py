@@ -108,8 +108,20 @@ def _changes(world: World, loc: Localiser) -> list[tuple[str, Any]]:
 def countries_page(world: World, loc: Localiser, groups: list[tuple[str, list[tuple[str, str]]]]
                    ) -> Page:  # fmt: skip
     """Every member state in the language's alphabetical order: the search without JavaScript."""
-    page = Page("countries/", "page.html.j2", loc._("The 193 UN member states"))
-    page.context = {"blocks": [("letters", groups)]}
+    count = sum(len(names) for _, names in groups)
+    page = Page("countries/", "page.html.j2", loc._("The UN member states"))
+    if count < len(world.members):
+        page.context["blocks"] = [
+            (
+                "paragraph",
+                loc._(
+                    "This site has pages for %(n)s of the %(of)s member states.",
+                    n=count,
+                    of=len(world.members),
+                ),
+            )
+        ]
+    page.context = {"blocks": [*page.context.get("blocks", []), ("letters", groups)]}
     return page
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...geo.countries import country as geo_country
+from ...i18n import N_
 from ...ranks import competition_ranks
 from ...report.localiser import Localiser
 from ..figures import Drawing, KeyEntry
@@ -15,26 +16,44 @@ from .common import header, num_cell, number, sources_caption, tr
 
 #: How each indicator is made, for its page (English msgids, translated on the page).
 METHODS = {
-    "egdi": "The UN E-Government Development Index is the mean of three normalised indices: "
-    "online services (OSI), telecommunication infrastructure (TII) and human capital (HCI). "
-    "infosoc recomputes it from the components and checks the published ranks.",
-    "osi": "The Online Service Index scores national portals against the UN's questionnaire, "
-    "normalised to 0-1 by the survey.",
-    "tii": "The Telecommunication Infrastructure Index combines internet users, mobile and "
-    "fixed broadband subscriptions per 100 people from ITU, normalised to 0-1.",
-    "hci": "The Human Capital Index combines adult literacy, enrolment and years of schooling "
-    "from UNESCO, normalised to 0-1.",
-    "epi": "The E-Participation Index scores e-information, e-consultation and "
-    "e-decision-making, normalised to 0-1.",
-    "internet-users": "Individuals who used the internet in the last three months, as a share of "
-    "the population: ITU's estimate, published by the World Bank.",
-    "fixed-broadband": "Fixed broadband subscriptions (256 kbit/s or more) per 100 people: ITU, "
-    "published by the World Bank and Our World in Data.",
-    "mobile-subscriptions": "Mobile cellular subscriptions per 100 people: ITU, published by the "
-    "World Bank and Our World in Data. One person may hold several subscriptions.",
-    "download-speed": "The median of a month's fixed broadband download tests in Ookla's "
-    "Speedtest Global Index. Tests are taken by volunteers, so they measure what users got, "
-    "not what plans promise.",
+    "egdi": N_(
+        "The UN E-Government Development Index is the mean of three normalised indices: "
+        "online services (OSI), telecommunication infrastructure (TII) and human capital (HCI). "
+        "infosoc recomputes it from the components and checks the published ranks."
+    ),
+    "osi": N_(
+        "The Online Service Index scores national portals against the UN's questionnaire, "
+        "normalised to 0-1 by the survey."
+    ),
+    "tii": N_(
+        "The Telecommunication Infrastructure Index combines internet users, mobile and "
+        "fixed broadband subscriptions per 100 people from ITU, normalised to 0-1."
+    ),
+    "hci": N_(
+        "The Human Capital Index combines adult literacy, enrolment and years of schooling "
+        "from UNESCO, normalised to 0-1."
+    ),
+    "epi": N_(
+        "The E-Participation Index scores e-information, e-consultation and "
+        "e-decision-making, normalised to 0-1."
+    ),
+    "internet-users": N_(
+        "Individuals who used the internet in the last three months, as a share of "
+        "the population: ITU's estimate, published by the World Bank."
+    ),
+    "fixed-broadband": N_(
+        "Fixed broadband subscriptions (256 kbit/s or more) per 100 people: ITU, "
+        "published by the World Bank and Our World in Data."
+    ),
+    "mobile-subscriptions": N_(
+        "Mobile cellular subscriptions per 100 people: ITU, published by the "
+        "World Bank and Our World in Data. One person may hold several subscriptions."
+    ),
+    "download-speed": N_(
+        "The median of a month's fixed broadband download tests in Ookla's "
+        "Speedtest Global Index. Tests are taken by volunteers, so they measure what users got, "
+        "not what plans promise."
+    ),
 }
 TOP = 20
 
@@ -96,7 +115,7 @@ def _indicator_page(world: World, spec: Indicator, periods: list[str], loc: Loca
     name = _name(spec, loc)
     page = Page(f"indicator/{spec.slug}/", "page.html.j2", name)
     period, values = values_of(world, spec.slug, None)
-    blocks: list[tuple[str, Any]] = [("lead", loc._(METHODS[spec.slug]))]
+    blocks: list[tuple[str, Any]] = [("lead", tr(loc, METHODS[spec.slug]))]
     sources = provenance(world, spec.slug, period)
     rows = _ranked(world, spec, period or periods[-1])
     present = [r for r in rows if r["value"] is not None]

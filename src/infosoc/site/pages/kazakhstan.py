@@ -21,7 +21,9 @@ from ...report.sections.targets import targets_section
 from ..data import SiteData
 from ..figures import NARROW, Drawing
 from ..model import Cell, DataFile, Figure, Page, Table
+from ..world import INDICATORS
 from .common import header, num_cell, tr
+from .indicators import METHODS
 
 COUNTRY = "KAZ"
 Builder = Callable[[Context], Section | None]
@@ -56,7 +58,15 @@ def report_pages(data: SiteData, loc: Localiser) -> list[Page]:
     pages = []
     for path, title, sections in gathered:
         pages.append(_page(path, title, sections, notes.entries, loc))
-    pages.append(_page("methods/", loc._("Methods"), [methods], notes.entries, loc))
+    method_page = _page("methods/", loc._("Methods"), [methods], notes.entries, loc)
+    indicators: list[tuple[str, Any]] = [("heading", ("indicators", loc._("The indicators")))]
+    for spec in INDICATORS:
+        indicators += [
+            ("subheading", tr(loc, spec.name)),
+            ("paragraph", tr(loc, METHODS[spec.slug])),
+        ]
+    method_page.context["blocks"][1:1] = indicators
+    pages.append(method_page)
     return pages
 
 
