@@ -364,12 +364,6 @@ def test_the_country_charts_have_csv_json_and_metadata_naming_their_sources(site
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="data/charts/kazakhstan-regions-official-{regions,urban-rural}.metadata.json have "
-    "sources: [] (and cite only infosoc); site/pages/kazakhstan.py builds their DataFile with "
-    "an empty source list",
-)
 def test_every_charts_metadata_names_its_sources(site: Site) -> None:
     charts = sorted((site.root / "data" / "charts").glob("*.metadata.json"))
     assert charts
@@ -488,12 +482,6 @@ def test_chart_axes_write_numbers_the_languages_way(site: Site, lang: str, decim
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="a country's internet-users line chart is drawn once per language, not per "
-    "numeral style: series_figure puts the translated series label into the spec's data, so "
-    "ru and kk get different charts/<digest> files (decision 0019 says they share them)",
-)
 def test_a_line_chart_is_shared_by_languages_that_write_numbers_alike(site: Site) -> None:
     def pictures(lang: str) -> list[str]:
         return [img["src"] for img in site.html(lang, "country/KAZ").all("img")]
@@ -616,11 +604,6 @@ def test_the_server_answers_gzip_when_asked_and_plain_otherwise(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="serve.Handler gzips whenever 'gzip' is a substring of Accept-Encoding, so "
-    "'gzip;q=0' (gzip refused, RFC 9110 section 12.5.3) still gets Content-Encoding: gzip",
-)
 def test_the_server_does_not_gzip_for_a_client_that_refuses_it(
     site: Site, served: tuple[str, int]
 ) -> None:
@@ -770,11 +753,6 @@ def test_parse_langs_names_an_invalid_language(picks: list[tuple[bool, str, str]
     assert any(re.search(rf"\b{t}\b", str(raised.value)) for t in bad)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse_langs stops at the first unknown language: 'en,fr,zh' names fr only "
-    "(parse_countries names every unknown one)",
-)
 @given(st.lists(st.tuples(st.booleans(), VALID_LANGS, INVALID_LANGS), min_size=1))
 @example([(False, "en", "fr"), (True, "en", "fr"), (False, "ru", "zh")])
 def test_parse_langs_names_every_invalid_language(picks: list[tuple[bool, str, str]]) -> None:

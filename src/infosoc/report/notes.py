@@ -86,6 +86,13 @@ class Notes:
         """A footnote that is a text of its own (a document, a statement), once per ``key``."""
         return (self._add("text:" + key, text, url),)
 
+    def sources_of(self, numbers: Iterable[int]) -> list[dict[str, Any]]:
+        """The source versions that footnotes ``numbers`` cite (numbers as given while the
+        data is gathered, before :func:`renumber`); notes of other kinds are left out."""
+        files = {n: key[len("file:"):] for key, n in self._numbers.items()
+                 if key.startswith("file:")}  # fmt: skip
+        return [dict(self.by_file[f]) for n in numbers if (f := files.get(n, "")) in self.by_file]
+
     def mentioned(self, text: Any) -> tuple[int, ...]:
         """The footnotes of every held file whose name appears in ``text``."""
         if not text:

@@ -53,8 +53,11 @@ class SiteResult:
 
 def parse_langs(langs: str | Sequence[str]) -> tuple[Lang, ...]:
     """Languages from "en,ru,kk" or a sequence, each once; an unknown one is an InputError."""
-    parts = langs.split(",") if isinstance(langs, str) else list(langs)
-    chosen = tuple(dict.fromkeys(parse_lang(p.strip()) for p in parts if p.strip()))
+    parts = [p.strip() for p in (langs.split(",") if isinstance(langs, str) else list(langs))]
+    bad = [p for p in parts if p and p not in LANGS]
+    if bad:
+        raise InputError(f"--lang must list en, ru or kk, not: {', '.join(bad)}")
+    chosen = tuple(dict.fromkeys(parse_lang(p) for p in parts if p))
     if not chosen:
         raise InputError("--lang must name at least one of en, ru, kk")
     return chosen
@@ -63,7 +66,11 @@ def parse_langs(langs: str | Sequence[str]) -> tuple[Lang, ...]:
 def parse_countries(countries: str | Sequence[str] | None, members: Sequence[str]) -> list[str]:
     """The member states to give pages: all of them for None or "all"; otherwise each code or
     name resolved, and every one that is not a UN member state named in one InputError."""
-    if countries is None or countries == "all" or list(countries) == ["all"]:
+    if (
+        countries is None
+        or (isinstance(countries, str) and countries.strip().lower() == "all")
+        or [str(c).strip().lower() for c in countries] == ["all"]
+    ):
         return list(members)
     parts = countries.split(",") if isinstance(countries, str) else list(countries)
     chosen, bad = [], []

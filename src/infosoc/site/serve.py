@@ -31,7 +31,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             if not self.path.split("?", 1)[0].endswith("/"):
                 return super().send_head()  # the standard redirect to the folder's "/"
             target = target / "index.html"
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        accepts = accepts_gzip(self.headers.get("Accept-Encoding", ""))
         if not (accepts and target.is_file() and target.suffix in COMPRESSIBLE):
             return super().send_head()
         body = gzip.compress(target.read_bytes(), mtime=0)
@@ -50,6 +50,21 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header accepts gzip ("gzip;q=0" refuses it)."""
+    for part in header.split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            quality = params.strip().lower()
+            if quality.startswith("q="):
+                try:
+                    return float(quality[2:]) > 0
+                except ValueError:
+                    return False
+            return True
+    return False
 
 
 def make_server(root: Path | str, port: int = 8000) -> http.server.ThreadingHTTPServer:

@@ -91,13 +91,13 @@ def series_figure(
         return None
     labels = dict(series)
     integer = all(p.isdigit() for p in periods)
+    # The spec holds the series' keys, not their names: one drawing serves every language.
     points = [
-        {"x": int(r["period"]) if integer else str(r["period"]), "y": r.get(k), "s": labels[k]}
+        {"x": int(r["period"]) if integer else str(r["period"]), "y": r.get(k), "s": k}
         for r in rows for k in keys
     ]  # fmt: skip
     drawing, key = line_specs(
-        points, series=[labels[k] for k in keys],
-        highlight=labels.get(highlight) if highlight else None,
+        points, series=keys, highlight=highlight,
         reverse_y=reverse_y, integer_x=integer,
     )  # fmt: skip
     table = Table(
@@ -126,7 +126,7 @@ def series_figure(
         caption=sources_caption(loc, sources, span),
         summary=summary,
         drawing=drawing,
-        key=[KeyEntry(c, d, s) for c, d, s in key],
+        key=[KeyEntry(c, d, labels[k]) for c, d, k in key],
         table=table,
         data=data,
     )

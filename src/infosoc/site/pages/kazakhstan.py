@@ -10,7 +10,7 @@ from ...errors import InfosocError
 from ...geo.countries import country as geo_country
 from ...report.context import Context
 from ...report.localiser import Localiser
-from ...report.model import Chart, MapChart, Note, Section
+from ...report.model import Chart, MapChart, Section
 from ...report.notes import Notes, renumber
 from ...report.sections.article import article_section
 from ...report.sections.divide import divide_section
@@ -57,8 +57,8 @@ def report_pages(data: SiteData, loc: Localiser) -> list[Page]:
         methods = methodology_section(ctx)
     pages = []
     for path, title, sections in gathered:
-        pages.append(_page(path, title, sections, notes.entries, loc))
-    method_page = _page("methods/", loc._("Methods"), [methods], notes.entries, loc)
+        pages.append(_page(path, title, sections, notes, loc))
+    method_page = _page("methods/", loc._("Methods"), [methods], notes, loc)
     indicators: list[tuple[str, Any]] = [("heading", ("indicators", loc._("The indicators")))]
     for spec in INDICATORS:
         indicators += [
@@ -70,15 +70,17 @@ def report_pages(data: SiteData, loc: Localiser) -> list[Page]:
     return pages
 
 
-def _page(path: str, title: str, sections: list[Section], entries: Sequence[Note],
+def _page(path: str, title: str, sections: list[Section], notes: Notes,
           loc: Localiser) -> Page:  # fmt: skip
     cited = _cited(sections)
-    used = renumber(sections, [n for n in entries if n.number in cited])
+    sources = {chart.key: notes.sources_of(chart.source.notes)
+               for section in sections for chart in section.charts}  # fmt: skip
+    used = renumber(sections, [n for n in notes.entries if n.number in cited])
     page = Page(path, "page.html.j2", title)
     figures: dict[str, Figure] = {}
     for section in sections:
         for chart in section.charts:
-            figure = _figure(chart, path, loc)
+            figure = _figure(chart, path, loc, sources.get(chart.key, []))
             if figure is not None:
                 figures[chart.key] = figure
                 page.figures.append(figure)
@@ -103,7 +105,8 @@ def _cited(sections: Sequence[Section]) -> set[int]:
     return {n for c in cells for n in c.notes}
 
 
-def _figure(chart: Chart, path: str, loc: Localiser) -> Figure | None:
+def _figure(chart: Chart, path: str, loc: Localiser, sources: list[dict[str, Any]]
+            ) -> Figure | None:  # fmt: skip
     """A report chart as a site figure: drawn without its title (the HTML holds it)."""
     from ...report.render import chart_spec
 
@@ -149,5 +152,5 @@ def _figure(chart: Chart, path: str, loc: Localiser) -> Figure | None:
         notes=chart.source.notes,
         summary=summary, drawing=drawing, key=[], table=table,
         data=DataFile(f"data/charts/{fig_id}", chart.title, columns,
-                      [{c: r.get(c) for c in columns} for r in rows], chart.y_title or "", []),
+                      [{c: r.get(c) for c in columns} for r in rows], chart.y_title or "", sources),
     )  # fmt: skip
