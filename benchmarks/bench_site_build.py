@@ -27,8 +27,8 @@ REFERENCE_CHARTS = 50
 
 def reference_seconds() -> float:
     """Seconds to draw a country page's EGDI chart (wide) 50 times with vl-convert."""
-    from infosoc.site.figures import line_specs
     from infosoc.charts import spec_svg, warm_up_charts
+    from infosoc.site.figures import line_specs
 
     warm_up_charts()
     rows = [{"x": year, "y": 0.3 + 0.02 * i + 0.01 * k, "s": name}
