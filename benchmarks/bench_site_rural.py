@@ -22,7 +22,6 @@ Exits 1 if the page's median misses the target.
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from common import ingest_all, make_parser, verdict
+from infosoc.site.browser import CHROMIUM_ARGS, chromium_path
 
 TARGET_S = 1.5
 PAGE = "ru/country/KAZ/"
@@ -45,17 +45,6 @@ LINK = {
 }
 CPU_SLOWDOWN = 4
 PHONE = {"width": 360, "height": 740}
-# The same switches as the browser tests (tests/browser/harness.py): nothing of Chromium's
-# own traffic competes with the page on the slow link.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Runs before any script of the page: records the first frame in which the first chart is
 # drawn (an <img> loaded and decoded, or an inline <svg>) with a size on screen.
 WATCH = """
@@ -159,7 +148,7 @@ def main() -> int:
     parser.add_argument("--site", type=Path, help="a built site (default: build one for KAZ)")
     parser.add_argument("--page", default=PAGE, help=f"the page to open (default: {PAGE})")
     args = parser.parse_args()
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    chromium = chromium_path() or "/usr/bin/chromium"
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,38 +11,15 @@ looking the site over by eye (Kazakh letters, charts, tables on a phone). Reques
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from infosoc.site.browser import CHROMIUM_ARGS, PAGE_TYPES, chromium_path
+
 WIDTHS = {1280: 800, 360: 740}  # width: height of the first screen
-# One page of each type, as in tests/browser/pages.py; {chart} is the first embed page.
-PAGE_TYPES = {
-    "home": "{lang}/",
-    "country": "{lang}/country/KAZ/",
-    "countries": "{lang}/countries/",
-    "indicator": "{lang}/indicator/egdi/",
-    "ranking": "{lang}/ranking/egdi/2024/",
-    "regions": "{lang}/kazakhstan/regions/",
-    "targets": "{lang}/kazakhstan/targets/",
-    "swot": "{lang}/kazakhstan/swot/",
-    "article": "{lang}/article/",
-    "sources": "{lang}/sources/",
-    "methods": "{lang}/methods/",
-    "embed": "{lang}/embed/{chart}/",
-}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def quiet_hang_ups(server: Any) -> None:
@@ -100,7 +77,7 @@ def main() -> int:
     quiet_hang_ups(server)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    chromium = chromium_path() or "/usr/bin/chromium"
     blocked: list[str] = []
     written = 0
     try:

@@ -4,30 +4,12 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 LOCAL_HOST = "127.0.0.1"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    """Debian's chromium: on PATH, else /usr/bin/chromium; None if neither exists."""
-    found = shutil.which("chromium")
-    if found:
-        return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else None
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from infosoc.site.browser import PAGE_TYPES
 from tests.site_build import LANGS
 
 __all__ = ["LANGS", "PAGE_TYPES", "page_path"]
 
-PAGE_TYPES = {
-    "home": "{lang}/",
-    "country": "{lang}/country/KAZ/",
-    "countries": "{lang}/countries/",
-    "indicator": "{lang}/indicator/egdi/",
-    "ranking": "{lang}/ranking/egdi/2024/",
-    "regions": "{lang}/kazakhstan/regions/",
-    "targets": "{lang}/kazakhstan/targets/",
-    "swot": "{lang}/kazakhstan/swot/",
-    "article": "{lang}/article/",
-    "sources": "{lang}/sources/",
-    "methods": "{lang}/methods/",
-    "embed": "{lang}/embed/{chart}/",
-}
 
 
 def first_embed(site: Path, lang: str) -> str:

@@ -104,13 +104,7 @@ class Notes:
 def renumber(sections: Sequence[Section], notes: Sequence[Note]) -> list[Note]:
     """The notes numbered in reading order (they were numbered in the order data was
     gathered); every cell of ``sections`` is changed to cite the new numbers."""
-    cells: list[Cell] = []
-    for section in sections:
-        cells += [cell for _, cell in section.facts]
-        for table in section.tables:
-            cells += table.columns + [cell for row in table.rows for cell in row]
-        cells += [cell for _, entries in section.groups for _, cell in entries]
-        cells += [chart.source for chart in section.charts]
+    cells = cells_of(sections)
     order = list(dict.fromkeys(n for cell in cells for n in cell.notes))
     order += [n.number for n in notes if n.number not in order]
     new = {old: i for i, old in enumerate(order, start=1)}
@@ -118,3 +112,15 @@ def renumber(sections: Sequence[Section], notes: Sequence[Note]) -> list[Note]:
         cell.notes = tuple(sorted(new[n] for n in cell.notes))
     by_number = {n.number: n for n in notes}
     return [Note(new[old], by_number[old].text, by_number[old].url) for old in order]
+
+
+def cells_of(sections: Sequence[Section]) -> list[Cell]:
+    """Every cell of ``sections`` that may cite a note, in reading order."""
+    cells: list[Cell] = []
+    for section in sections:
+        cells += [cell for _, cell in section.facts]
+        for table in section.tables:
+            cells += table.columns + [cell for row in table.rows for cell in row]
+        cells += [cell for _, entries in section.groups for _, cell in entries]
+        cells += [chart.source for chart in section.charts]
+    return cells

@@ -11,7 +11,7 @@ from ...geo.countries import country as geo_country
 from ...report.context import Context
 from ...report.localiser import Localiser
 from ...report.model import Chart, MapChart, Section
-from ...report.notes import Notes, renumber
+from ...report.notes import Notes, cells_of, renumber
 from ...report.sections.article import article_section
 from ...report.sections.divide import divide_section
 from ...report.sections.methodology import methodology_section
@@ -72,7 +72,7 @@ def report_pages(data: SiteData, loc: Localiser) -> list[Page]:
 
 def _page(path: str, title: str, sections: list[Section], notes: Notes,
           loc: Localiser) -> Page:  # fmt: skip
-    cited = _cited(sections)
+    cited = {n for cell in cells_of(sections) for n in cell.notes}
     sources = {chart.key: notes.sources_of(chart.source.notes)
                for section in sections for chart in section.charts}  # fmt: skip
     used = renumber(sections, [n for n in notes.entries if n.number in cited])
@@ -92,17 +92,6 @@ def _page(path: str, title: str, sections: list[Section], notes: Notes,
     blocks.append(("notes", used))
     page.context = {"blocks": blocks, "figures_by_key": figures}
     return page
-
-
-def _cited(sections: Sequence[Section]) -> set[int]:
-    cells: list[Cell] = []
-    for s in sections:
-        cells += [c for _, c in s.facts]
-        for t in s.tables:
-            cells += t.columns + [c for row in t.rows for c in row]
-        cells += [c for _, items in s.groups for _, c in items]
-        cells += [chart.source for chart in s.charts]
-    return {n for c in cells for n in c.notes}
 
 
 def _figure(chart: Chart, path: str, loc: Localiser, sources: list[dict[str, Any]]
