@@ -50,6 +50,7 @@ ELSEWHERE = {
     "report": "tests/test_report.py (writes HTML, PDF and Markdown files)",
     "divide": "tests/test_divide_cli.py (reads tile files)",
     "audit": "tests/test_audit*.py (Monte Carlo and Sobol runs)",
+    "site": "tests/test_site.py (builds a site: about a minute)",
 }
 #: Commands that print a single result: still a list, of one row object.
 ONE_ROW = ("ratio", "growth", "download-time")

@@ -13,6 +13,7 @@ import csv
 import functools
 import gzip
 import http.client
+import io
 import json
 import os
 import re
@@ -460,6 +461,25 @@ def test_a_rebuild_with_the_same_data_writes_nothing(site: Site, ingested_home: 
     assert after.keys() == before.keys()
     changed = [name for name in before if before[name] != after[name]]
     assert not changed, changed[:10]
+
+
+@pytest.mark.slow
+def test_site_build_prints_one_row_the_same_in_json_csv_and_ndjson(
+    site: Site, ingested_home: Path, cli: Cli
+) -> None:
+    if os.environ.get("INFOSOC_SITE_DIR"):
+        pytest.skip("INFOSOC_SITE_DIR may have been built from other data")
+    args = ("site", "build", "--out", site.root, "--countries", ",".join(COUNTRIES),
+            "--home", ingested_home)  # fmt: skip
+    runs = {fmt: cli(*args, "-f", fmt) for fmt in ("json", "csv", "ndjson")}
+    assert all(r.exit_code == 0 for r in runs.values()), [r.stderr for r in runs.values()]
+    rows = json.loads(runs["json"].stdout)
+    assert isinstance(rows, list) and len(rows) == 1 and isinstance(rows[0], dict)
+    assert rows[0]["pages"] == rows[0]["unchanged"] == site.language_pages()
+    assert rows[0]["written"] == 0 and rows[0]["languages"] == "en,ru,kk"
+    table = list(csv.reader(io.StringIO(runs["csv"].stdout)))
+    assert table[0] == list(rows[0]) and len(table) == 2
+    assert [json.loads(line) for line in runs["ndjson"].stdout.splitlines()] == rows
 
 
 # -- numbers in each language's way -----------------------------------------------------
