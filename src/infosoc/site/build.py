@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..geo.countries import country as geo_country
 from ..geo.countries import lookup
 from ..i18n import LANGS, Lang, parse_lang
 from ..records import Progress
@@ -23,13 +22,14 @@ from . import figures as drawing
 from . import manifest
 from .data import SiteData
 from .datafiles import write_page_data
+from .downloads import write_if_changed
 from .maps import map_drawing
-from .model import Figure, Page
+from .model import Page
 from .pages.country import country_page
 from .pages.home import countries_page, embed_page, home_page, sources_page
 from .pages.indicators import indicator_pages, indicator_series_rows
 from .pages.kazakhstan import report_pages
-from .render import render_page, write_assets, write_if_changed
+from .render import render_page, write_assets
 from .world import INDICATORS, World, gather
 
 #: Worker processes drawing charts, and the fewest charts worth starting them for: each
@@ -284,16 +284,6 @@ def _write_country_data(root: Path, world: World, countries: Sequence[str],
     for spec in INDICATORS:
         per_country = {c: indicator_series_rows(world, spec.slug, c) for c in countries}
         write_indicator_data(root, world, spec, per_country, today=today)
-
-
-def figures_of(pages: Sequence[Page]) -> list[Figure]:
-    """Every figure of some pages, in order."""
-    return [f for p in pages for f in p.figures]
-
-
-def name_of(iso3: str, lang: Lang) -> str:
-    """A member state's name in ``lang``."""
-    return geo_country(iso3).name(lang)
 
 
 def _context(multiprocessing: Any) -> Any:

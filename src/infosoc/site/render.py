@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from ..files import write_atomically
-from ..i18n import LANGS, Lang, translations
+from ..i18n import Lang, translations
 from ..i18n.format import MISSING
+from .downloads import write_if_changed
 from .model import Page
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -80,14 +81,6 @@ def render_page(
     return html
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` unless the file already holds exactly it; True when written."""
-    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-        return False
-    write_atomically(path, data)
-    return True
-
-
 def write_assets(out: Path) -> dict[str, str]:
     """Copy the static files under ``out/static`` with their content's hash in the name
     (``site.3f2a9c1d.css``), so they can be cached for good; returns name -> path."""
@@ -124,12 +117,3 @@ def _vega_bundle(out: Path) -> str:
     note = {"vl_convert": version, "file": name}
     write_atomically(marker, json.dumps(note).encode("utf-8"))
     return name
-
-
-def alternates(page: Page, langs: tuple[Lang, ...]) -> list[tuple[str, str]]:
-    """(lang, link from this page) for every language of the site."""
-    root = relative_root(page.path)
-    return [(code, f"{root}{code}/{page.path}") for code in langs]
-
-
-ALL_LANGS: tuple[Lang, ...] = tuple(LANGS)

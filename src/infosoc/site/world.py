@@ -9,7 +9,6 @@ countries in three languages a matter of the charts, not of the queries.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,11 +80,6 @@ class Series:
         rows = [r for r in self.values.get(iso3, []) if r["value"] is not None]
         return rows[-1] if rows else None
 
-    def periods(self) -> list[str]:
-        """Every period with at least one value, oldest first."""
-        return sorted({r["period"] for rows in self.values.values() for r in rows
-                       if r["value"] is not None})  # fmt: skip
-
 
 @dataclass
 class World:
@@ -115,9 +109,8 @@ class World:
                     None)  # fmt: skip
 
 
-def gather(data: SiteData, countries: Sequence[str] | None = None) -> World:
-    """Read every table the site needs, once. ``countries`` limits nothing but is checked: an
-    unknown code is an InputError from the resolver before anything is read."""
+def gather(data: SiteData) -> World:
+    """Read every table the site needs, once."""
     members = sorted(c.iso3 for c in member_states())
     with data.reading() as store:
         sources = [dict(r) for r in data.sources()]
@@ -230,10 +223,3 @@ def provenance(world: World, slug: str, period: str | None) -> list[dict[str, An
     names = {r["file_name"] for rows in found.values.values() for r in rows
              if period is None or r["period"] == period}  # fmt: skip
     return [s for s in world.sources if s["file_name"] in names]
-
-
-def provenance_of_rows(world: World, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The files named by rows' ``file_name``, each once."""
-    names = list(dict.fromkeys(r.get("file_name") for r in rows if r.get("file_name")))
-    found = [world.source_of(n) for n in names]
-    return [f for f in found if f is not None]

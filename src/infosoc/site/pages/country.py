@@ -11,9 +11,9 @@ from ...geo.countries import country as geo_country
 from ...i18n import N_
 from ...report.localiser import Localiser
 from ...report.sections.egdi import level_name
-from ..model import Cell, DataFile, Figure, Page, Table
+from ..model import Cell, Figure, Page, Table
 from ..world import EGOV, SPEEDS, World
-from .common import header, num_cell, number, series_figure, sources_caption, tr
+from .common import header, num_cell, number, series_figure, tr
 
 #: The country with programme targets, a SWOT and the article's pages.
 PROGRAMME_COUNTRY = "KAZ"
@@ -288,16 +288,3 @@ def sources_rows(sources: Sequence[Mapping[str, Any]], loc: Localiser) -> Table:
           Cell(str(s.get("sha256") or ""), css="hash")] for s in sources],
         caption=loc._("The files behind this page"),
     )  # fmt: skip
-
-
-def caption_for(world: World, sources: Sequence[Mapping[str, Any]], loc: Localiser,
-                periods: str) -> str:  # fmt: skip
-    """A figure caption naming the sources and the period."""
-    return sources_caption(loc, sources, periods)
-
-
-def data_file(stem: str, title: str, rows: list[dict[str, Any]], unit: str,
-              sources: list[dict[str, Any]], indicator: str) -> DataFile:  # fmt: skip
-    """A download that is a table, not a chart."""
-    columns = list(rows[0]) if rows else []
-    return DataFile(stem, title, columns, rows, unit, sources, indicator)
