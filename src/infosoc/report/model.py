@@ -21,6 +21,7 @@ class Cell:
     numeric: bool = False
     css: str = ""
     sub: str = ""  # a second, smaller line (a method, a reason)
+    link: str = ""  # on the site: a page to link, from the language's folder
 
 
 @dataclass

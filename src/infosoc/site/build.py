@@ -124,6 +124,7 @@ def build_site(
         return SiteResult(root, pages=same, unchanged=same, languages=languages,
                           countries=chosen)  # fmt: skip
     world = gather(data)
+    world.built = frozenset(chosen)
     built = max((str(s.get("retrieved_at") or "")[:10] for s in world.sources), default="")
     result = SiteResult(root, languages=languages, countries=chosen)
     root.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..charts import number_locale
 from ..files import write_atomically
 from ..i18n import Lang, translations
 from ..i18n.format import MISSING
@@ -76,6 +77,7 @@ def render_page(
         assets={name: root + path for name, path in assets.items()},
         missing=MISSING,
         built=built,
+        numerals=json.dumps(number_locale(lang), ensure_ascii=False),
         **page.context,
     )
     return html

@@ -93,6 +93,7 @@ class World:
     series: dict[str, Series]  # store code -> series
     sources: list[dict[str, Any]]  # every file held, with its provenance
     income: dict[str, dict[str, Any]]  # iso3 -> income group row
+    built: frozenset[str] = frozenset()  # the countries given a page in this build
 
     def source_of(self, file_name: str | None) -> dict[str, Any] | None:
         """The provenance row of one file."""

@@ -27,6 +27,16 @@ def num_cell(loc: Localiser, value: Any, digits: int) -> Cell:
     return Cell(number(loc, value, digits), numeric=True)
 
 
+def country_cell(world: World, iso3: str, loc: Localiser, *, mark: bool = False) -> Cell:
+    """A country's name, linked to its page when this build gives it one; ``mark`` flags the
+    page's own country."""
+    from ...geo.countries import country
+
+    name = country(iso3).name(loc.lang)
+    return Cell(f"{name} ★" if mark else name, css="own" if mark else "",
+                link=f"country/{iso3}/" if iso3 in world.built else "")  # fmt: skip
+
+
 def header(*texts: str, numeric: Sequence[int] = ()) -> list[Cell]:
     """Header cells; the columns listed in ``numeric`` are right-aligned."""
     return [Cell(t, numeric=i in numeric) for i, t in enumerate(texts)]

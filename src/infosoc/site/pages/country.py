@@ -13,7 +13,7 @@ from ...report.localiser import Localiser
 from ...report.sections.egdi import level_name
 from ..model import Cell, Figure, Page, Table
 from ..world import EGOV, SPEEDS, World
-from .common import header, num_cell, number, series_figure, tr
+from .common import country_cell, header, num_cell, number, series_figure, tr
 
 #: The country with programme targets, a SWOT and the article's pages.
 PROGRAMME_COUNTRY = "KAZ"
@@ -254,9 +254,8 @@ def _peers(world: World, iso3: str, loc: Localiser) -> list[tuple[str, Any]]:
         for c in ranked:
             r = table.get(c, {})
             last = users.latest(c) if users else None
-            name = geo_country(c).name(loc.lang)
             rows.append([
-                Cell(f"{name} ★" if c == iso3 else name, css="own" if c == iso3 else ""),
+                country_cell(world, c, loc, mark=c == iso3),
                 num_cell(loc, r.get("rank"), 0), num_cell(loc, r.get("egdi"), 4),
                 num_cell(loc, last["value"] if last else None, 1),
                 Cell(loc.period(last["period"]) if last else loc.auto(None)),

@@ -8,7 +8,7 @@ from ...geo.countries import country as geo_country
 from ...report.localiser import Localiser
 from ..model import Cell, Figure, Page, Table
 from ..world import World
-from .common import header, num_cell, number, tr
+from .common import country_cell, header, num_cell, number, tr
 from .country import PROGRAMME_COUNTRY, sources_rows
 
 #: How many of the latest edition's largest moves the home page lists.
@@ -56,7 +56,7 @@ def _region_table(world: World, subregion: str | None, loc: Localiser) -> Table:
         then = world.survey[before].get(c, {}) if before else {}
         last = users.latest(c) if users else None
         rows.append([
-            Cell(geo_country(c).name(loc.lang), css="own" if c == PROGRAMME_COUNTRY else ""),
+            country_cell(world, c, loc),
             num_cell(loc, now.get("egdi"), 4), num_cell(loc, now.get("rank"), 0),
             num_cell(loc, then.get("rank"), 0),
             Cell(loc.pct(last["value"]) if last else loc.auto(None), numeric=True),
@@ -84,7 +84,7 @@ def _changes(world: World, loc: Localiser) -> list[tuple[str, Any]]:
     table = Table(
         header(loc._("Country"), loc._("Rank %(year)s", year=before),
                loc._("Rank %(year)s", year=year), loc._("Change"), numeric=(1, 2, 3)),
-        [[Cell(geo_country(c).name(loc.lang)), num_cell(loc, then, 0), num_cell(loc, now, 0),
+        [[country_cell(world, c, loc), num_cell(loc, then, 0), num_cell(loc, now, 0),
           Cell(loc.signed(move, 0), numeric=True)] for move, c, then, now in moves[:MOVES]],
         caption=loc._("The largest moves in the EGDI ranking between the %(before)s and %(year)s "
                       "editions", before=before, year=year),

@@ -10,9 +10,9 @@ from ...i18n import N_
 from ...ranks import competition_ranks
 from ...report.localiser import Localiser
 from ..figures import Drawing, KeyEntry
-from ..model import Cell, DataFile, Figure, Page, Table
+from ..model import DataFile, Figure, Page, Table
 from ..world import INDICATOR, INDICATORS, Indicator, World, periods_of, provenance, values_of
-from .common import header, num_cell, number, sources_caption, tr
+from .common import country_cell, header, num_cell, number, sources_caption, tr
 
 #: How each indicator is made, for its page (English msgids, translated on the page).
 METHODS = {
@@ -98,11 +98,10 @@ def _table(world: World, spec: Indicator, rows: list[dict[str, Any]], loc: Local
            caption: str) -> Table:  # fmt: skip
     body = []
     for r in rows:
-        name = geo_country(r["iso3"]).name(loc.lang)
         body.append(
             [
                 num_cell(loc, r["rank"], 0),
-                Cell(name, css="country", sub=""),
+                country_cell(world, r["iso3"], loc),
                 num_cell(loc, r["value"], spec.digits),
             ]
         )

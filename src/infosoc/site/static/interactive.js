@@ -25,7 +25,10 @@
       button.disabled = true;
       Promise.all([loadVega(), fetch(button.getAttribute("data-vega")).then(function (r) { return r.json(); })])
         .then(function (done) {
-          return window.vegaEmbed(live, done[1], { actions: false, mode: "vega" });
+          var options = { actions: false, mode: "vega" };
+          var locale = button.getAttribute("data-locale");
+          if (locale) options.formatLocale = JSON.parse(locale);  // "0,8" in ru and kk
+          return window.vegaEmbed(live, done[1], options);
         })
         .then(function () {
           live.hidden = false;
