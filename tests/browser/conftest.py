@@ -16,14 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.harness import (
-    CHROMIUM_ARGS,
-    LOCAL_HOST,
-    Visit,
-    chromium_path,
-    make_server,
-    new_visit,
-)
+from infosoc.site.browser import CHROMIUM_ARGS, chromium_path
+from tests.browser.harness import LOCAL_HOST, Visit, make_server, new_visit
 from tests.site_build import built_site
 
 HERE = Path(__file__).resolve().parent
