@@ -72,3 +72,21 @@ class StoreError(InfosocError):
 
 class NotFoundError(InfosocError):
     """The store holds no data for what was asked (a country, a year, an indicator)."""
+
+
+#: The longest error line printed: a message repeating a huge bad value is cut here.
+MESSAGE_LIMIT = 1000
+
+
+def one_line(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``message`` as one line safe to print on a terminal: white space runs become one space,
+    every other control character (ESC, BEL, ...) is written as an escape (``\\x1b``), so no
+    value quoted from a file or an argument can clear, retitle or recolour the terminal; and at
+    most ``limit`` characters, saying how many were left out."""
+    flat = " ".join(message.split())
+    safe = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in flat
+    )
+    if len(safe) <= limit:
+        return safe
+    return f"{safe[:limit]}… ({len(safe) - limit} more characters)"

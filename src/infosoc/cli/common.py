@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from ..errors import InfosocError
+from ..errors import InfosocError, one_line
 from ..i18n import Lang
 from ..records import Document
 from .output import Format, Style, cell, columns_of, to_csv, to_json, to_ndjson, to_table, uniform
@@ -139,7 +139,7 @@ def run(action: Callable[[], T]) -> T:
         return action()
     except InfosocError as exc:
         # One line, always: a value quoted from a file may itself hold a line break.
-        typer.echo("error: " + " ".join(str(exc).split()), err=True)
+        typer.echo("error: " + one_line(str(exc)), err=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
@@ -148,10 +148,11 @@ def run(action: Callable[[], T]) -> T:
         if os.environ.get("INFOSOC_DEBUG"):
             raise
         if isinstance(exc, OSError):  # the machine's fault (disk full, permissions), not ours
-            typer.echo(f"error: {exc}".splitlines()[0], err=True)
+            typer.echo("error: " + one_line(str(exc)), err=True)
             raise typer.Exit(1) from None
         typer.echo(
-            f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
+            "internal error: "
+            + one_line(f"{type(exc).__name__}: {exc}")
             + " (set INFOSOC_DEBUG=1 for details and please report it)",
             err=True,
         )
