@@ -1,12 +1,17 @@
 """An error line is one line a terminal shows as text: no control sequence from a file or an
-argument reaches the terminal, and a huge bad value does not make a huge line (issue 18)."""
+argument reaches the terminal, and a huge bad value does not make a huge line; a name given
+by the user never becomes a path outside infosoc's folders (issue 18)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infosoc.errors import MESSAGE_LIMIT, one_line
+from infosoc import Observatory
+from infosoc.errors import MESSAGE_LIMIT, InputError, one_line
 
 from .conftest import Cli
 
@@ -36,3 +41,31 @@ def test_a_huge_bad_value_gives_a_short_line(cli: Cli) -> None:
     assert result.exit_code == 2
     assert len(result.stderr) < MESSAGE_LIMIT + 100
     assert "more characters)" in result.stderr
+
+
+#: Were the check missing, a download would go here and be refused at once: never the network.
+NOWHERE = "http://127.0.0.1:9/EGOV_DATA_{year}.csv"
+
+
+def test_an_edition_that_would_leave_the_cache_is_refused_before_anything_is_written(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INFOSOC_UN_EGOV_URL", NOWHERE)
+    home = tmp_path / "home"
+    home.mkdir()
+    result = cli(
+        "ingest", "un-egov", "--edition", "/../../evil", "--edition", "a/b", "--home", home
+    )
+    assert result.exit_code == 2
+    assert "'/../../evil'" in result.stderr and "'a/b'" in result.stderr
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["home"]
+    assert list(home.iterdir()) == []
+
+
+def test_the_python_api_refuses_the_same_editions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INFOSOC_UN_EGOV_URL", NOWHERE)
+    with pytest.raises(InputError, match=r"\.\./x"):
+        Observatory(home=tmp_path).ingest("un-egov", editions=["../x"])
+    assert list(tmp_path.iterdir()) == []

@@ -7,6 +7,7 @@ find, download and parse files, whatever writes them afterwards.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .errors import InputError, SourceError
@@ -22,6 +23,23 @@ SNAPSHOT_KEY = "snapshot"
 DATA_SUFFIXES = {".csv", ".tsv", ".json", ".parquet", ".xlsx", ".geojson", ".gpkg"}
 
 
+#: An edition as a user may name one: it becomes part of a file name in the cache, so it may
+#: hold no path separator and no "..".
+_EDITION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def check_editions(editions: list[str] | None) -> None:
+    """An InputError naming every edition that could not be a file name of its own
+    ("2024" and "internet-users" can; "/../../x" and "a/b" cannot)."""
+    bad = [str(e) for e in editions or [] if not _EDITION.fullmatch(str(e)) or ".." in str(e)]
+    if bad:
+        shown = ", ".join(repr(b) for b in bad)
+        raise InputError(
+            f"--edition must be a plain name such as 2024 (letters, digits, '.', '-', '_'), "
+            f"not {shown}"
+        )
+
+
 def raw_files(
     source: str,
     folder: Path | None,
@@ -33,6 +51,7 @@ def raw_files(
     """The files of one source: found in ``folder`` (only ``editions`` whose names hold one
     of them, when given), else downloaded into ``cache`` (``refresh``: again, even if held)."""
     module = REGISTRY[source]
+    check_editions(editions)
     if folder is not None:
         files = read_mirror(module, folder)
         if editions:
