@@ -480,6 +480,7 @@ def test_site_build_prints_one_row_the_same_in_json_csv_and_ndjson(
     table = list(csv.reader(io.StringIO(runs["csv"].stdout)))
     assert table[0] == list(rows[0]) and len(table) == 2
     assert [json.loads(line) for line in runs["ndjson"].stdout.splitlines()] == rows
+    assert cli(*args, "-f", "bogus").exit_code == 2  # a format it cannot print is refused
 
 
 # -- numbers in each language's way -----------------------------------------------------

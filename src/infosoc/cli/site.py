@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import FromOpt, HomeOpt, app, emit, observatory, progress_bar, run
+from .common import FormatOpt, FromOpt, HomeOpt, app, emit, observatory, progress_bar, run
 from .output import Format
 
 site_app = typer.Typer(help="The static web observatory in en, ru and kk.", no_args_is_help=True)
@@ -29,12 +29,7 @@ def build(
             "--countries", metavar="all|KAZ,UZB,...", help="Member states to give a page."
         ),
     ] = "all",
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format", "-f", metavar="|".join(f.value for f in Format), help="How to print."
-        ),
-    ] = Format.table.value,
+    fmt: FormatOpt = Format.table,
     home: HomeOpt = None,
     mirror: FromOpt = None,
 ) -> None:
@@ -43,7 +38,6 @@ def build(
     def action() -> None:
         from ..site import parse_countries, parse_langs
 
-        output = Format(fmt) if fmt in {f.value for f in Format} else Format.table
         languages = parse_langs(lang)  # checked before any data is read
         from ..geo.countries import member_states
 
@@ -66,7 +60,7 @@ def build(
             "languages": ",".join(result.languages),
             "countries": len(result.countries),
         }
-        emit([row], output, COLUMNS, languages[0])
+        emit([row], fmt, COLUMNS, languages[0])
 
     run(action)
 
