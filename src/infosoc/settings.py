@@ -43,3 +43,25 @@ def mirror_dir(mirror: Path | str | None = None) -> Path | None:
     if not path.is_dir():
         raise InputError("is not a folder", file=str(path))
     return path
+
+
+STORE_WAIT_ENV = "INFOSOC_STORE_WAIT"
+#: How long a process that must write the store waits for another one writing it, in seconds.
+STORE_WAIT_DEFAULT = 600.0
+
+
+def store_wait() -> float:
+    """Seconds a second writer of the store waits for the first: ``$INFOSOC_STORE_WAIT``,
+    else ten minutes; 0 gives up at once. Anything but a finite number >= 0 is an InputError."""
+    raw = os.environ.get(STORE_WAIT_ENV, "").strip()
+    if not raw:
+        return STORE_WAIT_DEFAULT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise InputError(
+            f"{STORE_WAIT_ENV} must be a number of seconds such as 600, not {raw[:40]!r}"
+        )
+    return seconds

@@ -2,17 +2,31 @@
 
 Schema 3 added each source file's release date (``sources.released``) and the breakdown of an
 observation (``observations.breakdown``: NULL for a total); docs/store.md describes the tables.
+A store that is damaged, or that a newer infosoc wrote, is named as such (:func:`check_store`).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from .errors import StoreError
 from .geo.countries import all_countries
 
 SCHEMA_VERSION = "3"
+#: Versions an older infosoc wrote, brought up to date when first opened.
+OLDER_VERSIONS = ("1", "2")
+TABLES = ("meta", "sources", "entities", "indicators", "observations", "attributes")
+VIEWS = ("current_sources", "current_observations", "current_attributes")
+#: What DuckDB says of a file that is not a whole DuckDB database, and how a user is told.
+_DAMAGE = (
+    ("not a valid DuckDB database", "not a DuckDB file"),
+    ("Could not read enough bytes", "the file is cut short"),
+    ("orrupt", "a block is corrupt"),
+    ("checksum", "a block is corrupt"),
+)
 
 OBS_COLUMNS = [
     ("entity", "string"),
@@ -86,6 +100,63 @@ CREATE OR REPLACE VIEW current_observations AS
 CREATE OR REPLACE VIEW current_attributes AS
     SELECT a.* FROM attributes a JOIN current_sources s USING (source_id);
 """
+
+
+def damaged(path: Path, what: str) -> StoreError:
+    """The error for a store file that cannot be read as a whole infosoc store."""
+    return StoreError(
+        f"the store at {path} is damaged ({what}): move it away and run "
+        "`infosoc ingest all --from DIR` (or any query to rebuild it from the shipped data)"
+    )
+
+
+def damage_of(exc: BaseException) -> str | None:
+    """What a DuckDB error says is wrong with the file it read, in a few words; None when the
+    error is about something else (a lock, a permission, a query)."""
+    text = str(exc)
+    if not isinstance(exc, duckdb.Error):
+        return None
+    return next((what for sign, what in _DAMAGE if sign in text), None)
+
+
+def check_file(path: Path) -> None:
+    """A StoreError when something other than a regular file is at a store's path (DuckDB
+    would wait forever on a pipe, or read a device to no end)."""
+    if path.exists() and not path.is_file():
+        raise damaged(path, "not a regular file")
+
+
+def check_store(con: Any, path: Path, *, empty_ok: bool = False) -> str | None:
+    """The schema version of the store open on ``con`` (``path`` names it in errors), once it
+    is known to be whole: a StoreError names a store that is damaged (no infosoc tables, no
+    schema version, a table missing, an unreadable block) or that a newer infosoc wrote.
+    ``empty_ok``: a database with no table at all is a new store (None)."""
+    try:
+        kinds = dict(
+            con.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall()
+        )
+        version = schema_version(con) if "meta" in kinds else None
+    except duckdb.Error as exc:
+        raise damaged(path, damage_of(exc) or str(exc).splitlines()[0][:200]) from exc
+    if not kinds and empty_ok:
+        return None
+    if "meta" not in kinds:
+        raise damaged(path, "it holds no infosoc tables")
+    if version is None:
+        raise damaged(path, "it records no schema version")
+    if version.isascii() and version.isdigit() and int(version) > int(SCHEMA_VERSION):
+        raise StoreError(
+            f"the store at {path} was written by a newer infosoc (schema {int(version)}, this "
+            f"one knows {SCHEMA_VERSION}): upgrade infosoc or use another --home"
+        )
+    if version != SCHEMA_VERSION and version not in OLDER_VERSIONS:
+        raise damaged(path, f"unknown schema version {version[:20]!r}")
+    # An older store is upgraded by create_schema, which adds what its version lacked.
+    wanted = TABLES + VIEWS if version == SCHEMA_VERSION else ("sources", "observations")
+    missing = [name for name in wanted if name not in kinds]
+    if missing:
+        raise damaged(path, f"missing: {', '.join(missing)}")
+    return version
 
 
 def create_schema(con: Any) -> None:
