@@ -177,7 +177,9 @@ def test_a_store_locked_by_another_process_is_one_line_exit_2(
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         result = cli("egdi", "KAZ", "--home", home)
         assert result.exit_code == 2
-        assert result.stderr.startswith("error: cannot open the store")
+        assert result.stderr.startswith(
+            f"error: another program (pid {holder.pid}) holds the store at {home}"
+        )
         assert len(result.stderr.strip().splitlines()) == 1
     finally:
         holder.kill()

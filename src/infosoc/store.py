@@ -31,6 +31,7 @@ from .store_schema import (
     create_schema,
     damage_of,
     damaged,
+    open_error,
 )
 
 #: Codes of one series as different publishers number it: the World Bank's WDI republishes
@@ -134,11 +135,7 @@ class Store:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             return duckdb.connect(str(self.path), read_only=read_only)
         except (duckdb.Error, OSError) as exc:
-            what = damage_of(exc)
-            if what is not None:
-                raise damaged(self.path, what) from exc
-            reason = str(exc).strip().splitlines()[0]
-            raise StoreError(f"cannot open the store at {self.path}: {reason}") from exc
+            raise open_error(self.path, exc) from exc
 
     def _check(self, *, empty_ok: bool) -> str | None:
         """The store's schema version, or a StoreError naming it damaged or too new."""

@@ -24,7 +24,7 @@ import duckdb
 
 from . import settings
 from .errors import StoreError
-from .store_schema import check_file, check_store, damage_of, damaged
+from .store_schema import check_file, check_store, damage_of, damaged, open_error
 
 try:
     import fcntl
@@ -139,11 +139,7 @@ def inspect(store: Path) -> str | None:
     try:
         con = duckdb.connect(str(store), read_only=True)
     except duckdb.Error as exc:
-        what = damage_of(exc)
-        if what is not None:
-            raise damaged(store, what) from exc
-        reason = str(exc).strip().splitlines()[0]
-        raise StoreError(f"cannot open the store at {store}: {reason}") from exc
+        raise open_error(store, exc) from exc
     try:
         return check_store(con, store)
     finally:

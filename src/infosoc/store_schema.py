@@ -7,6 +7,7 @@ A store that is damaged, or that a newer infosoc wrote, is named as such (:func:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,23 @@ def damage_of(exc: BaseException) -> str | None:
     return next((what for sign, what in _DAMAGE if sign in text), None)
 
 
+def open_error(path: Path, exc: BaseException) -> StoreError:
+    """The error for a store DuckDB could not open: damaged, held by another program, or
+    DuckDB's own first line."""
+    what = damage_of(exc)
+    if what is not None:
+        return damaged(path, what)
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "Conflicting lock" in reason:
+        held = re.search(r"\(PID (\d+)\)", reason)
+        by = f" (pid {held.group(1)})" if held else ""
+        return StoreError(
+            f"another program{by} holds the store at {path} open for writing (a DuckDB "
+            "session, or an older infosoc): close it, then try again"
+        )
+    return StoreError(f"cannot open the store at {path}: {reason}")
+
+
 def check_file(path: Path) -> None:
     """A StoreError when something other than a regular file is at a store's path (DuckDB
     would wait forever on a pipe, or read a device to no end)."""
@@ -135,11 +153,16 @@ def check_store(con: Any, path: Path, *, empty_ok: bool = False) -> str | None:
         kinds = dict(
             con.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall()
         )
-        version = schema_version(con) if "meta" in kinds else None
+        found = (
+            con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+            if "meta" in kinds
+            else []
+        )
     except duckdb.Error as exc:
         raise damaged(path, damage_of(exc) or str(exc).splitlines()[0][:200]) from exc
     if not kinds and empty_ok:
         return None
+    version = str(found[0][0]) if found and found[0][0] is not None else None
     if "meta" not in kinds:
         raise damaged(path, "it holds no infosoc tables")
     if version is None:
@@ -174,16 +197,6 @@ def create_schema(con: Any) -> None:
             for c in all_countries()
         ]  # fmt: skip
         con.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-
-
-def schema_version(con: Any) -> str | None:
-    """The schema version a store records, or None when it records none (not an infosoc
-    store, or one cut short: its queries then say what is missing)."""
-    try:
-        found = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-    except duckdb.Error:
-        return None
-    return str(found[0][0]) if found else None
 
 
 def _upgrade(con: Any) -> None:
