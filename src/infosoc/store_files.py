@@ -115,6 +115,7 @@ def fresh_copy(store: Path) -> Iterator[Path]:
             if store.exists():
                 inspect(store)
                 shutil.copyfile(store, copy)
+                shutil.copymode(store, copy)  # a store a user made private stays so
                 if _wal(store).exists():  # a store an older infosoc left with its log
                     shutil.copyfile(_wal(store), _wal(copy))
             yield copy
