@@ -24,7 +24,7 @@ import pytest
 from infosoc import Observatory
 from infosoc.store_files import writer_lock
 
-from .conftest import REPO
+from .conftest import REPO, Cli
 
 #: The CLI, run as a writer that stops at the point named by $PAUSE_AT: it prints the point's
 #: name and waits for a line on stdin (or for the test to kill it).
@@ -192,12 +192,15 @@ def test_a_second_writer_waits_for_the_first_and_then_writes(homes: tuple[Path, 
     assert years(home) == ["2020", "2022"]
 
 
-@pytest.mark.parametrize("value", ["soon", "-1", "nan", "inf", "1e999"])
-def test_a_bad_wait_is_refused_naming_the_variable(homes: tuple[Path, Path], value: str) -> None:
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "inf", "1e999", "1_000", "٦٠٠"])
+def test_a_bad_wait_is_refused_naming_the_variable(
+    homes: tuple[Path, Path], value: str, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home, folder = homes
     before = (home / "infosoc.duckdb").read_bytes()
-    done = infosoc("ingest", "all", "--from", folder, "--home", home, INFOSOC_STORE_WAIT=value)
-    assert done.returncode == 2
+    monkeypatch.setenv("INFOSOC_STORE_WAIT", value)
+    done = cli("ingest", "all", "--from", folder, "--home", home)
+    assert done.exit_code == 2
     assert done.stderr.startswith("error: INFOSOC_STORE_WAIT must be a number of seconds")
     assert len(done.stderr.splitlines()) == 1
     assert (home / "infosoc.duckdb").read_bytes() == before
