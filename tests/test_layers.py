@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "sources": 2,
     "store": 3,
     "store_schema": 3,
+    "store_files": 3,
     "ingestion": 3,
     "geo": 4,
     "indices": 5,

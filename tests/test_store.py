@@ -121,8 +121,9 @@ def test_the_first_query_in_an_empty_home_builds_the_store_from_the_snapshot(
     result = cli("egdi", "KAZ", "--home", home, "-f", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)[-1]["rank"] == 24
-    # Built beside its place and moved there whole: nothing else is left in the home.
-    assert sorted(p.name for p in home.iterdir()) == ["infosoc.duckdb"]
+    # Built beside its place and moved there whole: nothing else is left in the home but
+    # the writers' lock file (decision 0028).
+    assert sorted(p.name for p in home.iterdir()) == [".infosoc.duckdb.lock", "infosoc.duckdb"]
     sources = Observatory(home=home).sources().to_pylist()
     assert {"un-egov", "worldbank", "owid", "cableco"} <= {r["source"] for r in sources}
 
@@ -136,7 +137,7 @@ def test_a_failed_first_build_leaves_no_store(
     monkeypatch.setattr(Store, "ingest", broken)
     with pytest.raises(StoreError, match="disk trouble"):
         Observatory(home=tmp_path).egdi("KAZ")
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == [".infosoc.duckdb.lock"]
 
 
 def test_home_comes_from_the_environment(
@@ -176,7 +177,9 @@ def test_a_store_locked_by_another_process_is_one_line_exit_2(
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         result = cli("egdi", "KAZ", "--home", home)
         assert result.exit_code == 2
-        assert result.stderr.startswith("error: cannot open the store")
+        assert result.stderr.startswith(
+            f"error: another program (pid {holder.pid}) holds the store at {home}"
+        )
         assert len(result.stderr.strip().splitlines()) == 1
     finally:
         holder.kill()

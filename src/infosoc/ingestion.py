@@ -1,12 +1,12 @@
 """Reading the files of one or more sources, from a local folder or online, ready to store.
 
 The Observatory's ``ingest``, ``update`` and first build all come through here: one way to
-find, download and parse files, whatever writes them afterwards.
+find, download and parse files, whatever writes them afterwards. Everything is parsed and
+checked before the store's writer lock is taken (:mod:`infosoc.store_files`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -15,7 +15,8 @@ from .records import Progress
 from .snapshot import snapshot_digest, snapshot_dir
 from .sources import DOWNLOADS, REGISTRY, read_mirror
 from .sources.base import ParsedFile, RawFile
-from .store import IngestResult, Store
+from .store import IngestResult, new_version, writing
+from .store_files import writer_lock
 
 #: The store's meta key for the shipped snapshot it holds (its manifest's SHA-256).
 SNAPSHOT_KEY = "snapshot"
@@ -114,29 +115,24 @@ def unclaimed(folder: Path, claimed: set[Path]) -> list[IngestResult]:
 def build_from_snapshot(target: Path, cache: Path, progress: Progress | None) -> list[IngestResult]:
     """A new store at ``target`` with every source of the shipped snapshot, written beside its
     place and moved there whole (a second process never sees it half-built, a failure leaves
-    nothing); [] when ``target`` exists already."""
+    nothing); [] when ``target`` exists already, or was built by another process meanwhile."""
     if target.exists():
         return []
-    target.parent.mkdir(parents=True, exist_ok=True)
     parsed, _ = parse_files(list(REGISTRY), snapshot_dir(), cache, None, False, progress)
-    building = target.with_name(f".{target.name}.{os.getpid()}.building")
-    try:
-        with Store(building, read_only=False) as store:
+    with writer_lock(target):
+        if target.exists():
+            return []
+        with new_version(target) as store:
             results = store.ingest(parsed)
             store.set_meta(SNAPSHOT_KEY, snapshot_digest())
-        if not target.exists():
-            os.replace(building, target)
-    finally:
-        building.unlink(missing_ok=True)
-        building.with_name(building.name + ".wal").unlink(missing_ok=True)
     return results
 
 
 def ingest_snapshot(target: Path, cache: Path, progress: Progress | None) -> list[IngestResult]:
-    """Every source of the shipped snapshot into the existing store at ``target``, in one
-    transaction; the store then records the snapshot it holds."""
+    """Every source of the shipped snapshot into the store at ``target``, in one transaction
+    on a copy that replaces it (decision 0028); the store then records the snapshot it holds."""
     parsed, _ = parse_files(list(REGISTRY), snapshot_dir(), cache, None, False, progress)
-    with Store(target, read_only=False) as store:
+    with writing(target) as store:
         results = store.ingest(parsed)
         store.set_meta(SNAPSHOT_KEY, snapshot_digest())
     return results

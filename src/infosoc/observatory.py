@@ -25,7 +25,7 @@ from .ingestion import (
 )
 from .records import Document, Progress, Records
 from .sources import DOWNLOADABLE, REGISTRY, source_name
-from .store import IngestResult, Store
+from .store import IngestResult, Store, writing
 
 if TYPE_CHECKING:
     from .divide import Divide
@@ -96,11 +96,11 @@ class Observatory:
             store.close()
 
     @contextmanager
-    def _store(self, *, read_only: bool = True) -> Iterator[Store]:
-        if read_only and self._reading is not None:
+    def _store(self) -> Iterator[Store]:
+        if self._reading is not None:
             yield self._reading
             return
-        store = self._open_for_reading() if read_only else Store(self.store_path)
+        store = self._open_for_reading()
         try:
             yield store
         finally:
@@ -172,7 +172,7 @@ class Observatory:
         else:
             names = [source_name(source)]
         parsed, read = parse_files(names, folder, self._cache, editions, refresh, progress)
-        with self._store(read_only=False) as store:
+        with writing(self.store_path) as store:
             results = store.ingest(parsed)
         if source == "all" and folder is not None:
             results += unclaimed(folder, read)
@@ -214,7 +214,7 @@ class Observatory:
             raise InputError(f"'{names[0]}' cannot be updated online; sources that can: {can}")
         self._ensure_store()
         parsed, _ = parse_files(names, None, self._cache, None, True, progress)
-        with self._store(read_only=False) as store:
+        with writing(self.store_path) as store:
             return store.ingest(parsed)
 
     def _panel(self) -> egov.Panel:

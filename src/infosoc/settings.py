@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .errors import InputError
@@ -43,3 +44,23 @@ def mirror_dir(mirror: Path | str | None = None) -> Path | None:
     if not path.is_dir():
         raise InputError("is not a folder", file=str(path))
     return path
+
+
+STORE_WAIT_ENV = "INFOSOC_STORE_WAIT"
+#: How long a process that must write the store waits for another one writing it, in seconds.
+STORE_WAIT_DEFAULT = 600.0
+
+
+def store_wait() -> float:
+    """Seconds a second writer of the store waits for the first: ``$INFOSOC_STORE_WAIT``,
+    else ten minutes; 0 gives up at once. Anything but plain digits (with an optional
+    decimal part) is an InputError naming the variable."""
+    raw = os.environ.get(STORE_WAIT_ENV, "").strip()
+    if not raw:
+        return STORE_WAIT_DEFAULT
+    # Plain ASCII digits only: float() would also take "1_000", "٦٠٠", "nan" and "inf".
+    if not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,6})?", raw):
+        raise InputError(
+            f"{STORE_WAIT_ENV} must be a number of seconds such as 600, not {raw[:40]!r}"
+        )
+    return float(raw)

@@ -1,13 +1,15 @@
 """The DuckDB store: observations in tidy form, sources with full provenance, and entities.
 
-Each ingest is one transaction. A file whose bytes are already the current version of its
+Each ingest is one transaction, written on a copy of the store that replaces it whole
+(:func:`writing`, decision 0028). A file whose bytes are already the current version of its
 (source, edition) changes nothing; a file with other bytes becomes a new version of that
 edition, and the older version stays in the store, visible in ``sources``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +22,17 @@ from .errors import StoreError
 if TYPE_CHECKING:
     import pyarrow as pa
 from .sources.base import ParsedFile
-from .store_schema import OBS_COLUMNS, SCHEMA_VERSION, create_schema, schema_version
+from .store_files import Notice, fresh_copy, writer_lock
+from .store_schema import (
+    OBS_COLUMNS,
+    SCHEMA_VERSION,
+    check_file,
+    check_store,
+    create_schema,
+    damage_of,
+    damaged,
+    open_error,
+)
 
 #: Codes of one series as different publishers number it: the World Bank's WDI republishes
 #: ITU's World Telecommunication/ICT Indicators, so ITU's newer release of ``i911`` is a newer
@@ -55,6 +67,24 @@ def cite(row: dict[str, Any]) -> str:
 SOURCE_PRIORITY: dict[str, int] = {"worldbank": 0, "owid": 1}
 
 
+@contextmanager
+def writing(path: Path, *, notice: Notice | None = None) -> Iterator[Store]:
+    """A writable :class:`Store` holding what the store at ``path`` holds (an empty one when
+    there is none), under the writer lock (a second writer waits: ``notice`` is told, by
+    default on stderr); when the block ends without an error it replaces the store whole, and
+    on any error the store is as it was (decision 0028). Every write of a store comes here."""
+    with writer_lock(path, notice=notice), new_version(path) as store:
+        yield store
+
+
+@contextmanager
+def new_version(path: Path) -> Iterator[Store]:
+    """:func:`writing` for a caller that holds the writer lock already."""
+    with fresh_copy(path) as copy, Store(copy) as store:
+        yield store
+        store.con.execute("CHECKPOINT")
+
+
 @dataclass(frozen=True)
 class IngestResult:
     """What one file did to the store: ``added``, ``new version`` or ``unchanged``."""
@@ -77,15 +107,21 @@ class Store:
                 f"no store at {path}: run 'infosoc ingest all --from DIR' or "
                 "'infosoc ingest un-egov' first"
             )
+        check_file(path)
         self.con = self._connect(read_only)
-        if read_only and schema_version(self.con) not in (None, SCHEMA_VERSION):
-            # A store an older infosoc wrote: brought up to date once, then read.
+        version = self._check(empty_ok=not read_only)
+        if read_only and version != SCHEMA_VERSION:
+            # A store an older infosoc wrote: brought up to date once, the way every write is
+            # made (a copy swapped in whole, decision 0028), then read.
             self.con.close()
-            Store(path).close()
+            with writing(path):
+                pass
             self.con = self._connect(read_only)
-        # A read-only store cannot change while it is open (DuckDB locks the file against
-        # writers), so the same query gets the same answer; DuckDB plans each query anew,
-        # whatever its size, so a repeated one is answered from memory.
+            self._check(empty_ok=False)
+        # A read-only connection keeps the file it opened: writers swap a new file in and
+        # never change an open one (decision 0028), so the same query gets the same answer;
+        # DuckDB plans each query anew, whatever its size, so a repeated one is answered
+        # from memory.
         self._answers: dict[tuple[str, str], list[dict[str, Any]]] | None = (
             {} if read_only else None
         )
@@ -99,8 +135,15 @@ class Store:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             return duckdb.connect(str(self.path), read_only=read_only)
         except (duckdb.Error, OSError) as exc:
-            reason = str(exc).strip().splitlines()[0]
-            raise StoreError(f"cannot open the store at {self.path}: {reason}") from exc
+            raise open_error(self.path, exc) from exc
+
+    def _check(self, *, empty_ok: bool) -> str | None:
+        """The store's schema version, or a StoreError naming it damaged or too new."""
+        try:
+            return check_store(self.con, self.path, empty_ok=empty_ok)
+        except BaseException:
+            self.con.close()
+            raise
 
     def __enter__(self) -> Store:
         return self
@@ -118,7 +161,7 @@ class Store:
             create_schema(self.con)
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def ingest(self, files: Sequence[ParsedFile]) -> list[IngestResult]:
@@ -131,9 +174,16 @@ class Store:
                 results.append(self._ingest_one(parsed, now))
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
         return results
+
+    def _rollback(self) -> None:
+        """Roll back after a failure, which alone is reported: when the failure was the disk's
+        (full, or a file size limit), DuckDB has ended the transaction itself, and its
+        "cannot rollback" would hide the cause."""
+        with suppress(duckdb.Error):
+            self.con.execute("ROLLBACK")
 
     def _ingest_one(self, parsed: ParsedFile, now: datetime) -> IngestResult:
         import pyarrow as pa  # only writes need Arrow; queries start faster without it
@@ -253,16 +303,29 @@ class Store:
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run SQL against the store and return an Arrow table."""
-        return self.con.execute(sql, list(params or [])).to_arrow_table()
+        with self._reading():
+            return self.con.execute(sql, list(params or [])).to_arrow_table()
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Name the store damaged when a query finds a block of it unreadable."""
+        try:
+            yield
+        except duckdb.Error as exc:
+            what = damage_of(exc)
+            if what is None:
+                raise
+            raise damaged(self.path, what) from exc
 
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """Run SQL and return rows as dictionaries (fresh ones: callers may change them)."""
         key = (sql, repr(list(params or [])))
         if self._answers is not None and key in self._answers:
             return [dict(row) for row in self._answers[key]]
-        cursor = self.con.execute(sql, list(params or []))
-        names = [d[0] for d in cursor.description or []]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        with self._reading():
+            cursor = self.con.execute(sql, list(params or []))
+            names = [d[0] for d in cursor.description or []]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         if self._answers is not None:
             self._answers[key] = [dict(row) for row in rows]
         return rows

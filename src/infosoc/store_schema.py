@@ -2,17 +2,32 @@
 
 Schema 3 added each source file's release date (``sources.released``) and the breakdown of an
 observation (``observations.breakdown``: NULL for a total); docs/store.md describes the tables.
+A store that is damaged, or that a newer infosoc wrote, is named as such (:func:`check_store`).
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from .errors import StoreError
 from .geo.countries import all_countries
 
 SCHEMA_VERSION = "3"
+#: Versions an older infosoc wrote, brought up to date when first opened.
+OLDER_VERSIONS = ("1", "2")
+TABLES = ("meta", "sources", "entities", "indicators", "observations", "attributes")
+VIEWS = ("current_sources", "current_observations", "current_attributes")
+#: What DuckDB says of a file that is not a whole DuckDB database, and how a user is told.
+_DAMAGE = (
+    ("not a valid DuckDB database", "not a DuckDB file"),
+    ("Could not read enough bytes", "the file is cut short"),
+    ("orrupt", "a block is corrupt"),
+    ("checksum", "a block is corrupt"),
+)
 
 OBS_COLUMNS = [
     ("entity", "string"),
@@ -88,6 +103,85 @@ CREATE OR REPLACE VIEW current_attributes AS
 """
 
 
+def damaged(path: Path, what: str) -> StoreError:
+    """The error for a store file that cannot be read as a whole infosoc store."""
+    return StoreError(
+        f"the store at {path} is damaged ({what}): move it away and run "
+        "`infosoc ingest all --from DIR` (or any query to rebuild it from the shipped data)"
+    )
+
+
+def damage_of(exc: BaseException) -> str | None:
+    """What a DuckDB error says is wrong with the file it read, in a few words; None when the
+    error is about something else (a lock, a permission, a query)."""
+    text = str(exc)
+    if not isinstance(exc, duckdb.Error):
+        return None
+    return next((what for sign, what in _DAMAGE if sign in text), None)
+
+
+def open_error(path: Path, exc: BaseException) -> StoreError:
+    """The error for a store DuckDB could not open: damaged, held by another program, or
+    DuckDB's own first line."""
+    what = damage_of(exc)
+    if what is not None:
+        return damaged(path, what)
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "Conflicting lock" in reason:
+        held = re.search(r"\(PID (\d+)\)", reason)
+        by = f" (pid {held.group(1)})" if held else ""
+        return StoreError(
+            f"another program{by} holds the store at {path} open for writing (a DuckDB "
+            "session, or an older infosoc): close it, then try again"
+        )
+    return StoreError(f"cannot open the store at {path}: {reason}")
+
+
+def check_file(path: Path) -> None:
+    """A StoreError when something other than a regular file is at a store's path (DuckDB
+    would wait forever on a pipe, or read a device to no end)."""
+    if path.exists() and not path.is_file():
+        raise damaged(path, "not a regular file")
+
+
+def check_store(con: Any, path: Path, *, empty_ok: bool = False) -> str | None:
+    """The schema version of the store open on ``con`` (``path`` names it in errors), once it
+    is known to be whole: a StoreError names a store that is damaged (no infosoc tables, no
+    schema version, a table missing, an unreadable block) or that a newer infosoc wrote.
+    ``empty_ok``: a database with no table at all is a new store (None)."""
+    try:
+        kinds = dict(
+            con.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall()
+        )
+        found = (
+            con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+            if "meta" in kinds
+            else []
+        )
+    except duckdb.Error as exc:
+        raise damaged(path, damage_of(exc) or str(exc).splitlines()[0][:200]) from exc
+    if not kinds and empty_ok:
+        return None
+    version = str(found[0][0]) if found and found[0][0] is not None else None
+    if "meta" not in kinds:
+        raise damaged(path, "it holds no infosoc tables")
+    if version is None:
+        raise damaged(path, "it records no schema version")
+    if version.isascii() and version.isdigit() and int(version) > int(SCHEMA_VERSION):
+        raise StoreError(
+            f"the store at {path} was written by a newer infosoc (schema {int(version)}, this "
+            f"one knows {SCHEMA_VERSION}): upgrade infosoc or use another --home"
+        )
+    if version != SCHEMA_VERSION and version not in OLDER_VERSIONS:
+        raise damaged(path, f"unknown schema version {version[:20]!r}")
+    # An older store is upgraded by create_schema, which adds what its version lacked.
+    wanted = TABLES + VIEWS if version == SCHEMA_VERSION else ("sources", "observations")
+    missing = [name for name in wanted if name not in kinds]
+    if missing:
+        raise damaged(path, f"missing: {', '.join(missing)}")
+    return version
+
+
 def create_schema(con: Any) -> None:
     """Create (or upgrade) every table and view on an open DuckDB connection, inside the
     caller's transaction, and fill the entities with the countries on first use."""
@@ -103,16 +197,6 @@ def create_schema(con: Any) -> None:
             for c in all_countries()
         ]  # fmt: skip
         con.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-
-
-def schema_version(con: Any) -> str | None:
-    """The schema version a store records, or None when it records none (not an infosoc
-    store, or one cut short: its queries then say what is missing)."""
-    try:
-        found = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-    except duckdb.Error:
-        return None
-    return str(found[0][0]) if found else None
 
 
 def _upgrade(con: Any) -> None:
