@@ -56,7 +56,7 @@ T = TypeVar("T")
 
 #: The most bytes an answer kept in memory (a table, a JSON answer) may have: an endless or
 #: huge answer is refused rather than filling the memory.
-MAX_BODY = 1 << 30
+MAX_BODY = 1 << 28
 #: The longest wait between retries, as a multiple of the first.
 _WAIT_MAX_FACTOR = 32
 #: What the start of an HTML page looks like, after white space and a byte-order mark.
@@ -146,7 +146,7 @@ def refuse_html(url: str, content_type: str | None, body: bytes, expect: str) ->
     kind = (content_type or "").split(";")[0].strip().lower()
     start = body[:64].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if kind in _HTML_TYPES or start.startswith(_HTML_STARTS):
-        shown = f" ({kind})" if kind else ""
+        shown = f" ({kind})" if kind in _HTML_TYPES else ""
         raise SourceError(
             f"{url}: the server answered with an HTML page{shown} where {expect} was expected "
             "(an error or sign-in page?); not retried, nothing kept"
