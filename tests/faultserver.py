@@ -8,7 +8,9 @@ It listens on 127.0.0.1 on a free port. Each path gets a script of answers, serv
 - ``cut(body, at)``: the connection closed after ``at`` bytes, with a Content-Length that
   announced the whole; ``cut_chunked(body, at)``: the same without a Content-Length (chunked,
   the closing chunk never sent);
-- ``trickle(body, every)``: one byte every ``every`` seconds; ``silent()``: the connection is
+- ``trickle(body, every)``: one byte of the body every ``every`` seconds (from
+  the start of a ``Range`` asked for); ``trickle_head(every)``:
+  the same for the status line and headers, which never end; ``silent()``: the connection is
   accepted and the request read, and no answer ever comes.
 
 The server stops itself after ``deadline`` seconds whatever happens (a watchdog thread), and
@@ -70,6 +72,10 @@ def cut_chunked(body: bytes, at: int) -> Answer:
 
 def trickle(body: bytes, every: float) -> Answer:
     return Answer("trickle", body, every=every)
+
+
+def trickle_head(every: float) -> Answer:
+    return Answer("trickle_head", every=every)
 
 
 def silent() -> Answer:
@@ -192,8 +198,28 @@ class FaultServer:
                 self._drop()
 
             def _trickle(self, answer: Answer) -> None:
-                self._head(answer, len(answer.body))
-                for byte in answer.body:
+                # Honours "Range: bytes=N-", so a client that resumes gets the rest, as slowly.
+                asked = self.headers.get("Range", "")
+                start = (
+                    int(asked[6:-1]) if asked.startswith("bytes=") and asked.endswith("-") else 0
+                )
+                body = answer.body[start:]
+                if start:
+                    total = len(answer.body)
+                    headers = {"Content-Range": f"bytes {start}-{total - 1}/{total}"}
+                    answer = Answer(
+                        "trickle", body, 206, {**answer.headers, **headers}, every=answer.every
+                    )
+                self._head(answer, len(body))
+                for byte in body:
+                    if server.stop.wait(answer.every):
+                        break
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                self._drop()
+
+            def _trickle_head(self, answer: Answer) -> None:
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\n" + b"X: y\r\n" * 999:
                     if server.stop.wait(answer.every):
                         break
                     self.wfile.write(bytes([byte]))

@@ -194,6 +194,15 @@ def test_a_trickle_fails_on_the_minimum_rate(
     assert cached_files(home) == []
 
 
+def test_an_answer_head_that_trickles_fails_at_its_deadline(
+    tmp_path: Path, server: fs.FaultServer, cli: Cli
+) -> None:
+    server.script(EGOV, [fs.trickle_head(every=0.05)])
+    line = one_error(cli("ingest", "un-egov", "--edition", "2024", "--home", tmp_path / "h"))
+    assert "failed after 2 attempts (the server sent no complete answer within 1 s" in line
+    assert server.requests[EGOV] == 2
+
+
 def test_a_server_that_never_answers_is_given_up_saying_what_was_awaited(
     tmp_path: Path, server: fs.FaultServer, cli: Cli
 ) -> None:
@@ -244,6 +253,8 @@ def test_tiles_that_trickle_fail_and_keep_no_tile_file(
     server.script(TILES, [fs.trickle(b"PAR1" * 1000, every=0.05)])
     line = one_error(cli("divide", "tiles", "--period", "2023-Q1", "--home", home))
     assert "below the minimum rate" in line
+    # Each try got a few bytes further, and a resumed trickle is still a failed attempt.
+    assert server.requests[TILES] == 2
     assert not (home / "cache" / QUARTER.relative_path).exists()
 
 

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -71,6 +73,10 @@ class Retry(Exception):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class TooSlow(Retry):
+    """The server answered, but slower than the policy allows (a trickle, a deadline)."""
 
 
 @dataclass
@@ -174,12 +180,53 @@ def describe(exc: BaseException, policy: HttpSettings) -> str:
 
 @contextmanager
 def request(
-    client: httpx.Client, url: str, tally: Tally, headers: dict[str, str] | None = None
+    client: httpx.Client,
+    url: str,
+    tally: Tally,
+    policy: HttpSettings,
+    headers: dict[str, str] | None = None,
 ) -> Iterator[httpx.Response]:
-    """One GET, its body not yet read (see :func:`chunks`)."""
+    """One GET, its body not yet read (see :func:`chunks`).
+
+    The head of the answer (status line and headers) must be complete within the connect and
+    read timeouts together: the read timeout alone bounds only each silence, and a server
+    sending its head a byte at a time would never trip it. A watchdog shuts the connection
+    down at that deadline (each request has a connection of its own, so it can)."""
     tally.requests += 1
-    with client.stream("GET", url, headers=headers) as response:
-        yield response
+    sockets: list[socket.socket] = []
+    late = threading.Event()
+
+    def trace(event: str, info: dict[str, object]) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            stream = info.get("return_value")
+            found = getattr(stream, "get_extra_info", lambda _name: None)("socket")
+            if isinstance(found, socket.socket):
+                sockets.append(found)
+
+    def abort() -> None:
+        late.set()
+        for sock in sockets:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    deadline = policy.connect_timeout + policy.timeout
+    watchdog = threading.Timer(deadline, abort)
+    watchdog.daemon = True
+    asked = {**(headers or {}), "Connection": "close"}
+    watchdog.start()
+    try:
+        with client.stream("GET", url, headers=asked, extensions={"trace": trace}) as response:
+            watchdog.cancel()
+            yield response
+    except httpx.TransportError as exc:
+        if late.is_set():
+            raise TooSlow(
+                f"the server sent no complete answer within {deadline:g} s "
+                f"({HTTP_CONNECT_TIMEOUT_ENV} + {HTTP_TIMEOUT_ENV})"
+            ) from exc
+        raise
+    finally:
+        watchdog.cancel()
 
 
 def chunks(
@@ -201,7 +248,7 @@ def chunks(
         # The bytes on the wire; an answer built in memory (a test's) has none counted.
         got = response.num_bytes_downloaded or count
         if now - started > policy.total_timeout:
-            raise Retry(
+            raise TooSlow(
                 f"the transfer took longer than {policy.total_timeout:g} s "
                 f"({HTTP_TOTAL_TIMEOUT_ENV})"
             )
@@ -209,7 +256,7 @@ def chunks(
         if policy.min_rate and elapsed >= policy.timeout:
             sent = got - mark_bytes
             if sent < policy.min_rate * elapsed:
-                raise Retry(
+                raise TooSlow(
                     f"the server sent {sent} bytes in {elapsed:.1f} s, below the minimum rate "
                     f"of {policy.min_rate:g} bytes a second ({HTTP_MIN_RATE_ENV})"
                 )
@@ -328,7 +375,7 @@ def _checked_body(
     report: Callable[[int, int | None], None],
 ) -> bytes:
     """One attempt of :func:`get`."""
-    with request(client, url, tally) as response:
+    with request(client, url, tally, policy) as response:
         check_status(url, response, policy)
         announced = response.headers.get("content-length")
         total = int(announced) if announced and announced.isdigit() else None

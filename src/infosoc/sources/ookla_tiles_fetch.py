@@ -86,6 +86,11 @@ class _Partial:
         self.etag = self.size = None
 
 
+#: How many times a broken transfer that made progress is resumed without counting it as a
+#: failed attempt.
+_FREE_RESUMES = 100
+
+
 def _int(text: str | None) -> int | None:
     return int(text) if text is not None and text.isdigit() else None
 
@@ -156,7 +161,7 @@ def _attempt(
     tally: http.Tally,
 ) -> None:
     """One request, appending to the part file; raises Retry if the file is not yet whole."""
-    with http.request(client, url, tally, headers=_request_headers(partial)) as response:
+    with http.request(client, url, tally, policy, _request_headers(partial)) as response:
         if _already_whole(url, response, partial, policy):
             return
         http.refuse_html(url, response.headers.get("content-type"), b"", "a Parquet file")
@@ -188,23 +193,29 @@ def _download(
 ) -> None:
     """Bring the part file to the whole file, or raise SourceError.
 
-    A failed request that still got further than any before it is resumed at once and not
-    counted against the policy's attempts: on a flaky line a large file is then finished
-    piece by piece.
+    A broken transfer that still got further than any before it is resumed at once and not
+    counted against the policy's attempts (up to ``_FREE_RESUMES`` times): on a flaky line a
+    large file is then finished piece by piece. A transfer refused as too slow always counts,
+    so a trickle cannot keep the download going for ever.
     """
     policy = http_settings()
     tally = http.Tally()
+    free = _FREE_RESUMES
 
     def attempt() -> None:
+        nonlocal free
         best = partial.have
         while True:
             try:
                 _attempt(client, url, partial, progress, policy, tally)
                 return
+            except http.TooSlow:
+                raise
             except (Retry, httpx.TransportError):
-                if partial.have <= best:
+                if partial.have <= best or free <= 0:
                     raise
                 best = partial.have
+                free -= 1
 
     http.run(url, attempt, policy=policy, tally=tally, backoff=sleep)
 
