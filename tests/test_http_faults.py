@@ -358,3 +358,24 @@ def test_retry_after_reads_seconds_and_dates() -> None:
     assert retry_after("Tue, 08 Dec 2026 12:01:30 GMT", now) == 90
     assert retry_after("Tue, 08 Dec 2026 11:00:00 GMT", now) == 0
     assert retry_after("soon", now) is None and retry_after(None, now) is None
+
+
+def test_a_cache_that_cannot_be_written_is_one_line(
+    tmp_path: Path, server: fs.FaultServer, cli: Cli, egov_2024: bytes
+) -> None:
+    home = tmp_path / "home"
+    in_the_way = home / "cache" / "un-egov" / "EGOV_DATA_2024.csv"
+    in_the_way.mkdir(parents=True)  # a folder where the file goes
+    server.script(EGOV, [fs.ok(egov_2024)])
+    line = one_error(cli("ingest", "un-egov", "--edition", "2024", "--home", home))
+    assert line.startswith(f"error: {in_the_way}: the download cannot be written to the cache")
+    assert sorted(p.name for p in in_the_way.parent.iterdir()) == ["EGOV_DATA_2024.csv"]
+
+
+def test_a_partial_answer_to_a_plain_request_is_refused(
+    tmp_path: Path, server: fs.FaultServer, cli: Cli, egov_2024: bytes
+) -> None:
+    server.script(EGOV, [fs.Answer("whole", egov_2024[:2000], status=206)])
+    line = one_error(cli("ingest", "un-egov", "--edition", "2024", "--home", tmp_path / "h"))
+    assert "unexpected HTTP 206; not retried" in line
+    assert cached_files(tmp_path / "h") == []

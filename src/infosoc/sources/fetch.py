@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,9 +57,21 @@ def cached(path: Path) -> RawFile | None:
 def save_to_cache(path: Path, data: bytes, url: str) -> RawFile:
     """Write a complete download and its retrieval record; never a partial file."""
     when = datetime.now(UTC)
-    write_atomically(path, data)
     record = {"url": url, "retrieved_at": when.isoformat()}
-    write_atomically(_sidecar(path), json.dumps(record).encode())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data)
+        write_atomically(_sidecar(path), json.dumps(record).encode())
+    except OSError as exc:
+        # Without its sidecar a file is never taken from the cache; remove it all the same.
+        with suppress(OSError):
+            _sidecar(path).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+        raise InputError(
+            f"the download cannot be written to the cache ({exc.strerror or exc}); check the "
+            "folder's permissions and free space",
+            file=str(path),
+        ) from exc
     return RawFile(path=path, data=data, retrieved_at=when, retrieved_from=url)
 
 

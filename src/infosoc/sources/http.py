@@ -274,6 +274,10 @@ def _retryable(exc: BaseException) -> bool | float:
     return isinstance(exc, httpx.TransportError | httpx.DecodingError)
 
 
+def _attempts(tally: Tally) -> str:
+    return f"{tally.requests} attempt" + ("" if tally.requests == 1 else "s")
+
+
 def run(
     url: str,
     attempt: Callable[[], T],
@@ -287,7 +291,10 @@ def run(
     """``attempt()``'s result, retried by the policy (``backoff``: the first wait, instead of
     the policy's); after the last attempt, or a failure no retry cures, one SourceError."""
     first = policy.backoff if backoff is None else backoff
-    host = urlsplit(url).netloc or url
+    try:
+        host = urlsplit(url).netloc or url
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address: httpx says what is wrong
+        host = url
     tried = 0
 
     def say(note: str) -> None:
@@ -317,12 +324,13 @@ def run(
                     say(f"waiting for {host}")
                 return attempt()
     except Retry as exc:
-        raise SourceError(f"{url}: failed after {tally.requests} attempts ({exc})") from exc
+        raise SourceError(f"{url}: failed after {_attempts(tally)} ({exc})") from exc
     except (httpx.UnsupportedProtocol, httpx.InvalidURL, httpx.TooManyRedirects) as exc:
-        raise SourceError(f"{url}: {type(exc).__name__}: {exc}; not retried") from exc
+        why = str(exc).rstrip(".")
+        raise SourceError(f"{url}: {type(exc).__name__}: {why}; not retried") from exc
     except (httpx.TransportError, httpx.DecodingError) as exc:
         reason = describe(exc, policy)
-        raise SourceError(f"{url}: failed after {tally.requests} attempts ({reason})") from exc
+        raise SourceError(f"{url}: failed after {_attempts(tally)} ({reason})") from exc
     except httpx.HTTPError as exc:
         raise SourceError(f"{url}: {describe(exc, policy)}") from exc
     raise AssertionError("stamina ends in a result or an exception")  # pragma: no cover
@@ -338,7 +346,7 @@ def get(
     progress: Progress | None = None,
     label: str = "",
 ) -> bytes:
-    """The whole body at ``url``, checked: a 2xx answer, not an HTML page where ``expect``
+    """The whole body at ``url``, checked: a 200 answer, not an HTML page where ``expect``
     (e.g. "a CSV file") was asked for, not empty, as long as its Content-Length, not cut short
     by the connection, and accepted by ``check`` (which returns why it refuses, or None).
     Retried and bounded by the policy; a failure is one SourceError."""
@@ -377,6 +385,8 @@ def _checked_body(
     """One attempt of :func:`get`."""
     with request(client, url, tally, policy) as response:
         check_status(url, response, policy)
+        if response.status_code != 200:  # 204 has no body, 206 a part of one
+            raise SourceError(f"{url}: unexpected HTTP {response.status_code}; not retried")
         announced = response.headers.get("content-length")
         total = int(announced) if announced and announced.isdigit() else None
         body = bytearray()
