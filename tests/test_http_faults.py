@@ -318,6 +318,8 @@ def test_an_unreadable_retrieval_record_means_download_again(
         ("INFOSOC_HTTP_ATTEMPTS", "0"),
         ("INFOSOC_HTTP_ATTEMPTS", "2.5"),
         ("INFOSOC_HTTP_BACKOFF", "1e9"),
+        ("INFOSOC_HTTP_BACKOFF", "1_0"),
+        ("INFOSOC_HTTP_TIMEOUT", "\u0661"),  # ARABIC-INDIC DIGIT ONE
         ("INFOSOC_HTTP_RETRY_AFTER_MAX", "soon"),
     ],
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,25 +79,26 @@ class HttpSettings:
     retry_after_max: float = 120.0
 
 
-#: The largest value any of the HTTP settings takes: a day, and 100 attempts.
+#: The largest value a time of the HTTP settings takes (a day), a rate (a terabyte a second),
+#: and the attempts.
 _HTTP_LIMIT = 86_400.0
+_RATE_LIMIT = 1e12
 _MAX_ATTEMPTS = 100
+_DECIMAL = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
 
-def _env_number(name: str, default: float, *, low: float, zero_ok: bool) -> float:
+def _env_number(
+    name: str, default: float, *, low: float, zero_ok: bool, high: float = _HTTP_LIMIT
+) -> float:
     text = os.environ.get(name)
     if text is None or not text.strip():
         return default
-    try:
-        value = float(text.strip())
-    except ValueError:
-        value = math.nan
+    # Plain ASCII decimals only: float() would also take "1_0" and other scripts' digits.
+    value = float(text.strip()) if _DECIMAL.fullmatch(text.strip()) else math.nan
     allowed = value >= low if zero_ok else value > low
-    if not (math.isfinite(value) and allowed and value <= _HTTP_LIMIT):
+    if not (math.isfinite(value) and allowed and value <= high):
         least = "0 or more" if zero_ok else f"above {low:g}"
-        raise InputError(
-            f"{name} must be a number {least} and at most {_HTTP_LIMIT:g}, not '{text[:40]}'"
-        )
+        raise InputError(f"{name} must be a number {least} and at most {high:g}, not '{text[:40]}'")
     return value
 
 
@@ -121,7 +123,7 @@ def http_settings() -> HttpSettings:
         ),
         timeout=_env_number(HTTP_TIMEOUT_ENV, d.timeout, low=0, zero_ok=False),
         total_timeout=_env_number(HTTP_TOTAL_TIMEOUT_ENV, d.total_timeout, low=0, zero_ok=False),
-        min_rate=_env_number(HTTP_MIN_RATE_ENV, d.min_rate, low=0, zero_ok=True),
+        min_rate=_env_number(HTTP_MIN_RATE_ENV, d.min_rate, low=0, zero_ok=True, high=_RATE_LIMIT),
         attempts=attempts,
         backoff=_env_number(HTTP_BACKOFF_ENV, d.backoff, low=0, zero_ok=True),
         retry_after_max=_env_number(
