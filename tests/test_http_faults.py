@@ -381,3 +381,16 @@ def test_a_partial_answer_to_a_plain_request_is_refused(
     line = one_error(cli("ingest", "un-egov", "--edition", "2024", "--home", tmp_path / "h"))
     assert "unexpected HTTP 206; not retried" in line
     assert cached_files(tmp_path / "h") == []
+
+
+def test_a_cached_tile_file_that_is_not_one_names_its_path_and_the_cure(
+    tmp_path: Path, server: fs.FaultServer, cli: Cli
+) -> None:
+    home = tmp_path / "home"
+    kept = home / "cache" / QUARTER.relative_path
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(fs.HTML_PAGE)
+    kept.with_name(kept.name + ".meta.json").write_text("{}")
+    line = one_error(cli("divide", "tiles", "--period", "2023-Q1", "--home", home))
+    assert line.startswith(f"error: cached download {kept} (delete the file to download it again)")
+    assert server.requests[TILES] == 0

@@ -22,6 +22,7 @@ from .http import Retry
 from .ookla_tiles import (
     _RANGE,
     _UNSATISFIED,
+    TileFileInfo,
     TileQuarter,
     check_tiles_file,
 )
@@ -30,6 +31,19 @@ from .ookla_tiles import (
 def _complete(path: Path) -> bool:
     # The sidecar is written only after the file was checked and moved into place.
     return path.is_file() and _sidecar(path).is_file()
+
+
+def check_located(path: Path, cache_dir: Path) -> TileFileInfo:
+    """``check_tiles_file`` of a file :func:`locate_tiles` found; when it is a download in
+    ``cache_dir`` (kept by an older infosoc, say), an error names it and how to refresh it."""
+    try:
+        return check_tiles_file(path)
+    except InputError as exc:
+        if not path.is_relative_to(cache_dir):
+            raise
+        raise InputError(
+            f"cached download {path} (delete the file to download it again): {exc.reason}"
+        ) from exc
 
 
 def locate_tiles(quarter: TileQuarter, mirror: Path | None, cache_dir: Path) -> Path | None:
