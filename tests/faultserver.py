@@ -7,7 +7,8 @@ It listens on 127.0.0.1 on a free port. Each path gets a script of answers, serv
   ``empty()``: 200 with no body; ``status(code, headers)``: e.g. 500, or 429 with Retry-After;
 - ``cut(body, at)``: the connection closed after ``at`` bytes, with a Content-Length that
   announced the whole; ``cut_chunked(body, at)``: the same without a Content-Length (chunked,
-  the closing chunk never sent);
+  the closing chunk never sent); ``cut_unframed(body, at)``: neither, the end of the body being
+  where the connection closes (HTTP cannot tell it is cut);
 - ``trickle(body, every)``: one byte of the body every ``every`` seconds (from
   the start of a ``Range`` asked for); ``trickle_head(every)``:
   the same for the status line and headers, which never end; ``silent()``: the connection is
@@ -68,6 +69,10 @@ def cut(body: bytes, at: int) -> Answer:
 
 def cut_chunked(body: bytes, at: int) -> Answer:
     return Answer("cut_chunked", body, at=at)
+
+
+def cut_unframed(body: bytes, at: int) -> Answer:
+    return Answer("cut_unframed", body, at=at)
 
 
 def trickle(body: bytes, every: float) -> Answer:
@@ -195,6 +200,14 @@ class FaultServer:
                 self._head(answer, None, chunked=True)
                 part = answer.body[: answer.at]
                 self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+                self._drop()
+
+            def _cut_unframed(self, answer: Answer) -> None:
+                # Neither a length nor chunks: the body ends where the connection does.
+                self.send_response(200)
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(answer.body[: answer.at])
                 self._drop()
 
             def _trickle(self, answer: Answer) -> None:

@@ -83,11 +83,21 @@ def _bad_answers(data: bytes) -> dict[str, tuple[fs.Answer, str, int]]:
             "the connection closed before the whole answer arrived",
             2,
         ),
+        # HTTP sees a whole body; the parser sees a row cut short.
+        "cut-unframed": (fs.cut_unframed(data, _mid_row(data)), "does not read as the source", 2),
         "not-the-file": (fs.ok(b"a,b\n1,2\n"), "does not read as the source's file", 2),
     }
 
 
-@pytest.mark.parametrize("fault", ["html", "empty", "cut", "cut-chunked", "not-the-file"])
+def _mid_row(data: bytes) -> int:
+    """A place in the middle of the third row, before its second comma."""
+    third = data.index(b"\n", data.index(b"\n") + 1) + 1
+    return data.index(b",", third) + 1
+
+
+@pytest.mark.parametrize(
+    "fault", ["html", "empty", "cut", "cut-chunked", "cut-unframed", "not-the-file"]
+)
 def test_a_bad_un_answer_keeps_nothing_and_the_next_run_succeeds(
     tmp_path: Path, server: fs.FaultServer, cli: Cli, egov_2024: bytes, fault: str
 ) -> None:
