@@ -108,13 +108,24 @@ def test_ingest_online_downloads_every_edition_with_progress(
         "Client",
         lambda **kw: real_client(transport=httpx.MockTransport(handler)),
     )
-    steps: list[str] = []
+    steps: list[tuple[int, int | None, str]] = []
     obs = Observatory(home=tmp_path)
     results = obs.ingest(
-        "un-egov", editions=[2020, 2022], progress=lambda done, total, what: steps.append(what)
+        "un-egov",
+        editions=[2020, 2022],
+        progress=lambda done, total, what: steps.append((done, total, what)),
     )
     assert [r.edition for r in results] == ["2020", "2022"]
-    assert steps[:2] == ["downloading un-egov 2020", "downloading un-egov 2022"]
+    said = [what for _, _, what in steps]
+    assert [w for w in said if w.startswith("downloading")] == [
+        "downloading un-egov 2020",
+        "downloading un-egov 2022",
+    ]
+    # What is awaited, then the bytes as they arrive, before the edition is counted done.
+    first = said.index("downloading un-egov 2020")
+    assert said[0] == "un-egov 2020: waiting for mirror.test"
+    size = (egov_dir / "EGOV_DATA_2020.csv").stat().st_size
+    assert (size, size, "un-egov 2020") in steps[:first]
     assert (tmp_path / "cache" / "un-egov" / "EGOV_DATA_2022.csv").is_file()
     assert obs.sources().to_pylist()[0]["url"] == "https://mirror.test/EGOV_DATA_2022.csv"
 
@@ -137,3 +148,28 @@ def test_a_gzipped_body_is_checked_by_its_bytes_on_the_wire(tmp_path: Path) -> N
     with pytest.raises(SourceError, match="truncated"):
         download("https://example.test/g.csv", tmp_path / "g.csv", client=c, sleep=0)
     assert not (tmp_path / "g.csv").exists()
+
+
+def test_an_html_page_is_refused_whatever_type_it_claims(tmp_path: Path) -> None:
+    page = b"\n  <!DOCTYPE html><html><body>Maintenance</body></html>"
+    c, seen = client(httpx.Response(200, content=page, headers={"Content-Type": "text/csv"}))
+    with pytest.raises(SourceError, match="an HTML page where a CSV file was expected"):
+        download("https://example.test/f.csv", tmp_path / "f.csv", client=c, expect="a CSV file")
+    assert len(seen) == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_a_body_its_parser_refuses_is_not_kept(tmp_path: Path, egov_dir: Path) -> None:
+    good = (egov_dir / "EGOV_DATA_2022.csv").read_bytes()
+    bad = httpx.Response(200, content=good[: good.index(b"\n") + 1])  # the header only
+    c, seen = client(bad, bad, bad)
+    target = tmp_path / "EGOV_DATA_2022.csv"
+    with pytest.raises(SourceError) as caught:
+        download("https://example.test/f.csv", target, client=c, sleep=0, parse=un_egov.parse)
+    assert "failed after 3 attempts (the answer does not read as the source's file" in str(
+        caught.value
+    )
+    assert "header but no data rows" in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+    c, seen = client(bad, httpx.Response(200, content=good))
+    raw = download("https://example.test/f.csv", target, client=c, sleep=0, parse=un_egov.parse)
+    assert raw.data == good and len(seen) == 2 and cached(target) is not None

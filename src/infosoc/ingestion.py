@@ -66,7 +66,7 @@ def raw_files(
     years = editions or list(module.META["editions"])
     fetched: list[RawFile] = []
     for done, year in enumerate(years, start=1):
-        fetched += downloadable.fetch(cache, [year], refresh=refresh)
+        fetched += downloadable.fetch(cache, [year], refresh=refresh, progress=progress)
         if progress:
             progress(done, len(years), f"downloading {source} {year}")
     return fetched
@@ -93,10 +93,23 @@ def parse_files(
         raise InputError(f"no files of {', '.join(names)} found in {where}")
     parsed: list[ParsedFile] = []
     for done, (name, raw) in enumerate(raws, start=1):
-        parsed.append(REGISTRY[name].parse(raw))
+        parsed.append(_parse(name, raw, cache if folder is None else None))
         if progress:
             progress(done, len(raws), f"reading {raw.path.name}")
     return parsed, {raw.path.resolve() for _, raw in raws}
+
+
+def _parse(name: str, raw: RawFile, cache: Path | None) -> ParsedFile:
+    """A file parsed by its source; when it is a download held in ``cache`` (written by an
+    older infosoc, say), an error about it names the cached copy and how to refresh it."""
+    try:
+        return REGISTRY[name].parse(raw)
+    except InputError as exc:
+        if cache is None or not raw.path.is_relative_to(cache):
+            raise
+        from .sources.fetch import REFRESH_HINT
+
+        raise InputError(f"cached download {raw.path} ({REFRESH_HINT}): {exc}") from exc
 
 
 def unclaimed(folder: Path, claimed: set[Path]) -> list[IngestResult]:

@@ -280,8 +280,8 @@ class Divide:
         """One quarter of Ookla's tiles (``period`` such as ``2023-Q1``), from the data folder
         or the cache, else downloaded into the cache (resumable, checked). One row: the
         ``network``, the ``period``, the ``file``, its ``rows`` and its ``bytes``."""
-        from ..sources.ookla_tiles import TileQuarter, check_tiles_file
-        from ..sources.ookla_tiles_fetch import fetch_tiles, locate_tiles
+        from ..sources.ookla_tiles import TileQuarter
+        from ..sources.ookla_tiles_fetch import check_located, fetch_tiles, locate_tiles
 
         year, quarter = parse_quarter(period)
         wanted = TileQuarter(network, year, quarter)  # type: ignore[arg-type]
@@ -293,7 +293,7 @@ class Divide:
                     progress(done, total, wanted.label)
 
             found = fetch_tiles(wanted, self.cache_dir, progress=told)
-        info = check_tiles_file(found)
+        info = check_located(found, self.cache_dir)
         row = {
             "network": network,
             "period": f"{year}-Q{quarter}",

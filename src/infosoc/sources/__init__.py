@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import InputError
+from ..records import Progress
 from ..snapshot import entry_for
 from . import (
     cableco,
@@ -55,10 +56,15 @@ class DownloadableSource(Source, Protocol):
     """A source whose files have a stable machine download."""
 
     def fetch(
-        self, cache: Path, editions: list[str] | None = None, *, refresh: bool = False
+        self,
+        cache: Path,
+        editions: list[str] | None = None,
+        *,
+        refresh: bool = False,
+        progress: Progress | None = None,
     ) -> list[RawFile]:
         """Download ``editions`` (default: the ones in ``META``) into ``cache``, reusing the
-        copies held unless ``refresh``."""
+        copies held unless ``refresh``; ``progress`` follows the bytes of each download."""
         ...
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,10 +15,14 @@ import httpx
 
 from ..errors import InputError, SourceError
 from ..files import write_atomically
-from .fetch import BACKOFF_SECONDS, RETRIES, TIMEOUT, _sidecar
+from ..settings import HttpSettings, http_settings
+from . import http
+from .fetch import _sidecar
+from .http import Retry
 from .ookla_tiles import (
     _RANGE,
     _UNSATISFIED,
+    TileFileInfo,
     TileQuarter,
     check_tiles_file,
 )
@@ -30,16 +33,25 @@ def _complete(path: Path) -> bool:
     return path.is_file() and _sidecar(path).is_file()
 
 
+def check_located(path: Path, cache_dir: Path) -> TileFileInfo:
+    """``check_tiles_file`` of a file :func:`locate_tiles` found; when it is a download in
+    ``cache_dir`` (kept by an older infosoc, say), an error names it and how to refresh it."""
+    try:
+        return check_tiles_file(path)
+    except InputError as exc:
+        if not path.is_relative_to(cache_dir):
+            raise
+        raise InputError(
+            f"cached download {path} (delete the file to download it again): {exc.reason}"
+        ) from exc
+
+
 def locate_tiles(quarter: TileQuarter, mirror: Path | None, cache_dir: Path) -> Path | None:
     """The quarter's file in the mirror if there, else a complete download in the cache."""
     if mirror is not None and (found := mirror / quarter.relative_path).is_file():
         return found
     cached = cache_dir / quarter.relative_path
     return cached if _complete(cached) else None
-
-
-class _Retry(Exception):
-    """An attempt failed in a way another attempt may cure; the message says how."""
 
 
 @dataclass
@@ -88,6 +100,11 @@ class _Partial:
         self.etag = self.size = None
 
 
+#: How many times a broken transfer that made progress is resumed without counting it as a
+#: failed attempt.
+_FREE_RESUMES = 100
+
+
 def _int(text: str | None) -> int | None:
     return int(text) if text is not None and text.isdigit() else None
 
@@ -103,8 +120,11 @@ def _request_headers(partial: _Partial) -> dict[str, str]:
     return headers
 
 
-def _already_whole(url: str, response: httpx.Response, partial: _Partial) -> bool:
-    """True if the answer says the part is the whole file; raises if it is not a 200 or 206."""
+def _already_whole(
+    url: str, response: httpx.Response, partial: _Partial, policy: HttpSettings
+) -> bool:
+    """True if the answer says the part is the whole file; raises if it is not a 200 or 206
+    (Retry when another request may cure it, as the HTTP policy says)."""
     status = response.status_code
     if status == 416:
         found = _UNSATISFIED.fullmatch(response.headers.get("content-range", ""))
@@ -112,15 +132,12 @@ def _already_whole(url: str, response: httpx.Response, partial: _Partial) -> boo
         if total is not None and total == partial.have and partial.size in (None, total):
             return True  # the part was finished but not checked, e.g. the run was stopped
         partial.discard()
-        raise _Retry("HTTP 416: the partial download does not fit the file; starting again")
-    if status >= 500:
-        raise _Retry(f"HTTP {status}")
+        raise Retry("HTTP 416: the partial download does not fit the file; starting again")
     if status in (403, 404):
         raise SourceError(
             f"{url}: HTTP {status}; no such file (not published yet, or withdrawn); not retried"
         )
-    if status >= 400:
-        raise SourceError(f"{url}: HTTP {status}; not retried")
+    http.check_status(url, response, policy)
     if status not in (200, 206):
         raise SourceError(f"{url}: unexpected HTTP {status}")
     return False
@@ -137,13 +154,13 @@ def _begin(response: httpx.Response, partial: _Partial) -> int | None:
     found = _RANGE.fullmatch(response.headers.get("content-range", ""))
     if found is None or int(found[1]) != partial.have:
         partial.discard()
-        raise _Retry("the server sent a range other than the one asked for; starting again")
+        raise Retry("the server sent a range other than the one asked for; starting again")
     total = _int(found[3])
     if (partial.size is not None and total != partial.size) or (
         partial.etag and etag and etag != partial.etag
     ):
         partial.discard()
-        raise _Retry("the file changed since the partial download; starting again")
+        raise Retry("the file changed since the partial download; starting again")
     if partial.size is None and total is not None:
         partial.remember(total)
     return total
@@ -154,19 +171,23 @@ def _attempt(
     url: str,
     partial: _Partial,
     progress: Callable[[int, int | None], None] | None,
+    policy: HttpSettings,
+    tally: http.Tally,
 ) -> None:
-    """One request, appending to the part file; raises _Retry if the file is not yet whole."""
-    with client.stream("GET", url, headers=_request_headers(partial)) as response:
-        if _already_whole(url, response, partial):
+    """One request, appending to the part file; raises Retry if the file is not yet whole."""
+    with http.request(client, url, tally, policy, _request_headers(partial)) as response:
+        if _already_whole(url, response, partial, policy):
             return
+        http.refuse_html(url, response.headers.get("content-type"), b"", "a Parquet file")
         total = _begin(response, partial)
-        done = partial.have
+        start = partial.have
+        done = start
         if progress:
             progress(done, total)
         with partial.part.open("ab") as handle:
             # As the bytes arrive: a fixed chunk size would buffer, and lose, a chunk's worth
             # when the connection drops.
-            for chunk in response.iter_raw():
+            for chunk in http.chunks(response, policy, raw=True):
                 handle.write(chunk)
                 done += len(chunk)
                 if progress:
@@ -174,7 +195,7 @@ def _attempt(
     if total is not None and done != total:
         if done > total:
             partial.discard()
-        raise _Retry(f"size mismatch ({done} bytes received of {total})")
+        raise Retry(f"size mismatch ({done} bytes received of {total})")
 
 
 def _download(
@@ -182,31 +203,35 @@ def _download(
     url: str,
     partial: _Partial,
     progress: Callable[[int, int | None], None] | None,
-    sleep: float,
+    sleep: float | None,
 ) -> None:
     """Bring the part file to the whole file, or raise SourceError.
 
-    A failed attempt that still got further than any before it is not counted against the
-    retries: on a flaky line a large file is then finished piece by piece.
+    A broken transfer that still got further than any before it is resumed at once and not
+    counted against the policy's attempts (up to ``_FREE_RESUMES`` times): on a flaky line a
+    large file is then finished piece by piece. A transfer refused as too slow always counts,
+    so a trickle cannot keep the download going for ever.
     """
-    failures, attempts, best = 0, 0, partial.have
-    last = "no attempt made"
-    while failures < RETRIES:
-        if failures:
-            time.sleep(sleep * 2 ** (failures - 1))
-        attempts += 1
-        try:
-            _attempt(client, url, partial, progress)
-            return
-        except httpx.HTTPError as exc:
-            last = f"{type(exc).__name__}: {exc}"
-        except _Retry as exc:
-            last = str(exc)
-        if partial.have > best:
-            best = partial.have
-        else:
-            failures += 1
-    raise SourceError(f"{url}: failed after {attempts} attempts ({last})")
+    policy = http_settings()
+    tally = http.Tally()
+    free = _FREE_RESUMES
+
+    def attempt() -> None:
+        nonlocal free
+        best = partial.have
+        while True:
+            try:
+                _attempt(client, url, partial, progress, policy, tally)
+                return
+            except http.TooSlow:
+                raise
+            except (Retry, httpx.TransportError):
+                if partial.have <= best or free <= 0:
+                    raise
+                best = partial.have
+                free -= 1
+
+    http.run(url, attempt, policy=policy, tally=tally, backoff=sleep)
 
 
 def fetch_tiles(
@@ -215,7 +240,7 @@ def fetch_tiles(
     *,
     client: httpx.Client | None = None,
     progress: Callable[[int, int | None], None] | None = None,
-    sleep: float = BACKOFF_SECONDS,
+    sleep: float | None = None,
 ) -> Path:
     """Download the quarter's file into ``cache_dir / quarter.relative_path``, or reuse it.
 
@@ -223,7 +248,8 @@ def fetch_tiles(
     file is moved to its name only once its size matches what the server announced and it is
     a Parquet file with the required columns; then ``<file>.meta.json`` records the URL,
     retrieval time, SHA-256, size and ETag. ``progress(done, total)`` is called as bytes
-    arrive (``total`` is None when the server does not say).
+    arrive (``total`` is None when the server does not say). Requests follow the HTTP policy
+    (sources/http.py); ``sleep`` is the first backoff, instead of ``$INFOSOC_HTTP_BACKOFF``.
     """
     final = cache_dir / quarter.relative_path
     if _complete(final):
@@ -233,13 +259,8 @@ def fetch_tiles(
     final.parent.mkdir(parents=True, exist_ok=True)
     if partial.part.is_file():
         partial.load()
-    own = client is None
-    client = client or httpx.Client(timeout=TIMEOUT, follow_redirects=True)
-    try:
-        _download(client, url, partial, progress, sleep)
-    finally:
-        if own:
-            client.close()
+    with http.session(client, http_settings()) as active:
+        _download(active, url, partial, progress, sleep)
     try:
         info = check_tiles_file(partial.part)
     except InputError as exc:

@@ -32,6 +32,8 @@ from .base import (
 if TYPE_CHECKING:
     import httpx
 
+    from ..records import Progress
+
 META = load_meta(__file__)
 NAME: str = META["name"]
 URL_ENV = "INFOSOC_OWID_URL"
@@ -90,7 +92,12 @@ def find_files(mirror: Path) -> list[Path]:
 def download_url(chart: str) -> str:
     """The CSV address of a grapher chart (``$INFOSOC_OWID_URL`` overrides the template)."""
     template = os.environ.get(URL_ENV) or META["download_url"]
-    return str(template).format(slug=chart)
+    try:
+        return str(template).format(slug=chart)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise InputError(
+            f"{URL_ENV} must be an address with {{slug}} in it, not '{template}'"
+        ) from exc
 
 
 def fetch(
@@ -99,8 +106,10 @@ def fetch(
     *,
     client: httpx.Client | None = None,
     refresh: bool = False,
+    progress: Progress | None = None,
 ) -> list[RawFile]:
-    """Download grapher charts (editions are chart slugs) into the cache, or reuse them."""
+    """Download grapher charts (editions are chart slugs) into the cache, or reuse them; a
+    download is kept only if it parses (sources/fetch.py). ``progress`` follows the bytes."""
     from .fetch import download
 
     files = []
@@ -109,7 +118,17 @@ def fetch(
             raise InputError(f"'{chart}' is not an Our World in Data chart name")
         target = cache / NAME / f"owid_{chart}.csv"
         try:
-            files.append(download(download_url(chart), target, client=client, refresh=refresh))
+            got = download(
+                download_url(chart),
+                target,
+                client=client,
+                refresh=refresh,
+                parse=parse,
+                expect="a CSV file",
+                progress=progress,
+                label=f"{NAME} {chart}",
+            )
+            files.append(got)
         except SourceError as exc:
             raise SourceError(f"Our World in Data chart {chart}: {exc}") from exc
     return files

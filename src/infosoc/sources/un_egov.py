@@ -31,6 +31,8 @@ from .base import (
 if TYPE_CHECKING:
     import httpx
 
+    from ..records import Progress
+
 META = load_meta(__file__)
 NAME: str = META["name"]
 FILE_PATTERN = re.compile(META["file_pattern"])
@@ -62,7 +64,12 @@ def find_files(mirror: Path) -> list[Path]:
 def download_url(year: int | str) -> str:
     """The URL an edition is downloaded from (``$INFOSOC_UN_EGOV_URL`` overrides the template)."""
     template = os.environ.get(URL_ENV) or META["download_url"]
-    return str(template).format(year=year)
+    try:
+        return str(template).format(year=year)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise InputError(
+            f"{URL_ENV} must be an address with {{year}} in it, not '{template}'"
+        ) from exc
 
 
 def fetch(
@@ -71,8 +78,10 @@ def fetch(
     *,
     client: httpx.Client | None = None,
     refresh: bool = False,
+    progress: Progress | None = None,
 ) -> list[RawFile]:
-    """Download editions into the cache (or reuse cached copies)."""
+    """Download editions into the cache (or reuse cached copies); a download is kept only if
+    it parses (sources/fetch.py). ``progress`` follows the bytes."""
     from .fetch import download
 
     years = editions or list(META["editions"])
@@ -80,7 +89,17 @@ def fetch(
     for year in years:
         target = cache / NAME / f"EGOV_DATA_{year}.csv"
         try:
-            files.append(download(download_url(year), target, client=client, refresh=refresh))
+            got = download(
+                download_url(year),
+                target,
+                client=client,
+                refresh=refresh,
+                parse=parse,
+                expect="a CSV file",
+                progress=progress,
+                label=f"{NAME} {year}",
+            )
+            files.append(got)
         except SourceError as exc:
             raise SourceError(f"UN E-Government Survey {year}: {exc}") from exc
     return files

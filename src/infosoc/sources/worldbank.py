@@ -39,6 +39,8 @@ from .worldbank_files import is_iso3 as is_iso3
 if TYPE_CHECKING:
     import httpx
 
+    from ..records import Progress
+
 META = load_meta(__file__)
 NAME: str = META["name"]
 API_ENV = "INFOSOC_WORLDBANK_API"
@@ -195,14 +197,24 @@ def fetch(
     client: httpx.Client | None = None,
     refresh: bool = False,
     sleep: float | None = None,
+    progress: Progress | None = None,
 ) -> list[RawFile]:
     """Download indicators (editions are WDI codes) into the cache, or reuse cached copies.
 
-    Each indicator becomes ``cache/worldbank/<code>.json``; ``sleep`` is the first backoff in
-    seconds (default ``fetch.BACKOFF_SECONDS``).
+    Each indicator becomes ``cache/worldbank/<code>.json``, kept only if it parses; ``sleep``
+    is the first backoff in seconds (default ``$INFOSOC_HTTP_BACKOFF``); ``progress`` follows
+    the bytes.
     """
     codes = [str(c).strip() for c in (editions or META["editions"])]
     for code in codes:
         if not CODE.fullmatch(code):
             raise InputError(f"'{code}' is not a World Bank indicator code")
-    return API.fetch(cache / NAME, codes, client=client, refresh=refresh, sleep=sleep)
+    return API.fetch(
+        cache / NAME,
+        codes,
+        client=client,
+        refresh=refresh,
+        sleep=sleep,
+        parse=parse,
+        progress=progress,
+    )

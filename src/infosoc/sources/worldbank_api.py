@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,8 @@ from .worldbank_files import api_message, header_count, is_error_answer
 
 if TYPE_CHECKING:
     import httpx
+
+    from ..records import Progress
 
 
 def _json_problem(body: bytes) -> str | None:
@@ -30,11 +32,26 @@ def _json_problem(body: bytes) -> str | None:
     return None
 
 
-def _get_json(client: httpx.Client, url: str, sleep: float) -> Any:
+def _get_json(
+    client: httpx.Client | None,
+    url: str,
+    sleep: float | None,
+    progress: Progress | None,
+    label: str,
+) -> Any:
     """The decoded JSON at ``url``, retried as every download is, and on malformed JSON too."""
     from .fetch import get_with_retries
 
-    return json.loads(get_with_retries(client, url, sleep=sleep, check=_json_problem))
+    body = get_with_retries(
+        client,
+        url,
+        sleep=sleep,
+        check=_json_problem,
+        expect="a JSON answer",
+        progress=progress,
+        label=label,
+    )
+    return json.loads(body)
 
 
 class Api:
@@ -61,40 +78,36 @@ class Api:
         client: httpx.Client | None,
         refresh: bool,
         sleep: float | None,
+        parse: Callable[[RawFile], object] | None = None,
+        progress: Progress | None = None,
     ) -> list[RawFile]:
-        """Each indicator as ``folder/<code>.json``: downloaded, or the cached copy reused."""
-        from .fetch import BACKOFF_SECONDS, TIMEOUT, cached
+        """Each indicator as ``folder/<code>.json``: downloaded, or the cached copy reused. A
+        download is kept only if ``parse`` (the source's parser) reads the combined answer."""
+        from .fetch import cached
 
-        backoff = BACKOFF_SECONDS if sleep is None else sleep
-        own: httpx.Client | None = None
         files: list[RawFile] = []
-        try:
-            for code in codes:
-                target = folder / f"{code}.json"
-                hit = None if refresh else cached(target)
-                if hit is not None:
-                    files.append(hit)
-                    continue
-                if client is None and own is None:
-                    import httpx
-
-                    own = httpx.Client(timeout=TIMEOUT, follow_redirects=True)
-                active = client or own
-                assert active is not None
-                try:
-                    files.append(self._download(active, code, target, backoff))
-                except SourceError as exc:
-                    raise SourceError(f"World Bank indicator {code}: {exc}") from exc
-        finally:
-            if own is not None:
-                own.close()
+        for code in codes:
+            target = folder / f"{code}.json"
+            hit = None if refresh else cached(target)
+            if hit is not None:
+                files.append(hit)
+                continue
+            try:
+                files.append(self._download(client, code, target, sleep, parse, progress))
+            except SourceError as exc:
+                raise SourceError(f"World Bank indicator {code}: {exc}") from exc
         return files
 
     def _page(
-        self, client: httpx.Client, code: str, page: int, sleep: float
+        self,
+        client: httpx.Client,
+        code: str,
+        page: int,
+        sleep: float | None,
+        progress: Progress | None,
     ) -> tuple[dict[str, Any], list[Any]]:
         url = self.url(code, page)
-        doc = _get_json(client, url, sleep)
+        doc = _get_json(client, url, sleep, progress, f"worldbank {code} page {page}")
         if is_error_answer(doc):
             raise SourceError(f"the API answered with an error: {api_message(doc[0])}")
         if not (
@@ -108,19 +121,32 @@ class Api:
             raise SourceError(f"{url}: not an API v2 answer (a list [header, records])")
         return doc[0], doc[1] or []
 
-    def _download(self, client: httpx.Client, code: str, target: Path, sleep: float) -> RawFile:
+    def _download(
+        self,
+        client: httpx.Client | None,
+        code: str,
+        target: Path,
+        sleep: float | None,
+        parse: Callable[[RawFile], object] | None,
+        progress: Progress | None,
+    ) -> RawFile:
         """Every page of one indicator, written to the cache as one answer of one page."""
-        from .fetch import save_to_cache
+        from ..settings import http_settings
+        from . import http
+        from .fetch import parse_check, save_to_cache
 
-        header, records = self._page(client, code, 1, sleep)
-        pages, total = header_count(header["pages"]), header_count(header["total"])
-        if not total or not records:
-            raise SourceError("the API has no data for this indicator")
-        for page in range(2, (pages or 1) + 1):
-            records += self._page(client, code, page, sleep)[1]
+        with http.session(client, http_settings()) as active:
+            header, records = self._page(active, code, 1, sleep, progress)
+            pages, total = header_count(header["pages"]), header_count(header["total"])
+            if not total or not records:
+                raise SourceError("the API has no data for this indicator")
+            for page in range(2, (pages or 1) + 1):
+                records += self._page(active, code, page, sleep, progress)[1]
         if len(records) != total:
             raise SourceError(f"{len(records)} records received, the API announced {total}")
         combined = [{**header, "page": 1, "pages": 1, "per_page": total, "total": total}, records]
         data = json.dumps(combined, ensure_ascii=False, separators=(",", ":")).encode()
+        if parse is not None and (problem := parse_check(target, self.url(code), parse)(data)):
+            raise SourceError(f"{self.url(code)}: {problem}; nothing kept")
         # Written only now that every page arrived: the cache never holds part of an indicator.
         return save_to_cache(target, data, self.url(code))
