@@ -15,6 +15,7 @@ from .records import Progress
 from .snapshot import snapshot_digest, snapshot_dir
 from .sources import DOWNLOADS, REGISTRY, read_mirror
 from .sources.base import ParsedFile, RawFile
+from .sources.plausible import checked
 from .store import IngestResult, Store
 
 #: The store's meta key for the shipped snapshot it holds (its manifest's SHA-256).
@@ -81,7 +82,8 @@ def parse_files(
 ) -> tuple[list[ParsedFile], set[Path]]:
     """Read and parse every file of the named sources (from ``folder``, else online); also
     return the resolved paths of the files read. Any fault raises before anything is written;
-    no file at all is an InputError."""
+    no file at all is an InputError. Every parsed file passes its source's plausibility rules
+    (sources/plausible.py), so no implausible value reaches the store, whichever source read it."""
     raws = [
         (name, raw)
         for name in names
@@ -92,7 +94,7 @@ def parse_files(
         raise InputError(f"no files of {', '.join(names)} found in {where}")
     parsed: list[ParsedFile] = []
     for done, (name, raw) in enumerate(raws, start=1):
-        parsed.append(REGISTRY[name].parse(raw))
+        parsed.append(checked(name, REGISTRY[name].parse(raw)))
         if progress:
             progress(done, len(raws), f"reading {raw.path.name}")
     return parsed, {raw.path.resolve() for _, raw in raws}
