@@ -644,8 +644,8 @@ def _long(code: str, value: str) -> str:
         ("w.csv", _wide("SP.RUR.TOTL.ZS", "-0.1"), 2, "2020", "0 to 100"),
         ("w.csv", _wide("IT.CEL.SETS.P2", "501"), 2, "2020", "0 to 500"),
         ("l.csv", _long("IT.NET.BBND.P2", "-3"), 2, "value", "0 to 500"),
-        ("l.csv", _long("NY.GDP.PCAP.PP.CD", "-1"), 2, "value", "0 or more"),
-        ("SP.POP.TOTL_x.csv", PLAIN + "Kazakhstan,KAZ,2024,-5\n", 2, "Value", "0 or more"),
+        ("l.csv", _long("NY.GDP.PCAP.PP.CD", "-1"), 2, "value", "above 0"),
+        ("SP.POP.TOTL_x.csv", PLAIN + "Kazakhstan,KAZ,2024,-5\n", 2, "Value", "above 0"),
         ("a.json", api_doc(record(value=101)), 1, "value", "0 to 100"),
     ],
 )

@@ -128,7 +128,9 @@ def parse_number(
     if thousands and _THOUSANDS.fullmatch(cell):
         cell = cell.replace(",", "")
     if not _NUMBER.fullmatch(cell):
-        raise InputError(f"'{cell}' is not a number", file=file, row=row, column=column)
+        endless = cell.lstrip("+-").lower() in ("inf", "infinity", "nan")
+        what = "a finite number" if endless else "a number"
+        raise InputError(f"'{cell}' is not {what}", file=file, row=row, column=column)
     value = float(cell)
     if not math.isfinite(value):
         raise InputError(f"'{cell}' is not a finite number", file=file, row=row, column=column)

@@ -189,6 +189,13 @@ def _checked(
             row=row,
             column=column,
         )
+    if bound.whole and not value.is_integer():
+        raise InputError(
+            f"{value:g} is not a whole number of {SERIES[series]['unit']}",
+            file=file,
+            row=row,
+            column=column,
+        )
     if bound.admits(value):
         return None
     known = PLAUSIBLE.exception(indicator, entity, year, value)

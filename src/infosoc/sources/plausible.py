@@ -55,14 +55,13 @@ class Bound:
         return not self.whole or value.is_integer()
 
     def describe(self) -> str:
-        """The bounds in words: "from 0 to 100", "above 0", "a whole number from 1 to 193"."""
-        low = f"above {self.low:g}" if self.above else f"from {self.low:g}"
+        """The bounds in words: "0 to 100", "above 0", "a whole number, 1 to 193"."""
         if math.isinf(self.low):
             span = "any finite number"
         elif math.isinf(self.high):
-            span = low if self.above else f"{self.low:g} or more"
+            span = f"above {self.low:g}" if self.above else f"{self.low:g} or more"
         else:
-            span = f"{low} to {self.high:g}"
+            span = f"{self.low:g} to {self.high:g}" + (f", not {self.low:g}" if self.above else "")
         return f"a whole number, {span}" if self.whole else span
 
 
