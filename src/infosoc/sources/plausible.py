@@ -52,7 +52,7 @@ class Bound:
             return False
         if value < self.low or (self.above and value == self.low):
             return False
-        return not self.whole or value.is_integer()
+        return not self.whole or float(value).is_integer()
 
     def describe(self) -> str:
         """The bounds in words: "0 to 100", "above 0", "a whole number, 1 to 193"."""
@@ -127,6 +127,11 @@ class Plausibility:
         }
         return cls(str(meta["name"]), int(first), int(last), rules, exceptions)
 
+    @property
+    def meta_file(self) -> str:
+        """The name of the metadata file that declares these rules."""
+        return self.source.replace("-", "_") + ".meta.toml"
+
     def rule(self, indicator: str) -> Bound | None:
         """The bounds of ``indicator``: its own rule, else the first pattern that matches."""
         for pattern, bound in self.rules:
@@ -181,7 +186,7 @@ class Plausibility:
         if bound is None:
             raise InputError(
                 f"{where}: {obs.indicator} has no plausibility rule in "
-                f"{self.source}.meta.toml",
+                f"{self.meta_file}",
                 file=file,
                 row=obs.row,
                 column=obs.column,
@@ -192,7 +197,7 @@ class Plausibility:
         if note is None:
             raise InputError(
                 f"{where} = {obs.value:g} is not plausible: must be {bound.describe()} "
-                f"({bound.kind}, {self.source}.meta.toml)",
+                f"({bound.kind}, {self.meta_file})",
                 file=file,
                 row=obs.row,
                 column=obs.column,
