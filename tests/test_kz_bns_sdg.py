@@ -181,7 +181,10 @@ def test_code_lists_are_read_beside_the_data_folder(tmp_path: Path, snapshot: Pa
             "row 2, column 'Value': 'abc' is not a number",
         ),
         ("Year,UNIT_MEASURE,REF_AREA\n2020,PT,\n", "column 'Value': missing column 'Value'"),
-        ("Year,UNIT_MEASURE,REF_AREA,Value\n1989,PT,,5\n", "column 'Year': year 1989 is outside kz-bns-sdg's years"),
+        (
+            "Year,UNIT_MEASURE,REF_AREA,Value\n1989,PT,,5\n",
+            "column 'Year': year 1989 is outside kz-bns-sdg's years",
+        ),
         (
             "Year,UNIT_MEASURE,REF_AREA,Value\n2020,TH_UNITS,,5\n",
             "column 'UNIT_MEASURE': unit 'TH_UNITS', expected 'PT'",

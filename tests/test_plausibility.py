@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from infosoc.csvfiles import parse_number
@@ -83,7 +83,9 @@ def _indicators() -> dict[str, set[str]]:
     return {
         un_egov.NAME: set(un_egov.META["columns"].values()) - {"year", "country"},
         cableco.NAME: set(cableco.INDICATORS),
-        ookla_sgi.NAME: {f"speed.ookla_sgi.{n}.{m}" for n in networks for m in ("download", "rank")},
+        ookla_sgi.NAME: {
+            f"speed.ookla_sgi.{n}.{m}" for n in networks for m in ("download", "rank")
+        },
         ookla_intelligence.NAME: {
             f"speed.ookla_si.{n}.{m}.{s}"
             for n in networks
@@ -159,7 +161,9 @@ def test_two_digit_years_are_read_within_the_sources_years() -> None:
 
 
 def test_two_digit_years_that_fit_twice_are_refused() -> None:
-    rules = Plausibility.from_meta({"name": "x", "plausibility": {"years": [1950, 2060], "rules": {}}})
+    rules = Plausibility.from_meta(
+        {"name": "x", "plausibility": {"years": [1950, 2060], "rules": {}}}
+    )
     assert rules.two_digit_year("70") == 1970
     assert rules.two_digit_year("55") is None  # 1955 and 2055 both fit
 
@@ -167,7 +171,13 @@ def test_two_digit_years_that_fit_twice_are_refused() -> None:
 # through the command line: nothing stored, one line -----------------------------------------
 def _mirror(tmp_path: Path, snapshot: Path) -> Path:
     root = tmp_path / "mirror"
-    for folder, name in (("speed", SGI), ("speed", LEAGUE), ("speed", SI), ("wdi", SHARE), ("egov", EGOV)):
+    for folder, name in (
+        ("speed", SGI),
+        ("speed", LEAGUE),
+        ("speed", SI),
+        ("wdi", SHARE),
+        ("egov", EGOV),
+    ):
         (root / folder).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(snapshot / folder / name, root / folder / name)
     return root

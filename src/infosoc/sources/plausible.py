@@ -148,7 +148,9 @@ class Plausibility:
         """The note of a listed exception for exactly this value, None if it is not listed."""
         return self.exceptions.get((indicator, entity, period, breakdown, value))
 
-    def year(self, text: str, *, file: str, row: int | None = None, column: str | None = None) -> int:
+    def year(
+        self, text: str, *, file: str, row: int | None = None, column: str | None = None
+    ) -> int:
         """The year of a period ("2024", "2024-08", "2024-Q3"), or an InputError when it is
         not one or lies outside the source's years."""
         match = _YEAR.fullmatch(text)
@@ -170,7 +172,9 @@ class Plausibility:
         (2019; 1999 for a source from 1990), None when none or two do."""
         if not re.fullmatch(r"[0-9]{2}", text):
             return None
-        fits = [c * 100 + int(text) for c in range(self.first_year // 100, self.last_year // 100 + 1)]
+        fits = [
+            c * 100 + int(text) for c in range(self.first_year // 100, self.last_year // 100 + 1)
+        ]
         fits = [y for y in fits if self.first_year <= y <= self.last_year]
         return fits[0] if len(fits) == 1 else None
 
@@ -185,8 +189,7 @@ class Plausibility:
         bound = self.rule(obs.indicator)
         if bound is None:
             raise InputError(
-                f"{where}: {obs.indicator} has no plausibility rule in "
-                f"{self.meta_file}",
+                f"{where}: {obs.indicator} has no plausibility rule in {self.meta_file}",
                 file=file,
                 row=obs.row,
                 column=obs.column,

@@ -182,13 +182,23 @@ def parse(raw: RawFile) -> ParsedFile:
         for indicator, value in values.items():
             observations.append(
                 Observation(
-                    iso3, indicator, period, value, notes[indicator], row=line,
+                    iso3,
+                    indicator,
+                    period,
+                    value,
+                    notes[indicator],
+                    row=line,
                     column=columns[indicator],
                 )
             )
         observations.append(
             Observation(
-                iso3, RANK, period, rank, NOT_ASSESSED if rank is None else None, row=line,
+                iso3,
+                RANK,
+                period,
+                rank,
+                NOT_ASSESSED if rank is None else None,
+                row=line,
                 column=columns[RANK],
             )
         )

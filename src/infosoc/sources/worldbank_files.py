@@ -3,10 +3,10 @@ and the API v2 layout.
 
 Economies are countries when their code is ISO 3166 alpha-3, or one of ``non_iso_countries``
 of the metadata; every other code is an aggregate. Every value must lie within its indicator's
-plausibility rule (``[plausibility]`` of the metadata; a value outside is an input error, not data). The CSV layouts
-are read by worldbank_csv and the bulk download's country metadata by worldbank_countries (see
-docs/sources/worldbank.md); the metadata is loaded by worldbank.py, which hands it over as
-``Rules``.
+plausibility rule (``[plausibility]`` of the metadata): a value outside is an input error, not
+data. The CSV layouts are read by worldbank_csv and the bulk download's country metadata by
+worldbank_countries (see docs/sources/worldbank.md); the metadata is loaded by worldbank.py,
+which hands it over as ``Rules``.
 """
 
 from __future__ import annotations
