@@ -254,3 +254,15 @@ def test_negative_gdp_is_refused(tmp_path: Path, cli: Cli) -> None:
     assert result.exit_code == 2
     assert "row 2, column 'Value'" in result.stderr and "above 0" in result.stderr
     assert not store_snapshot(tmp_path / "home").get("observations")
+
+
+@pytest.mark.parametrize(("year", "said"), [("0000", "year 0 is outside"), ("2e3", "'2e3' is not a year"), ("٢٠٢٠", "is not a year")])
+def test_a_population_table_of_year_0_is_refused(tmp_path: Path, year: str, said: str) -> None:
+    from infosoc.geo import population
+
+    (tmp_path / population.POPULATION_FILE).write_text(
+        f"Область,Год,Население\nРеспублика Казахстан,{year},100\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=said) as caught:
+        population.kz_region_population(tmp_path)
+    assert (caught.value.row, caught.value.column) == (2, "Год")
