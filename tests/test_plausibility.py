@@ -256,7 +256,10 @@ def test_negative_gdp_is_refused(tmp_path: Path, cli: Cli) -> None:
     assert not store_snapshot(tmp_path / "home").get("observations")
 
 
-@pytest.mark.parametrize(("year", "said"), [("0000", "year 0 is outside"), ("2e3", "'2e3' is not a year"), ("٢٠٢٠", "is not a year")])
+@pytest.mark.parametrize(
+    ("year", "said"),
+    [("0000", "year 0 is outside"), ("2e3", "'2e3' is not a year"), ("٢٠٢٠", "is not a year")],
+)
 def test_a_population_table_of_year_0_is_refused(tmp_path: Path, year: str, said: str) -> None:
     from infosoc.geo import population
 
