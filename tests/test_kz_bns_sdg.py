@@ -181,7 +181,10 @@ def test_code_lists_are_read_beside_the_data_folder(tmp_path: Path, snapshot: Pa
             "row 2, column 'Value': 'abc' is not a number",
         ),
         ("Year,UNIT_MEASURE,REF_AREA\n2020,PT,\n", "column 'Value': missing column 'Value'"),
-        ("Year,UNIT_MEASURE,REF_AREA,Value\n1989,PT,,5\n", "column 'Year': '1989' is not a year"),
+        (
+            "Year,UNIT_MEASURE,REF_AREA,Value\n1989,PT,,5\n",
+            "column 'Year': year 1989 is outside kz-bns-sdg's years",
+        ),
         (
             "Year,UNIT_MEASURE,REF_AREA,Value\n2020,TH_UNITS,,5\n",
             "column 'UNIT_MEASURE': unit 'TH_UNITS', expected 'PT'",
@@ -208,7 +211,7 @@ def test_unknown_series_and_counts_below_zero(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"column 'SERIES': unknown code '_L_KZ_090c01_1D'"):
         kz.parse(_raw(tmp_path, text, "indicator_9-c-1.csv"))
     text = "Year,UNIT_MEASURE,SERIES,REF_AREA,Value\n2023,TH_UNITS,,,-3\n"
-    with pytest.raises(InputError, match=r"-3 is outside .* \(at least 0\)"):
+    with pytest.raises(InputError, match=r"-3 is outside .* \(0 or more\)"):
         kz.parse(_raw(tmp_path, text, "indicator_17-6-2.csv"))
 
 
@@ -216,7 +219,7 @@ def test_unknown_series_and_counts_below_zero(tmp_path: Path) -> None:
 @given(
     st.lists(
         st.tuples(
-            st.integers(1990, 2100),
+            st.integers(1990, 2027),
             st.sampled_from(["", "U", "R"]),
             st.sampled_from(["", "M", "F"]),
             st.decimals(0, 100, places=1, allow_nan=False),

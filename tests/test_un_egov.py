@@ -230,8 +230,8 @@ def test_parser_reads_back_what_was_written(rows: list[tuple[object, ...]], tmp_
     lines = []
     for iso3, (rank, *vals) in zip(members, rows, strict=False):
         cells = ["" if v is None else repr(v) for v in vals]
-        lines.append(f"2030,{iso3},{rank},{','.join(cells)}")
-    path = tmp_path / "EGOV_DATA_2030.csv"
+        lines.append(f"2026,{iso3},{rank},{','.join(cells)}")
+    path = tmp_path / "EGOV_DATA_2026.csv"
     path.write_bytes(csv_bytes(*lines))
     parsed = un_egov.parse(read_local(path))
     order = ("egov.egdi", "egov.epi", "egov.osi", "egov.hci", "egov.tii")

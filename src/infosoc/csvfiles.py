@@ -97,7 +97,11 @@ def csv_rows(raw: FileBytes, delimiter: str = ",") -> tuple[list[str], Rows]:
     return [h.strip() for h in header], numbered[1:]
 
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# What a number may look like in a file: ASCII digits, an optional sign, at most one decimal
+# point and an optional exponent. float() alone would also take "2_8", "٢٨" (Arabic-Indic
+# digits), " 28 ", "inf" and "nan", none of which a publisher means as a number.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
 
 
 def parse_number(
@@ -109,20 +113,25 @@ def parse_number(
     thousands: bool = False,
     missing: tuple[str, ...] = ("",),
 ) -> float | None:
-    """A finite number from a CSV cell, None for a missing cell, or an InputError.
+    """A finite number from a cell, None for a missing cell, or an InputError naming file, row
+    and column.
 
-    ``thousands`` accepts separators such as "28,261"; ``missing`` lists the cell texts that
-    mean "no value" (always compared after stripping white space).
+    Accepted: ASCII digits with an optional sign, one decimal point and an optional exponent
+    ("28", "-0.5", "1e3"); with ``thousands``, also comma-grouped thousands ("28,261").
+    ``missing`` lists the publisher's cell texts that mean "no value" (compared after
+    stripping white space). Anything else (other digits, "2_8", "inf", "nan", "1e999") is
+    refused; this is the one way infosoc reads a number from file text.
     """
     cell = text.strip()
     if cell in missing:
         return None
-    if thousands and _THOUSANDS.match(cell):
+    if thousands and _THOUSANDS.fullmatch(cell):
         cell = cell.replace(",", "")
-    try:
-        value = float(cell)
-    except ValueError:
-        raise InputError(f"'{cell}' is not a number", file=file, row=row, column=column) from None
+    if not _NUMBER.fullmatch(cell):
+        endless = cell.lstrip("+-").lower() in ("inf", "infinity", "nan")
+        what = "a finite number" if endless else "a number"
+        raise InputError(f"'{cell}' is not {what}", file=file, row=row, column=column)
+    value = float(cell)
     if not math.isfinite(value):
         raise InputError(f"'{cell}' is not a finite number", file=file, row=row, column=column)
     return value

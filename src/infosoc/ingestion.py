@@ -15,6 +15,7 @@ from .records import Progress
 from .snapshot import snapshot_digest, snapshot_dir
 from .sources import DOWNLOADS, REGISTRY, read_mirror
 from .sources.base import ParsedFile, RawFile
+from .sources.plausible import checked
 from .store import IngestResult, new_version, writing
 from .store_files import writer_lock
 
@@ -82,7 +83,8 @@ def parse_files(
 ) -> tuple[list[ParsedFile], set[Path]]:
     """Read and parse every file of the named sources (from ``folder``, else online); also
     return the resolved paths of the files read. Any fault raises before anything is written;
-    no file at all is an InputError."""
+    no file at all is an InputError. Every parsed file passes its source's plausibility rules
+    (sources/plausible.py), so no implausible value reaches the store, whichever source read it."""
     raws = [
         (name, raw)
         for name in names
@@ -103,7 +105,7 @@ def _parse(name: str, raw: RawFile, cache: Path | None) -> ParsedFile:
     """A file parsed by its source; when it is a download held in ``cache`` (written by an
     older infosoc, say), an error about it names the cached copy and how to refresh it."""
     try:
-        return REGISTRY[name].parse(raw)
+        return checked(name, REGISTRY[name].parse(raw))
     except InputError as exc:
         if cache is None or not raw.path.is_relative_to(cache):
             raise

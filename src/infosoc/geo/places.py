@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from ..csvfiles import parse_number
 from ..errors import InputError
 
 # Kazakhstan's law on administrative-territorial structure makes a settlement of at least
@@ -66,14 +67,8 @@ class SettlementRule:
 
 
 def _number(text: str, path: Path, row: int, column: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(
-            f"'{text}' is not a number", file=str(path), row=row, column=column
-        ) from None
-    if not math.isfinite(value):
-        raise InputError(f"'{text}' is not a finite number", file=str(path), row=row, column=column)
+    value = parse_number(text, file=str(path), row=row, column=column, missing=())
+    assert value is not None  # nothing counts as missing here
     return value
 
 

@@ -11,7 +11,9 @@ newer one and is left out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..csvfiles import check_row_length, column_positions, parse_number, read_csv_file
@@ -33,6 +35,8 @@ TOTAL_NAME = "Республика Казахстан"
 # counted twice breaks the check, while a table rounded to thousands (at most 20 x 500 people,
 # 0.05 %) passes.
 TOLERANCE = 0.001
+# The series starts in 2000; a year before 1900 or after next year is a typo ("0000", "2099").
+FIRST_YEAR = 1900
 MISSING = ("", "NA", "N/A", "..", "...", "-", "–", "—", "x", "х", "null")
 
 
@@ -55,10 +59,16 @@ def _read_years(path: Path) -> dict[int, _Year]:
     for line, fields in rows:
         check_row_length(fields, header, file=file, row=line)
         name = fields[pos[REGION_COLUMN]].strip()
-        number = parse_number(fields[pos[YEAR_COLUMN]], file=file, row=line, column=YEAR_COLUMN)
-        if number is None or not number.is_integer():
+        text = fields[pos[YEAR_COLUMN]].strip()
+        if not re.fullmatch(r"[0-9]{4}", text):
+            raise InputError(f"'{text}' is not a year", file=file, row=line, column=YEAR_COLUMN)
+        number = int(text)
+        if not FIRST_YEAR <= number <= date.today().year + 1:
             raise InputError(
-                "the year is not a whole number", file=file, row=line, column=YEAR_COLUMN
+                f"year {number} is outside {FIRST_YEAR} to next year",
+                file=file,
+                row=line,
+                column=YEAR_COLUMN,
             )
         year = years.setdefault(int(number), _Year())
         value = parse_number(

@@ -49,8 +49,9 @@ _NAME_TAGS = {lang: f"name:{lang}" for lang in LANGS}  # OSM's name:en, name:ru,
 _APPROXIMATELY = re.compile(r"^(?:~|≈|±|ca\.?|c\.|approx\.?|about|около|примерно|шамамен)\s*", re.I)
 _PEOPLE = re.compile(r"\s*(?:чел\.?|человек|people|inhabitants|адам)$", re.I)
 # Thousands grouped by spaces (plain, no-break, thin) or apostrophes: "1 200", "12 345 678".
-_SPACE_GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f\u2009'’]\d{3})+")
-_WHOLE = re.compile(r"\d+|\d{1,3}(?:,\d{3})+")
+# ASCII digits only: other scripts' digits are not read as a population (parse_number refuses them).
+_SPACE_GROUPED = re.compile(r"[0-9]{1,3}(?:[ \u00a0\u202f\u2009'’][0-9]{3})+")
+_WHOLE = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ class Observation:
     #: A disaggregation such as "urbanisation=rural" or "region=KZ-11;sex=female"; None is
     #: the total. Keys and values are lower case, keys sorted (see :func:`breakdown_key`).
     breakdown: str | None = None
+    #: Where the value was read (the file's line number and the column's name), for error
+    #: messages only: not compared and not stored. None where a reader cannot tell.
+    row: int | None = field(default=None, compare=False)
+    column: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

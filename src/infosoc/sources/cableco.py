@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from .base import IndicatorMeta, Observation, ParsedFile, RawFile, load_meta
+from .plausible import Plausibility
 from .tables import (
     find_speed_files,
     local_provenance,
@@ -30,6 +31,7 @@ META = load_meta(__file__)
 NAME: str = META["name"]
 COLUMNS: dict[str, str] = META["columns"]
 YEAR_PATTERN = re.compile(META["year_pattern"])
+PLAUSIBLE = Plausibility.from_meta(META)
 INDICATORS = {
     code: IndicatorMeta(code, m["label"], m["unit"], "year", m["statistic"], META["method"])
     for code, m in META["indicators"].items()
@@ -51,6 +53,7 @@ def league_year(path: Path) -> str:
             "'worldwide-broadband-speed-league-2020-data.csv' (the table has no year column)",
             file=path.name,
         )
+    PLAUSIBLE.year(match.group(1), file=path.name)
     return match.group(1)
 
 
@@ -69,16 +72,24 @@ def parse(raw: RawFile) -> ParsedFile:
         if rank == 0:
             raise InputError("rank 0: ranks start at 1", file=file, row=line, column=c["rank"])
         values = {
-            "speed.cableco.fixed.download.mean": number(rec, c["speed"], file=file, row=line),
-            "speed.cableco.fixed.rank": rank,
-            "speed.cableco.fixed.tests": number(
-                rec, c["tests"], file=file, row=line, thousands=True, whole=True
+            "speed.cableco.fixed.download.mean": (
+                number(rec, c["speed"], file=file, row=line),
+                c["speed"],
             ),
-            "speed.cableco.fixed.unique_ips": number(
-                rec, c["unique_ips"], file=file, row=line, thousands=True, whole=True
+            "speed.cableco.fixed.rank": (rank, c["rank"]),
+            "speed.cableco.fixed.tests": (
+                number(rec, c["tests"], file=file, row=line, thousands=True, whole=True),
+                c["tests"],
+            ),
+            "speed.cableco.fixed.unique_ips": (
+                number(rec, c["unique_ips"], file=file, row=line, thousands=True, whole=True),
+                c["unique_ips"],
             ),
         }
-        observations += [Observation(iso3, code, year, v) for code, v in values.items()]
+        observations += [
+            Observation(iso3, code, year, v, row=line, column=column)
+            for code, (v, column) in values.items()
+        ]
     return ParsedFile(
         provenance=local_provenance(
             raw, META, edition=raw.path.stem, title=f"{META['title']} {year}"

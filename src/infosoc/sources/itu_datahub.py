@@ -37,6 +37,7 @@ from .base import (
     parse_number,
     provenance_of,
 )
+from .plausible import Plausibility
 
 META = load_meta(__file__)
 NAME: str = META["name"]
@@ -46,15 +47,12 @@ OPTIONAL: list[str] = list(META["columns"]["optional"])
 ALL_COLUMNS: frozenset[str] = frozenset(META["columns"]["all"])
 SERIES: dict[str, dict[str, Any]] = dict(META["series"])
 ECONOMIES: dict[str, dict[str, str]] = dict(META["economies"])
-KNOWN_ANOMALIES: dict[tuple[str, str, str, float], str] = {
-    (a["series"], a["economy"], str(a["year"]), float(a["value"])): a["note"]
-    for a in META.get("known_anomalies", [])
-}
+PLAUSIBLE = Plausibility.from_meta(META)
 #: A file is taken for a DataHub export when its header has at least this many of the
 #: export's columns: a renamed or missing column is then reported by ``parse``, not passed over.
 SNIFF_MIN_COLUMNS = 5
-_EXPORT_STAMP = re.compile(r"_(\d{13})$")
-_YEAR = re.compile(r"\d{4}")
+_EXPORT_STAMP = re.compile(r"_([0-9]{13})$")
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 def indicator_code(series: str) -> str:
@@ -169,36 +167,43 @@ def _series(text: str, label: str, *, file: str, row: int, column: str) -> str:
 
 def _year(text: str, *, file: str, row: int, column: str) -> str:
     year = text.strip()
-    first, last = META["first_year"], META["last_year"]
-    if not _YEAR.fullmatch(year) or not first <= int(year) <= last:
-        raise InputError(
-            f"'{year}' is not a year from {first} to {last}", file=file, row=row, column=column
-        )
+    if not _YEAR.fullmatch(year):
+        raise InputError(f"'{year}' is not a year", file=file, row=row, column=column)
+    PLAUSIBLE.year(year, file=file, row=row, column=column)
     return year
 
 
 def _checked(
     value: float | None, series: str, entity: str, year: str, *, file: str, row: int, column: str
 ) -> str | None:
-    """The note of a value outside its series' plausible range that the metadata lists, None
-    for a value inside it; any other value outside it is an InputError."""
+    """The note of a value outside its series' plausible range that the metadata lists as an
+    exception, None for a value inside it; any other value outside it is an InputError."""
     if value is None:
         return None
-    rules = SERIES[series]
-    low, high = rules.get("min"), rules.get("max")
-    unit = rules["unit"]
-    if rules.get("whole") and value != int(value):
+    indicator = indicator_code(series)
+    bound = PLAUSIBLE.rule(indicator)
+    if bound is None:
         raise InputError(
-            f"{value:g} is not a whole number of {unit}", file=file, row=row, column=column
+            f"{indicator} has no plausibility rule in itu_datahub.meta.toml",
+            file=file,
+            row=row,
+            column=column,
         )
-    if (low is None or value >= low) and (high is None or value <= high):
+    if bound.whole and not value.is_integer():
+        raise InputError(
+            f"{value:g} is not a whole number of {SERIES[series]['unit']}",
+            file=file,
+            row=row,
+            column=column,
+        )
+    if bound.admits(value):
         return None
-    known = KNOWN_ANOMALIES.get((series, entity, year, value))
+    known = PLAUSIBLE.exception(indicator, entity, year, value)
     if known is not None:
         return known
-    bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
     raise InputError(
-        f"{value:g} {unit} is not plausible for {series} (must be {bounds})",
+        f"{value:g} {SERIES[series]['unit']} is not plausible for {series} "
+        f"(must be {bound.describe()})",
         file=file,
         row=row,
         column=column,
@@ -210,7 +215,7 @@ def parse(raw: RawFile) -> ParsedFile:
 
     Refused: a missing column, a row with missing or extra fields, an unknown series, an
     economy without a code or with a country's name under a non-ISO code, a year outside
-    1900-2100, a value that is not a number or is implausible for its series, and a second
+    the source's years, a value that is not a number or is implausible for its series, and a second
     row for the same series, economy and year with a different value (an identical repeat is
     kept once).
     """
@@ -253,7 +258,13 @@ def parse(raw: RawFile) -> ParsedFile:
         notes = [n for n in (note_text, anomaly) if n]
         observations.append(
             Observation(
-                entity, indicator_code(series), year, value, "; ".join(notes) if notes else None
+                entity,
+                indicator_code(series),
+                year,
+                value,
+                "; ".join(notes) if notes else None,
+                row=line,
+                column="dataValue",
             )
         )
         used.setdefault(series, None)

@@ -34,23 +34,20 @@ from .base import (
     parse_number,
     provenance_of,
 )
+from .plausible import Plausibility
 
 META = load_meta(__file__)
 NAME: str = META["name"]
 ENTITY: str = META["entity"]
-FILE_NAME = re.compile(r"indicator_(\d{1,2}(?:-[0-9a-z]{1,2})+)\.csv")
-YEAR = re.compile(r"\d{4}")
+FILE_NAME = re.compile(r"indicator_([0-9]{1,2}(?:-[0-9a-z]{1,2})+)\.csv")
+YEAR = re.compile(r"[0-9]{4}")
 TOTAL_CELLS = ("", "_T")
 FIXED_COLUMNS = ("Year", "UNIT_MEASURE", "Value")
 REF_AREA = "REF_AREA"
 AREA_KEY = "area"
 INDICATORS: dict[str, dict[str, Any]] = dict(META["indicators"])
-ANOMALY_NOTE: str = META["anomalies"]["note"]
-ANOMALIES: set[tuple[str, str, str, float]] = {
-    (a["indicator"], a["year"], a["breakdown"], float(a["value"]))
-    for a in META["anomalies"]["cells"]
-}
-_AGE = re.compile(r"Y(?:(\d+)T(\d+)|_GE(\d+)|(\d+))")
+PLAUSIBLE = Plausibility.from_meta(META)
+_AGE = re.compile(r"Y(?:([0-9]+)T([0-9]+)|_GE([0-9]+)|([0-9]+))")
 
 
 def indicator_code(file_id: str) -> str:
@@ -221,17 +218,6 @@ def _part(column: str, cell: str, spec: dict[str, Any], *, file: str, row: int) 
     return codes[cell]
 
 
-def _out_of_range(value: float, unit: str) -> str | None:
-    """The plausible range of ``unit`` as text when ``value`` lies outside it, else None."""
-    bounds = META["units"].get(unit, {})
-    low, high = bounds.get("min"), bounds.get("max")
-    if (low is None or value >= low) and (high is None or value <= high):
-        return None
-    if low is not None and high is not None:
-        return f"{low:g} to {high:g}"
-    return f"at least {low:g}" if low is not None else f"at most {high:g}"
-
-
 def _check_layouts(regions: dict[str, dict[str, int]], file: str) -> None:
     """Each year's regions must all belong to one layout (1997, 2018 or 2022): a year that
     mixes South Kazakhstan with Shymkent, say, has a REF_AREA read wrongly."""
@@ -253,12 +239,13 @@ def _check_layouts(regions: dict[str, dict[str, int]], file: str) -> None:
 _Cells = dict[tuple[str, str | None], dict[float | None, tuple[str, int]]]
 
 
-def _observations(cells: _Cells, code: str, file_id: str) -> Iterable[Observation]:
+def _observations(cells: _Cells, code: str) -> Iterable[Observation]:
     """One observation per cell, or one per distinct value where the Bureau gives several."""
     for (period, breakdown), values in cells.items():
         present = {v: text for v, (text, _) in values.items() if v is not None}
         if not present:
-            yield Observation(ENTITY, code, period, None, None, breakdown)
+            line = min(row for _, row in values.values())
+            yield Observation(ENTITY, code, period, None, None, breakdown, row=line, column="Value")
             continue
         conflict = None
         if len(present) > 1:
@@ -267,9 +254,19 @@ def _observations(cells: _Cells, code: str, file_id: str) -> Iterable[Observatio
             conflict = f"conflict: the Bureau publishes {listed} for this cell"
         for value in present:
             notes = [conflict] if conflict else []
-            if (file_id, period, breakdown or "", value) in ANOMALIES:
-                notes.append(ANOMALY_NOTE)
-            yield Observation(ENTITY, code, period, value, "; ".join(notes) or None, breakdown)
+            known = PLAUSIBLE.exception(code, ENTITY, period, value, breakdown)
+            if known is not None:
+                notes.append(known)
+            yield Observation(
+                ENTITY,
+                code,
+                period,
+                value,
+                "; ".join(notes) or None,
+                breakdown,
+                row=values[value][1],
+                column="Value",
+            )
 
 
 def parse(raw: RawFile) -> ParsedFile:
@@ -278,7 +275,7 @@ def parse(raw: RawFile) -> ParsedFile:
     Any fault is an :class:`InputError` naming the file, row and column: a name that is not
     ``indicator_<id>.csv`` of a known indicator, a missing Year or Value column, an unknown
     disaggregation column or code, a unit other than the indicator's, a year outside
-    1990-2100, a value that is not a number or lies outside its unit's range (0-100 for
+    the source's years, a value that is not a number or lies outside its rule (0-100 for
     per cent, non-negative for counts) unless listed as a known anomaly, a REF_AREA code that
     names no region (all such codes in one error), a year whose regions mix layouts.
     """
@@ -306,15 +303,13 @@ def parse(raw: RawFile) -> ParsedFile:
             area_rows.setdefault(fields[area_at].strip(), line)
     areas = _areas(area_rows, raw.path, file) if area_rows else {}
     unit: str = spec["unit_measure"]
-    first, last = META["first_year"], META["last_year"]
     cells: _Cells = {}
     regions: dict[str, dict[str, int]] = {}
     for line, fields in rows:
         year = fields[at["Year"]].strip()
-        if not YEAR.fullmatch(year) or not first <= int(year) <= last:
-            raise InputError(
-                f"'{year}' is not a year from {first} to {last}", file=file, row=line, column="Year"
-            )
+        if not YEAR.fullmatch(year):
+            raise InputError(f"'{year}' is not a year", file=file, row=line, column="Year")
+        PLAUSIBLE.year(year, file=file, row=line, column="Year")
         if unit_at is not None and fields[unit_at].strip() != unit:
             raise InputError(
                 f"unit '{fields[unit_at].strip()}', expected '{unit}' for {code}",
@@ -338,10 +333,15 @@ def parse(raw: RawFile) -> ParsedFile:
         breakdown = breakdown_key(parts)
         text = fields[at["Value"]].strip()
         value = parse_number(text, file=file, row=line, column="Value")
-        bounds = None if value is None else _out_of_range(value, unit)
-        if bounds is not None and (file_id, year, breakdown or "", value) not in ANOMALIES:
+        bound = PLAUSIBLE.rule(code)
+        if (
+            value is not None
+            and bound is not None
+            and not bound.admits(value)
+            and PLAUSIBLE.exception(code, ENTITY, year, value, breakdown) is None
+        ):
             raise InputError(
-                f"{text} is outside the plausible range of {unit} values ({bounds})",
+                f"{text} is outside the plausible range of {unit} values ({bound.describe()})",
                 file=file,
                 row=line,
                 column="Value",
@@ -364,7 +364,7 @@ def parse(raw: RawFile) -> ParsedFile:
     )
     return ParsedFile(
         provenance=provenance,
-        observations=list(_observations(cells, code, file_id)),
+        observations=list(_observations(cells, code)),
         indicators=[_indicator_meta(file_id, raw.path)],
     )
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from .base import IndicatorMeta, Observation, ParsedFile, RawFile, load_meta
+from .plausible import Plausibility
 from .tables import (
     NETWORK_LABEL,
     Record,
@@ -33,7 +34,8 @@ PROVIDER, LOCATION, DEVICE = "Provider", "Location", "Device"
 DATE, METRIC, TECHNOLOGY = "Aggregate Date", "Metric Type", "Technology Type"
 VALUE_COLUMNS: dict[str, str] = META["columns"]
 REQUIRED = [PROVIDER, LOCATION, DEVICE, DATE, METRIC, *VALUE_COLUMNS]
-DATE_PATTERN = re.compile(r"([A-Za-z]{3})-(\d{2}|\d{4})")
+DATE_PATTERN = re.compile(r"([A-Za-z]{3})-([0-9]{2}|[0-9]{4})")
+PLAUSIBLE = Plausibility.from_meta(META)
 
 
 def find_files(mirror: Path) -> list[Path]:
@@ -56,15 +58,32 @@ def indicator(network: str, measure: str, statistic: str) -> IndicatorMeta:
 
 
 def month(text: str, *, file: str, row: int) -> str:
-    """A month written "Apr-19" (or "Apr-2019") as "2019-04"."""
+    """A month written "Apr-19" (or "Apr-2019") as "2019-04".
+
+    A two-digit year is the one year of the source's years that ends so ("19" is 2019); one
+    that fits none ("Feb-99": 2099 is too late, 1999 before Speedtest) is an InputError, as is a
+    four-digit year outside them."""
     match = DATE_PATTERN.fullmatch(text)
     number_of = month_number(match.group(1)) if match else None
     if match is None or number_of is None:
         raise InputError(
             f"'{text}' is not a month such as 'Apr-19'", file=file, row=row, column=DATE
         )
-    year = match.group(2)
-    return f"{'20' + year if len(year) == 2 else year}-{number_of:02d}"
+    digits = match.group(2)
+    if len(digits) == 4:
+        year = PLAUSIBLE.year(digits, file=file, row=row, column=DATE)
+    else:
+        pivoted = PLAUSIBLE.two_digit_year(digits)
+        if pivoted is None:
+            raise InputError(
+                f"'{text}': the year '{digits}' is within none of {NAME}'s years, "
+                f"{PLAUSIBLE.first_year} to {PLAUSIBLE.last_year}",
+                file=file,
+                row=row,
+                column=DATE,
+            )
+        year = pivoted
+    return f"{year}-{number_of:02d}"
 
 
 def _network_of_name(path: Path) -> str | None:
@@ -165,7 +184,9 @@ def parse(raw: RawFile) -> ParsedFile:
                     network, measure, statistic
                 )
             value = number(rec, column, file=file, row=line)
-            observations.append(Observation(iso3, meta.indicator, period, value))
+            observations.append(
+                Observation(iso3, meta.indicator, period, value, row=line, column=column)
+            )
     networks = sorted({key[3] for key in seen})
     periods = sorted({key[1] for key in seen})
     title = (

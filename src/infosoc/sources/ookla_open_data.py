@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from .base import IndicatorMeta, Observation, ParsedFile, RawFile, load_meta
+from .plausible import Plausibility
 from .tables import (
     NETWORK_LABEL,
     Record,
@@ -36,6 +37,7 @@ VALUE_COLUMNS: dict[str, str] = META["columns"]
 OPTIONAL: list[str] = META["optional"]
 REQUIRED = [CODE, YEAR, QUARTER, NETWORK, *(c for c in VALUE_COLUMNS if c not in OPTIONAL)]
 COUNTS = ("tiles", "tests", "devices")
+PLAUSIBLE = Plausibility.from_meta(META)
 
 Key = tuple[str, str, str]
 
@@ -63,8 +65,9 @@ def indicator(network: str, suffix: str) -> IndicatorMeta:
 
 def quarter(rec: Record, *, file: str, row: int) -> str:
     """The row's quarter as "YYYY-Qn", checked against its ``date`` (the quarter's first day)."""
-    if not re.fullmatch(r"\d{4}", rec[YEAR]):
+    if not re.fullmatch(r"[0-9]{4}", rec[YEAR]):
         raise InputError(f"'{rec[YEAR]}' is not a year", file=file, row=row, column=YEAR)
+    PLAUSIBLE.year(rec[YEAR], file=file, row=row, column=YEAR)
     if rec[QUARTER] not in ("1", "2", "3", "4"):
         raise InputError(
             f"'{rec[QUARTER]}' is not a quarter from 1 to 4", file=file, row=row, column=QUARTER
@@ -139,11 +142,15 @@ def parse(raw: RawFile) -> ParsedFile:
             meta = emitted.setdefault(f"{network}.{suffix}", indicator(network, suffix))
             if column not in rec:
                 note = f"not published: the file has no '{column}' column"
-                observations.append(Observation(iso3, meta.indicator, period, None, note))
+                observations.append(
+                    Observation(iso3, meta.indicator, period, None, note, row=line, column=column)
+                )
                 continue
             whole = suffix in COUNTS
             value = number(rec, column, file=file, row=line, whole=whole)
-            observations.append(Observation(iso3, meta.indicator, period, value, repeated))
+            observations.append(
+                Observation(iso3, meta.indicator, period, value, repeated, row=line, column=column)
+            )
     countries = sorted({key[0] for key in first})
     periods = sorted({key[1] for key in first})
     title = f"{META['title']}: {', '.join(countries)}, {periods[0]} to {periods[-1]}"

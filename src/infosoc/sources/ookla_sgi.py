@@ -20,6 +20,7 @@ from .base import (
     RawFile,
     load_meta,
 )
+from .plausible import Plausibility
 from .tables import (
     NETWORK_LABEL,
     find_speed_files,
@@ -39,6 +40,7 @@ NAME: str = META["name"]
 SPEED = "mbps"
 COUNTRY = "country"
 NAME_PATTERN = re.compile(META["name_pattern"])
+PLAUSIBLE = Plausibility.from_meta(META)
 
 
 def find_files(mirror: Path) -> list[Path]:
@@ -70,6 +72,7 @@ def network_and_month(path: Path) -> tuple[str, str]:
             "'sgi_fb_aug_2024.csv' or 'sgi_mob_aug_2024.csv' (the table holds neither)",
             file=path.name,
         )
+    PLAUSIBLE.year(match.group(3), file=path.name)
     return META["networks"][match.group(1).lower()], f"{match.group(3)}-{month:02d}"
 
 
@@ -86,9 +89,13 @@ def parse(raw: RawFile) -> ParsedFile:
     # August 2024: row 92 of 161); computing it from the speeds also holds for unsorted copies.
     ranked = competition_ranks(dict(enumerate(speeds)))
     ranks = [None if ranked[i] is None else float(ranked[i] or 0) for i in range(len(speeds))]
-    for (_, rec), speed, rank in zip(rows, speeds, ranks, strict=True):
+    for (line, rec), speed, rank in zip(rows, speeds, ranks, strict=True):
         iso3 = iso3_of[rec[COUNTRY]]
-        observations.append(Observation(iso3, f"speed.ookla_sgi.{network}.download", period, speed))
+        observations.append(
+            Observation(
+                iso3, f"speed.ookla_sgi.{network}.download", period, speed, row=line, column=SPEED
+            )
+        )
         observations.append(
             Observation(
                 iso3,
@@ -96,6 +103,8 @@ def parse(raw: RawFile) -> ParsedFile:
                 period,
                 rank,
                 "no speed in the file, so no rank" if rank is None else None,
+                row=line,
+                column=SPEED,
             )
         )
     title = f"{META['title']}, {NETWORK_LABEL[network]}, {period}"

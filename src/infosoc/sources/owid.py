@@ -28,6 +28,7 @@ from .base import (
     parse_number,
     provenance_of,
 )
+from .plausible import checked_parse
 
 if TYPE_CHECKING:
     import httpx
@@ -123,7 +124,7 @@ def fetch(
                 target,
                 client=client,
                 refresh=refresh,
-                parse=parse,
+                parse=checked_parse(NAME, parse),
                 expect="a CSV file",
                 progress=progress,
                 label=f"{NAME} {chart}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from .base import (
     parse_number,
     provenance_of,
 )
+from .plausible import Plausibility, checked_parse
 
 if TYPE_CHECKING:
     import httpx
@@ -46,10 +48,7 @@ INDICATORS = [
     IndicatorMeta(code, meta["label"], meta["unit"], "year", method=META["title"])
     for code, meta in META["indicators"].items()
 ]
-KNOWN_ANOMALIES: dict[tuple[int, str, str, float], str] = {
-    (a["edition"], a["iso3"], a["indicator"], float(a["value"])): a["note"]
-    for a in META.get("known_anomalies", [])
-}
+PLAUSIBLE = Plausibility.from_meta(META)
 
 
 def find_files(mirror: Path) -> list[Path]:
@@ -94,7 +93,7 @@ def fetch(
                 target,
                 client=client,
                 refresh=refresh,
-                parse=parse,
+                parse=checked_parse(NAME, parse),
                 expect="a CSV file",
                 progress=progress,
                 label=f"{NAME} {year}",
@@ -139,16 +138,17 @@ def parse(raw: RawFile) -> ParsedFile:
     columns = {v: k for k, v in META["columns"].items()}
     records = list(_records(raw))
     name_match = FILE_PATTERN.fullmatch(file)
-    edition: int | None = int(name_match.group(1)) if name_match else None
+    # A file name's year is checked before any row: EGOV_DATA_0000.csv is no edition.
+    edition = PLAUSIBLE.year(name_match.group(1), file=file) if name_match else None
     rows_of: dict[str, int] = {}
     for line, rec in records:
         year_text = rec["year"].strip()
-        if not re.fullmatch(r"\d{4}", year_text):
+        if not re.fullmatch(r"[0-9]{4}", year_text):
             raise InputError(
                 f"'{year_text}' is not a survey year", file=file, row=line, column=columns["year"]
             )
         if edition is None:
-            edition = int(year_text)
+            edition = PLAUSIBLE.year(year_text, file=file, row=line, column=columns["year"])
         if int(year_text) != edition:
             raise InputError(
                 f"survey year {year_text} differs from the file's edition {edition}",
@@ -187,7 +187,7 @@ def parse(raw: RawFile) -> ParsedFile:
             value = parse_number(rec[indicator], file=file, row=line, column=column)
             notes[indicator] = None
             if value is not None and not 0.0 <= value <= 1.0:
-                known = KNOWN_ANOMALIES.get((edition, iso3, indicator, value))
+                known = PLAUSIBLE.exception(indicator, iso3, str(edition), value)
                 if known is None:
                     raise InputError(
                         f"index value {value} is outside [0, 1]", file=file, row=line, column=column
@@ -199,9 +199,27 @@ def parse(raw: RawFile) -> ParsedFile:
             values = dict.fromkeys(values)
             notes = dict.fromkeys(notes, NOT_ASSESSED)
         for indicator, value in values.items():
-            observations.append(Observation(iso3, indicator, period, value, notes[indicator]))
+            observations.append(
+                Observation(
+                    iso3,
+                    indicator,
+                    period,
+                    value,
+                    notes[indicator],
+                    row=line,
+                    column=columns[indicator],
+                )
+            )
         observations.append(
-            Observation(iso3, RANK, period, rank, NOT_ASSESSED if rank is None else None)
+            Observation(
+                iso3,
+                RANK,
+                period,
+                rank,
+                NOT_ASSESSED if rank is None else None,
+                row=line,
+                column=columns[RANK],
+            )
         )
 
     observations = _shared_zeros_as_missing(observations)
@@ -224,9 +242,7 @@ def _shared_zeros_as_missing(observations: list[Observation]) -> list[Observatio
         for indicator in ZERO_IS_MISSING
     }
     return [
-        Observation(
-            o.entity, o.indicator, o.period, None, SHARED_ZERO.format(count=zeros[o.indicator])
-        )
+        replace(o, value=None, note=SHARED_ZERO.format(count=zeros[o.indicator]))
         if o.indicator in zeros and zeros[o.indicator] > 1 and o.value == 0.0
         else o
         for o in observations

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputError
 from . import worldbank_csv, worldbank_files
 from .base import ParsedFile, Provenance, RawFile, load_meta, provenance_of
+from .plausible import checked_parse
 from .worldbank_api import Api
 from .worldbank_countries import read_countries
 from .worldbank_csv import ISO_DATE, csv_layout
@@ -215,6 +216,6 @@ def fetch(
         client=client,
         refresh=refresh,
         sleep=sleep,
-        parse=parse,
+        parse=checked_parse(NAME, parse),
         progress=progress,
     )

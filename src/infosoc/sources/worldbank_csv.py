@@ -21,7 +21,7 @@ from .worldbank_files import YEAR, Collector, note_of, period_of
 #: ``API_`` prefix, as in the bulk downloads, is allowed).
 NAME_CODE = re.compile(r"(?:API_)?([A-Z]{2}(?:\.[A-Z0-9]+){2,})(?:_|$)")
 #: A release date as the World Bank writes it in "Last Updated Date": 2021-07-30.
-ISO_DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}")
+ISO_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}){0,2}")
 
 LAYOUT_NAMES = {
     "wide": "wide CSV",

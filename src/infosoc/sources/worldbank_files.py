@@ -2,11 +2,11 @@
 and the API v2 layout.
 
 Economies are countries when their code is ISO 3166 alpha-3, or one of ``non_iso_countries``
-of the metadata; every other code is an aggregate. Every value of an indicator whose metadata
-gives a ``range`` must lie in it (a value outside is an input error, not data). The CSV layouts
-are read by worldbank_csv and the bulk download's country metadata by worldbank_countries (see
-docs/sources/worldbank.md); the metadata is loaded by worldbank.py, which hands it over as
-``Rules``.
+of the metadata; every other code is an aggregate. Every value must lie within its indicator's
+plausibility rule (``[plausibility]`` of the metadata): a value outside is an input error, not
+data. The CSV layouts are read by worldbank_csv and the bulk download's country metadata by
+worldbank_countries (see docs/sources/worldbank.md); the metadata is loaded by worldbank.py,
+which hands it over as ``Rules``.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from .base import (
     RawFile,
     parse_number,
 )
+from .plausible import Plausibility
 
-YEAR = re.compile(r"\d{4}")
+YEAR = re.compile(r"[0-9]{4}")
 CODE = re.compile(r"[A-Za-z0-9_.-]+")
 _UNIT = re.compile(r"\(([^()]+)\)\s*$")
 
@@ -56,8 +57,8 @@ class Rules:
     country_columns: list[str]
     indicators: Mapping[str, Any]
     title: str
-    #: Indicator -> (lowest, highest) plausible value, from the indicators' ``range``.
-    ranges: dict[str, tuple[float, float]]
+    #: The years and plausible values of the indicators (``[plausibility]`` of the metadata).
+    plausible: Plausibility
     #: The World Bank's income group names -> the names infosoc stores ("high income").
     income_groups: dict[str, str]
 
@@ -75,11 +76,7 @@ class Rules:
             country_columns=list(meta["countries"]["columns"]),
             indicators=meta["indicators"],
             title=meta["title"],
-            ranges={
-                code: (float(known["range"][0]), float(known["range"][1]))
-                for code, known in meta["indicators"].items()
-                if "range" in known
-            },
+            plausible=Plausibility.from_meta(dict(meta)),
             income_groups=dict(meta["income_groups"]),
         )
 
@@ -177,11 +174,11 @@ class Collector:
     ) -> None:
         """Record one value; ``column`` names the row's key for a repeat, ``value_column`` (by
         default ``column``) the cell of a value outside the indicator's plausible range."""
-        bounds = self.rules.ranges.get(indicator)
-        if value is not None and bounds is not None and not bounds[0] <= value <= bounds[1]:
+        bound = self.rules.plausible.rule(indicator)
+        if value is not None and bound is not None and not bound.admits(value):
             raise InputError(
                 f"{entity} {indicator} {period} = {value:g} is outside its plausible range, "
-                f"{span(bounds)} (worldbank.meta.toml)",
+                f"{bound.describe()} (worldbank.meta.toml)",
                 file=self.file,
                 row=row,
                 column=value_column or column,
@@ -199,15 +196,11 @@ class Collector:
                 column=column,
             )
         self._rows[key] = row
-        self.observations.append(Observation(entity, indicator, period, value, note))
-
-
-def span(bounds: tuple[float, float]) -> str:
-    """A plausible range in words: "0 to 100", "0 or more"."""
-    low, high = bounds
-    if math.isinf(high):
-        return f"{low:g} or more"
-    return f"{low:g} to {high:g}"
+        self.observations.append(
+            Observation(
+                entity, indicator, period, value, note, row=row, column=value_column or column
+            )
+        )
 
 
 def period_of(text: str, *, file: str, row: int, column: str) -> str:
@@ -234,7 +227,7 @@ def header_count(value: Any) -> int | None:
     """A page count from an API header: an int, or digits (older answers quote them)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)
     return None
 
