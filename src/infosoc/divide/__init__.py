@@ -115,6 +115,10 @@ class Divide:
             # A geokz file (Kazakhstan's KATO-coded regions or districts) gets its names in
             # en/ru/kk and KATO as its default key; any other file is read as it is.
             return load_boundaries(regions_file, key)
+        if key is not None:
+            raise InputError(
+                f"--region-key {key} names a property of your own boundaries: give --regions FILE"
+            )
         if resolve(country) != "KAZ":
             raise InputError(
                 f"infosoc ships the regions of Kazakhstan only; give --regions FILE for {country}"
@@ -165,6 +169,9 @@ class Divide:
         """
         from .indicators import aggregate_regions
 
+        # Every option is checked before a file is read.
+        options = _options(thresholds, min_tests)
+        rule = _rule(town_population, town_radius_km)
         # The boundaries first: when both files are wrong, theirs is the error reported.
         boundaries = self.regions(regions, region_key)
         found = self.places(places) if by_settlement else None
@@ -177,9 +184,9 @@ class Divide:
             tiles,
             boundaries,
             cache_dir=self.cache_dir,
-            options=_options(thresholds, min_tests),
+            options=options,
             places=found,
-            rule=_rule(town_population, town_radius_km),
+            rule=rule,
             by_settlement=by_settlement,
             lang=lang,
             engine=self._engine(spark),
@@ -217,10 +224,16 @@ class Divide:
         from .indicators import aggregate_regions
         from .map import draw_map
 
+        from ..charts import SUFFIXES
+
         options = _options(thresholds, min_tests)
         if measure not in options.measure_columns:
             choices = ", ".join(options.measure_columns)
             raise InputError(f"unknown measure '{measure}'; choose from {choices}")
+        if out.suffix.lower() not in SUFFIXES:
+            raise InputError(
+                f"unknown chart format '{out.suffix}'; use {', '.join(SUFFIXES)}", file=str(out)
+            )
         boundaries = self.regions(regions, region_key)
         result = aggregate_regions(
             tiles,
@@ -349,10 +362,15 @@ class Divide:
         village values; ``trends``, the least-squares change per quarter of each indicator;
         ``quarters``, each quarter's file, totals, indicators, regions and town-village gap.
         """
+        from ..geo.kz_regions import check_layout
         from .indicators import indicators_by_quarter
 
+        # Every option is checked before a tile file is looked for or read.
         if weight not in ("tests", "population"):
             raise InputError(f"the weight must be tests or population, not '{weight}'")
+        check_layout(layout)
+        options = _options(thresholds, min_tests)
+        rule = _rule(town_population, town_radius_km)
         iso3 = resolve(country)
         quarters = self.quarters(network, tiles)
         if not quarters:
@@ -366,8 +384,8 @@ class Divide:
             boundaries,
             cache_dir=self.cache_dir,
             places=self.places(places, iso3),
-            rule=_rule(town_population, town_radius_km),
-            options=_options(thresholds, min_tests),
+            rule=rule,
+            options=options,
             weighting=weight,
             population=self._population(regions, population, layout)
             if weight == "population"
