@@ -59,7 +59,7 @@ def regular_file(path: Path, *, max_bytes: int | None = None, file: str | None =
     try:
         status = os.stat(path)
     except FileNotFoundError:
-        raise InputError("no such file", file=name) from None
+        raise InputError("cannot be read (no such file)", file=name) from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror or exc})", file=name) from None
     mode = status.st_mode
@@ -177,7 +177,7 @@ def _yaml_fault(exc: Exception, file: str | None) -> InputError:
     if not problem:
         problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     row = mark.line + 1 if mark is not None else None
-    return InputError(f"not valid YAML: {problem}", file=file, row=row)
+    return InputError(f"is not valid YAML: {problem}", file=file, row=row)
 
 
 def _check_events(loader: Any, max_depth: int, file: str | None) -> None:

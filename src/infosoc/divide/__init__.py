@@ -221,10 +221,9 @@ class Divide:
         """A choropleth of one measure by region, written to ``out`` in the format of its
         suffix (svg, png, html, json); regions without enough tests are drawn as "no data",
         never as 0. Returns the file written."""
+        from ..charts import SUFFIXES
         from .indicators import aggregate_regions
         from .map import draw_map
-
-        from ..charts import SUFFIXES
 
         options = _options(thresholds, min_tests)
         if measure not in options.measure_columns:

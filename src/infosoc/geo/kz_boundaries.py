@@ -25,8 +25,8 @@ from typing import Any, Literal
 from ..errors import InputError, NotFoundError
 from ..i18n import LANGS
 from ..snapshot import snapshot_dir
-from .kz_regions import LAYOUTS, check_layout, kz_layout_codes, kz_region_names, layout_of_date
 from ..structured import regular_file
+from .kz_regions import LAYOUTS, check_layout, kz_layout_codes, kz_region_names, layout_of_date
 from .regions import MAX_BYTES, Regions, load_regions
 
 Level = Literal["region", "district"]

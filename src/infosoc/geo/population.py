@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..csvfiles import check_row_length, column_positions, parse_number, read_csv_file
-from ..structured import regular_file
 from ..errors import InputError
+from ..structured import regular_file
 from .kz_regions import (
     LAYOUTS,
     check_layout,

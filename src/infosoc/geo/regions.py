@@ -150,8 +150,8 @@ def _geometry(geometry: dict[str, Any]) -> Any:
     from shapely.errors import ShapelyError
 
     kind = geometry.get("type")
-    # A NaN (or a null, which becomes NaN) is kept here and named by check_coordinates with
-    # its feature; numpy's warning about it would only reach the user's terminal.
+    # shape() refuses a null; a NaN it keeps, to be named with its feature by
+    # check_coordinates: numpy's warning about it would only reach the user's terminal.
     with np.errstate(invalid="ignore"):
         if kind in ("Polygon", "MultiPolygon"):
             try:
@@ -160,7 +160,10 @@ def _geometry(geometry: dict[str, Any]) -> Any:
                 )
                 polygons = []
                 for rings in parts:
-                    shells = [shapely.linearrings(np.asarray(ring, dtype=float)) for ring in rings]
+                    arrays = [np.asarray(ring, dtype=float) for ring in rings]
+                    if not all(np.isfinite(a).all() for a in arrays):  # a null became NaN
+                        raise ValueError("a coordinate is not a number")
+                    shells = [shapely.linearrings(a) for a in arrays]
                     polygons.append(shapely.polygons(shells[0], holes=shells[1:] or None))
                 return shapely.multipolygons(polygons) if kind == "MultiPolygon" else polygons[0]
             except (ShapelyError, ValueError, TypeError, KeyError, IndexError):

@@ -22,8 +22,8 @@ import numpy as np
 
 from ..csvfiles import parse_number
 from ..errors import InputError
-from ..structured import JSON_MAX_BYTES, read_bytes
 from ..i18n import LANGS, Lang
+from ..structured import JSON_MAX_BYTES, read_bytes
 from .kz_boundaries import KzBoundaries
 from .kz_regions import kz_region_names
 from .points import OUTSIDE, assign_points

@@ -52,6 +52,7 @@ _UNITS = {"speed": "kbit/s (100 Gbit/s)", "latency": "ms (ten minutes)", "count"
 def _kind(column: str) -> str:
     return "count" if column in COUNTS else "speed" if column in SPEEDS else "latency"
 
+
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
@@ -218,9 +219,7 @@ def check_values(table: Any, path: Path, columns: tuple[str, ...] | None = None)
         if pa.types.is_dictionary(values.type):
             values = values.cast(values.type.value_type)
         if not (pa.types.is_integer(values.type) or pa.types.is_floating(values.type)):
-            raise InputError(
-                f"is {values.type}, should be a number", file=str(path), column=column
-            )
+            raise InputError(f"is {values.type}, should be a number", file=str(path), column=column)
         bad = pc.or_(pc.less(values, 0), pc.greater(values, MAXIMA[_kind(column)]))
         if pa.types.is_floating(values.type):
             bad = pc.or_(bad, pc.invert(pc.is_finite(values)))
@@ -239,7 +238,8 @@ def check_footer_values(metadata: Any, path: Path) -> tuple[str, ...]:
     the data; the columns the statistics cannot vouch for, to be checked in memory.
 
     A row group whose minimum is negative or whose maximum is infinite or beyond
-    :data:`MAXIMA` is an InputError; the column is then read to name the row. Floats always need a look at the data: the statistics leave NaN out.
+    :data:`MAXIMA` is an InputError; the column is then read to name the row. Floats always
+    need a look at the data: the statistics leave NaN out.
     """
     index = {metadata.schema.column(i).path: i for i in range(metadata.num_columns)}
     unverified: list[str] = []

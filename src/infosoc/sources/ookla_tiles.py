@@ -321,9 +321,12 @@ def _geojson(path: Path) -> bool:
         raise InputError(f"cannot be read ({exc.strerror or exc})", file=str(path)) from None
     if head.startswith(_MAGIC):
         return False
-    if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{"):
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"{"):
         return True
     if path.suffix.lower() in (".geojson", ".json"):
+        if not text and len(head) < _HEAD:  # blank: the reader says the file is empty
+            return True
         looks = " (it looks like an HTML page)" if head.lstrip()[:1] == b"<" else ""
         raise InputError(
             f"is not a GeoJSON file: it does not start with '{{'{looks}", file=str(path)

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SourceError
+from ..errors import InputError, SourceError
+from ..structured import load_json
 from .base import RawFile
 from .worldbank_files import api_message, header_count, is_error_answer
 
@@ -24,9 +25,9 @@ if TYPE_CHECKING:
 def _json_problem(body: bytes) -> str | None:
     # A body cut short without a Content-Length shows up as bad JSON: retry it.
     try:
-        json.loads(body)
-    except ValueError as exc:
-        return f"malformed JSON ({' '.join(str(exc).split())})"
+        load_json(body, file=None)
+    except InputError as exc:
+        return f"malformed JSON ({' '.join(exc.reason.split())})"
     return None
 
 
@@ -34,7 +35,7 @@ def _get_json(client: httpx.Client, url: str, sleep: float) -> Any:
     """The decoded JSON at ``url``, retried as every download is, and on malformed JSON too."""
     from .fetch import get_with_retries
 
-    return json.loads(get_with_retries(client, url, sleep=sleep, check=_json_problem))
+    return load_json(get_with_retries(client, url, sleep=sleep, check=_json_problem), file=url)
 
 
 class Api:
