@@ -180,6 +180,7 @@ class Divide:
                 f"town and village figures need places: give --places FILE or a data folder "
                 f"holding {KZ_PLACES.as_posix()}"
             )
+        overlaps = _overlap_note(boundaries, lang)
         result = aggregate_regions(
             tiles,
             boundaries,
@@ -203,6 +204,14 @@ class Divide:
                 "The tile file holds no tiles: nobody ran a test in its area that quarter "
                 "(no measurement, not zero speed)."
             )
+        elif result.totals["outside_tiles"] == result.totals["tiles"]:
+            # Boundaries of another area, or with latitude and longitude swapped.
+            rows.metadata["note"] = translations(lang).gettext(
+                "No tile lies inside any region: check that the boundaries cover the tiles' "
+                "area and give each point as longitude, then latitude."
+            )
+        if overlaps:
+            rows.metadata["overlaps"] = overlaps
         return rows
 
     def map(
@@ -394,6 +403,9 @@ class Divide:
             progress=progress,
         )
         content = {"country": iso3, "network": network, "layout": boundaries.layout, **result}
+        overlaps = _overlap_note(boundaries, lang)
+        if overlaps:
+            content["notes"] = [overlaps]
         return Document("divide-report", content, "rows")
 
     def _population(
@@ -423,6 +435,23 @@ class Divide:
             return by_year[max(held)] if held else None
 
         return for_quarter
+
+
+def _overlap_note(boundaries: Regions, lang: str) -> str | None:
+    """A note naming the regions that overlap one another (a tile there counts in one of them
+    only), or None when none does."""
+    from ..geo.regions import overlapping
+
+    pairs = overlapping(boundaries)
+    if not pairs:
+        return None
+    names = boundaries.names.get(lang) or boundaries.names.get("en") or {}
+    shown = "; ".join(f"{names.get(a, a)} / {names.get(b, b)}" for a, b in pairs)
+    text = translations(lang).gettext(
+        "Some regions overlap one another, so a tile where they do is counted in one of them "
+        "only: %(pairs)s."
+    )
+    return str(text) % {"pairs": shown}
 
 
 def _options(thresholds: Sequence[float] | None, min_tests: int) -> DivideOptions:
