@@ -28,6 +28,7 @@ from .kz_regions import (
 
 POPULATION_FILE = "kz_region_population_2000-2023_statgovkz.csv"
 MAX_BYTES = 64 << 20  # a table of region populations is a few kilobytes
+MAX_POPULATION = 1e10  # no region holds more people than the world
 REGION_COLUMN, YEAR_COLUMN, VALUE_COLUMN = "Область", "Год", "Население"
 TOTAL_NAME = "Республика Казахстан"
 # The regions must sum to the national total within 0.1 %. The published series sums exactly
@@ -220,6 +221,13 @@ def load_population_csv(path: Path, key_column: str, value_column: str) -> dict[
         if value < 0:
             raise InputError(
                 f"negative population {value:g}", file=file, row=line, column=value_column
+            )
+        if value > MAX_POPULATION:
+            raise InputError(
+                f"population {value:g} is more than the world's ({MAX_POPULATION:.0e})",
+                file=file,
+                row=line,
+                column=value_column,
             )
         result[key] = value
     return result
