@@ -66,6 +66,27 @@ def test_implausible_tile_values_name_file_row_column(
     assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("*lookup*"))
 
 
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("abc", "'a' is not a digit 0-3"),
+        (None, "is missing (null)"),
+        ("12", "mixed zoom levels"),
+        ("first", "appears more than once (first on row 1"),
+    ],
+)
+def test_bad_quadkeys_name_their_row(
+    cli: Any, tmp_path: Path, snapshot: Path, tiles: Any, value: str | None, words: str
+) -> None:
+    quadkeys = tiles.column("quadkey").to_pylist()
+    quadkeys[6] = quadkeys[0] if value == "first" else value
+    path = tmp_path / Q1
+    write_tiles(tiles.set_column(0, "quadkey", pa.array(quadkeys, pa.string())), path)
+    result = cli("divide", "aggregate", "--tiles", path, "--from", snapshot, "--home", tmp_path)
+    line = _one_error_line(result)
+    assert f"{path}, row 7, column 'quadkey': " in line and words in line
+
+
 def test_implausible_values_in_a_quarter_of_a_report(
     cli: Any, tmp_path: Path, snapshot: Path, tiles: Any
 ) -> None:
