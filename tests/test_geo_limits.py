@@ -12,8 +12,9 @@ import pytest
 pytest.importorskip("shapely")
 
 from infosoc.errors import InputError
+from infosoc.geo.overlaps import overlapping
 from infosoc.geo.places import load_places
-from infosoc.geo.regions import load_regions, overlapping
+from infosoc.geo.regions import load_regions
 from tests.synthetic_tiles import synthetic_tiles, write_tiles
 
 

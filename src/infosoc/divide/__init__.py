@@ -17,8 +17,6 @@ docs/divide.md explains the method; docs/internals/divide.md how it is made fast
 
 from __future__ import annotations
 
-import contextlib
-import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,6 +31,7 @@ from ..records import Document, Progress, Records
 from ..snapshot import snapshot_dir
 from .aggregate import DEFAULT_THRESHOLDS_MBPS, DuckDBEngine, Engine, IbisEngine
 from .indicators import DEFAULT_MIN_TESTS, DivideOptions, QuarterFile, Weighting, quarter_of
+from .overlaps import overlap_note
 
 if TYPE_CHECKING:
     from ..geo.places import Places, SettlementRule
@@ -182,7 +181,7 @@ class Divide:
                 f"town and village figures need places: give --places FILE or a data folder "
                 f"holding {KZ_PLACES.as_posix()}"
             )
-        overlaps = _overlap_note(boundaries, lang, self.cache_dir)
+        overlaps = overlap_note(boundaries, lang, self.cache_dir)
         result = aggregate_regions(
             tiles,
             boundaries,
@@ -405,7 +404,7 @@ class Divide:
             progress=progress,
         )
         content = {"country": iso3, "network": network, "layout": boundaries.layout, **result}
-        overlaps = _overlap_note(boundaries, lang, self.cache_dir)
+        overlaps = overlap_note(boundaries, lang, self.cache_dir)
         if overlaps:
             content["notes"] = [overlaps]
         return Document("divide-report", content, "rows")
@@ -437,44 +436,6 @@ class Divide:
             return by_year[max(held)] if held else None
 
         return for_quarter
-
-
-def _overlapping(boundaries: Regions, cache_dir: Path) -> list[tuple[str, str]]:
-    """:func:`~infosoc.geo.regions.overlapping`, remembered in the cache per boundary set: it
-    costs a noticeable share of a small aggregation, and a boundary set does not change."""
-    from ..files import write_atomically
-    from ..geo.regions import overlapping
-    from ..structured import load_json, read_bytes
-
-    path = cache_dir / "lookups" / f"overlaps-{boundaries.sha256[:32]}.json"
-    try:
-        saved = load_json(read_bytes(path, max_bytes=1 << 20), file=str(path))
-        if isinstance(saved, list) and all(
-            isinstance(p, list) and len(p) == 2 and set(p) <= set(boundaries.keys) for p in saved
-        ):
-            return [(str(a), str(b)) for a, b in saved]
-    except InputError:  # none yet, or damaged: computed again
-        pass
-    pairs = overlapping(boundaries)
-    # A read-only cache only costs the time of the next check.
-    with contextlib.suppress(OSError):
-        write_atomically(path, json.dumps(pairs).encode())
-    return pairs
-
-
-def _overlap_note(boundaries: Regions, lang: str, cache_dir: Path) -> str | None:
-    """A note naming the regions that overlap one another (a tile there counts in one of them
-    only), or None when none does."""
-    pairs = _overlapping(boundaries, cache_dir)
-    if not pairs:
-        return None
-    names = boundaries.names.get(lang) or boundaries.names.get("en") or {}
-    shown = "; ".join(f"{names.get(a, a)} / {names.get(b, b)}" for a, b in pairs)
-    text = translations(lang).gettext(
-        "Some regions overlap one another, so a tile where they do is counted in one of them "
-        "only: %(pairs)s."
-    )
-    return str(text) % {"pairs": shown}
 
 
 def _options(thresholds: Sequence[float] | None, min_tests: int) -> DivideOptions:
