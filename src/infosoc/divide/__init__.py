@@ -181,7 +181,6 @@ class Divide:
                 f"town and village figures need places: give --places FILE or a data folder "
                 f"holding {KZ_PLACES.as_posix()}"
             )
-        overlaps = overlap_note(boundaries, lang, self.cache_dir)
         result = aggregate_regions(
             tiles,
             boundaries,
@@ -211,6 +210,7 @@ class Divide:
                 "No tile lies inside any region: check that the boundaries cover the tiles' "
                 "area and give each point as longitude, then latitude."
             )
+        overlaps = overlap_note(boundaries, lang, self.cache_dir)
         if overlaps:
             rows.metadata["overlaps"] = overlaps
         return rows
