@@ -144,7 +144,7 @@ def load_json(
     InputError naming ``file``: too large (the limit named), not UTF-8, not JSON (with line and
     column), or nested deeper than ``max_depth`` levels. ``NaN`` and ``Infinity`` are read as
     Python's json reads them: the readers check their numbers."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     _too_big(len(raw), max_bytes, file)
     try:
         text = raw.decode("utf-8-sig")
