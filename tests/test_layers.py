@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "infosoc"
 LAYERS: dict[str, int] = {
     "errors": 1,
     "files": 1,
+    "structured": 1,
     "csvfiles": 1,
     "settings": 1,
     "snapshot": 1,

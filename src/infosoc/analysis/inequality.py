@@ -2,14 +2,18 @@
 
 Every measure takes values and optional weights (tests or population). A value that is
 missing is left out by the caller, never passed as zero; with fewer than two values, or a
-mean of zero, a measure has no meaning and is None.
+mean of zero, a measure has no meaning and is None. So is a measure whose arithmetic leaves
+the range of floating point (values or weights near 1e308): None, never inf or NaN, and no
+numpy warning on the user's terminal.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +36,20 @@ def _arrays(values: Sequence[float], weights: Sequence[float] | None) -> tuple[F
     return x[keep], w[keep]
 
 
+def _finite(measure: Callable[..., float | None]) -> Callable[..., float | None]:
+    """``measure`` with numpy's floating-point warnings kept in and a result that is not a
+    finite number given as None."""
+
+    @functools.wraps(measure)
+    def wrapped(*args: Any, **kwargs: Any) -> float | None:
+        with np.errstate(all="ignore"):
+            value = measure(*args, **kwargs)
+        return value if value is None or math.isfinite(value) else None
+
+    return wrapped
+
+
+@_finite
 def best_to_worst(values: Sequence[float]) -> float | None:
     """How many times the largest value is the smallest (≥ 1): the best over the worst
     region for speeds, the worst over the best for latency or shares of slow tests.
@@ -43,6 +61,7 @@ def best_to_worst(values: Sequence[float]) -> float | None:
     return float(x.max()) / low if low > 0 else None
 
 
+@_finite
 def coefficient_of_variation(
     values: Sequence[float], weights: Sequence[float] | None = None
 ) -> float | None:
@@ -57,6 +76,7 @@ def coefficient_of_variation(
     return math.sqrt(variance) / abs(mean)
 
 
+@_finite
 def gini(values: Sequence[float], weights: Sequence[float] | None = None) -> float | None:
     """Weighted Gini coefficient: Σᵢ Σⱼ wᵢ wⱼ |xᵢ − xⱼ| / (2 W² μ), for values ≥ 0.
 
@@ -80,6 +100,7 @@ def gini(values: Sequence[float], weights: Sequence[float] | None = None) -> flo
     return float(pair_sum / (2.0 * total**2 * mean))
 
 
+@_finite
 def theil(values: Sequence[float], weights: Sequence[float] | None = None) -> float | None:
     """Weighted Theil T index: Σᵢ (wᵢ/W)(xᵢ/μ) ln(xᵢ/μ), for values ≥ 0 (0·ln 0 = 0)."""
     x, w = _arrays(values, weights)

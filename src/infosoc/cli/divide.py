@@ -146,6 +146,7 @@ def aggregate(
                 f"{min_tests} tests are not reported.",
                 f"Source: {meta['source']}.",
                 *([meta["note"]] if "note" in meta else []),
+                *([meta["overlaps"]] if "overlaps" in meta else []),
             ],
         )
 
@@ -262,7 +263,7 @@ def report(
             language,
             f"Digital divide across regions, {document['country']} "
             f"({chosen.value}, weights: {weight})",
-            footnotes=_trend_notes(document["trends"]),
+            footnotes=[*_trend_notes(document["trends"]), *document.get("notes", [])],
             payload=document,
         )
 

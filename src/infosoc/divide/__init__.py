@@ -31,6 +31,7 @@ from ..records import Document, Progress, Records
 from ..snapshot import snapshot_dir
 from .aggregate import DEFAULT_THRESHOLDS_MBPS, DuckDBEngine, Engine, IbisEngine
 from .indicators import DEFAULT_MIN_TESTS, DivideOptions, QuarterFile, Weighting, quarter_of
+from .overlaps import overlap_note
 
 if TYPE_CHECKING:
     from ..geo.places import Places, SettlementRule
@@ -115,6 +116,10 @@ class Divide:
             # A geokz file (Kazakhstan's KATO-coded regions or districts) gets its names in
             # en/ru/kk and KATO as its default key; any other file is read as it is.
             return load_boundaries(regions_file, key)
+        if key is not None:
+            raise InputError(
+                f"--region-key {key} names a property of your own boundaries: give --regions FILE"
+            )
         if resolve(country) != "KAZ":
             raise InputError(
                 f"infosoc ships the regions of Kazakhstan only; give --regions FILE for {country}"
@@ -165,6 +170,9 @@ class Divide:
         """
         from .indicators import aggregate_regions
 
+        # Every option is checked before a file is read.
+        options = _options(thresholds, min_tests)
+        rule = _rule(town_population, town_radius_km)
         # The boundaries first: when both files are wrong, theirs is the error reported.
         boundaries = self.regions(regions, region_key)
         found = self.places(places) if by_settlement else None
@@ -177,9 +185,9 @@ class Divide:
             tiles,
             boundaries,
             cache_dir=self.cache_dir,
-            options=_options(thresholds, min_tests),
+            options=options,
             places=found,
-            rule=_rule(town_population, town_radius_km),
+            rule=rule,
             by_settlement=by_settlement,
             lang=lang,
             engine=self._engine(spark),
@@ -196,6 +204,15 @@ class Divide:
                 "The tile file holds no tiles: nobody ran a test in its area that quarter "
                 "(no measurement, not zero speed)."
             )
+        elif result.totals["outside_tiles"] == result.totals["tiles"]:
+            # Boundaries of another area, or with latitude and longitude swapped.
+            rows.metadata["note"] = translations(lang).gettext(
+                "No tile lies inside any region: check that the boundaries cover the tiles' "
+                "area and give each point as longitude, then latitude."
+            )
+        overlaps = overlap_note(boundaries, lang, self.cache_dir)
+        if overlaps:
+            rows.metadata["overlaps"] = overlaps
         return rows
 
     def map(
@@ -214,6 +231,7 @@ class Divide:
         """A choropleth of one measure by region, written to ``out`` in the format of its
         suffix (svg, png, html, json); regions without enough tests are drawn as "no data",
         never as 0. Returns the file written."""
+        from ..charts import SUFFIXES
         from .indicators import aggregate_regions
         from .map import draw_map
 
@@ -221,6 +239,10 @@ class Divide:
         if measure not in options.measure_columns:
             choices = ", ".join(options.measure_columns)
             raise InputError(f"unknown measure '{measure}'; choose from {choices}")
+        if out.suffix.lower() not in SUFFIXES:
+            raise InputError(
+                f"unknown chart format '{out.suffix}'; use {', '.join(SUFFIXES)}", file=str(out)
+            )
         boundaries = self.regions(regions, region_key)
         result = aggregate_regions(
             tiles,
@@ -349,10 +371,15 @@ class Divide:
         village values; ``trends``, the least-squares change per quarter of each indicator;
         ``quarters``, each quarter's file, totals, indicators, regions and town-village gap.
         """
+        from ..geo.kz_regions import check_layout
         from .indicators import indicators_by_quarter
 
+        # Every option is checked before a tile file is looked for or read.
         if weight not in ("tests", "population"):
             raise InputError(f"the weight must be tests or population, not '{weight}'")
+        check_layout(layout)
+        options = _options(thresholds, min_tests)
+        rule = _rule(town_population, town_radius_km)
         iso3 = resolve(country)
         quarters = self.quarters(network, tiles)
         if not quarters:
@@ -366,8 +393,8 @@ class Divide:
             boundaries,
             cache_dir=self.cache_dir,
             places=self.places(places, iso3),
-            rule=_rule(town_population, town_radius_km),
-            options=_options(thresholds, min_tests),
+            rule=rule,
+            options=options,
             weighting=weight,
             population=self._population(regions, population, layout)
             if weight == "population"
@@ -377,6 +404,9 @@ class Divide:
             progress=progress,
         )
         content = {"country": iso3, "network": network, "layout": boundaries.layout, **result}
+        overlaps = overlap_note(boundaries, lang, self.cache_dir)
+        if overlaps:
+            content["notes"] = [overlaps]
         return Document("divide-report", content, "rows")
 
     def _population(

@@ -8,6 +8,7 @@ DuckDB by default and on Spark when the caller passes an engine backed by Spark.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -52,9 +53,12 @@ class DivideOptions:
     def __post_init__(self) -> None:
         if self.min_tests < 0:
             raise InputError(f"the minimum number of tests ({self.min_tests}) cannot be negative")
-        bad = [t for t in self.thresholds_mbps if not t > 0]
+        bad = [t for t in self.thresholds_mbps if not 0 < t < math.inf]
         if bad:
-            raise InputError(f"threshold {bad[0]} Mbit/s: thresholds must be positive")
+            raise InputError(f"threshold {bad[0]} Mbit/s: thresholds must be positive numbers")
+        twice = [t for i, t in enumerate(self.thresholds_mbps) if t in self.thresholds_mbps[:i]]
+        if twice:
+            raise InputError(f"threshold {twice[0]:g} Mbit/s is given twice")
 
     @cached_property
     def measure_columns(self) -> tuple[str, ...]:

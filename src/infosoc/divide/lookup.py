@@ -112,11 +112,13 @@ def _check_unique(quadkeys: Any, x: Any, y: Any, zoom: int, path: Path) -> None:
     ordered = np.sort(keys)
     repeated = np.flatnonzero(ordered[1:] == ordered[:-1])
     if repeated.size:
-        first = int(np.flatnonzero(keys == ordered[repeated[0]])[0])
+        rows = np.flatnonzero(keys == ordered[repeated[0]])
         raise InputError(
-            f"quadkey {quadkeys[first].as_py()} appears more than once ({repeated.size} "
-            "repeated rows): a quarter's file has one row per tile",
+            f"quadkey {quadkeys[int(rows[0])].as_py()} appears more than once (first on row "
+            f"{int(rows[0]) + 1}; {repeated.size} repeated rows): a quarter's file has one row "
+            "per tile",
             file=str(path),
+            row=int(rows[1]) + 1,
             column="quadkey",
         )
 
@@ -143,7 +145,8 @@ def _computed_table(
     try:
         x, y, zoom = decode_quadkeys(quadkeys)
     except InputError as exc:
-        raise InputError(exc.reason, file=str(tiles.path), column="quadkey") from None
+        reason = exc.reason.replace(f"at position {(exc.row or 1) - 1} ", "")
+        raise InputError(reason, file=str(tiles.path), row=exc.row, column="quadkey") from None
     _check_unique(quadkeys, x, y, zoom, tiles.path)
     lon, lat = tile_centres(x, y, zoom)
     say(f"placing {len(quadkeys):,} tiles in {len(regions.keys)} regions")

@@ -77,7 +77,7 @@ def _digits(quadkeys: Quadkeys) -> npt.NDArray[np.uint8]:
     n = len(arr)
     if arr.null_count:
         first = int(np.argmax(pc.is_null(arr).to_numpy(zero_copy_only=False)))
-        raise InputError(f"quadkey at position {first} is missing (null)")
+        raise InputError(f"quadkey at position {first} is missing (null)", row=first + 1)
     if n == 0:
         return np.zeros((0, 0), dtype=np.uint8)
     _, offsets_buf, data_buf = arr.buffers()
@@ -100,7 +100,8 @@ def _digits(quadkeys: Quadkeys) -> npt.NDArray[np.uint8]:
     bad: Any = np.flatnonzero((matrix > 3).any(axis=1)) if matrix.size and matrix.max() > 3 else []
     if len(bad) or uneven.size:
         first = int(bad[0]) if len(bad) else whole
-        raise InputError(_why_bad(arr[first].as_py(), arr[0].as_py()))
+        # The row (from 1) rides on the error, for a caller that knows the file.
+        raise InputError(_why_bad(arr[first].as_py(), arr[0].as_py()), row=first + 1)
     return matrix
 
 

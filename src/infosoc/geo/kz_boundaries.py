@@ -25,8 +25,9 @@ from typing import Any, Literal
 from ..errors import InputError, NotFoundError
 from ..i18n import LANGS
 from ..snapshot import snapshot_dir
+from ..structured import regular_file
 from .kz_regions import LAYOUTS, check_layout, kz_layout_codes, kz_region_names, layout_of_date
-from .regions import Regions, load_regions
+from .regions import MAX_BYTES, Regions, load_regions
 
 Level = Literal["region", "district"]
 Vintage = Literal["2018", "2024"]
@@ -130,6 +131,8 @@ def load_boundaries(path: Path, key: str | None = None, *, layer: str | None = N
     ``KATO`` and ``ADM1_EN/RU/KK``) as a :class:`KzBoundaries`, keyed by ``key`` (default
     ``KATO``) and named in three languages."""
     path = Path(path)
+    # Before GDAL opens it: a FIFO would block GDAL, a device would never end.
+    regular_file(path, max_bytes=MAX_BYTES, file=path.name)
     if _geokz_level(path, layer) is None:
         return load_regions(path, key, layer=layer)
     return read_geokz(path, key or KATO_FIELD, layer=layer)

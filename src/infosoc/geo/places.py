@@ -13,12 +13,14 @@ import numpy.typing as npt
 
 from ..csvfiles import parse_number
 from ..errors import InputError
+from ..structured import read_bytes
 
 # Kazakhstan's law on administrative-territorial structure makes a settlement of at least
 # 10,000 people a town; GeoNames lists places of 500 and more, towns among them.
 DEFAULT_TOWN_POPULATION = 10_000
 DEFAULT_TOWN_RADIUS_KM = 5.0
 _COLUMNS = ("name", "latitude", "longitude", "population")
+MAX_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,10 @@ def _number(text: str, path: Path, row: int, column: str) -> float:
 
 def load_places(path: Path) -> Places:
     """Read a GeoNames-style tab-separated file with a header naming its columns."""
+    # GeoNames' list of the world's places of 500 people and more is some 30 MB.
+    data = read_bytes(Path(path), max_bytes=MAX_BYTES)
     try:
-        data = path.read_bytes()
         text = data.decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason})", file=str(path)) from None
     reader = csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..csvfiles import check_row_length, column_positions, parse_number, read_csv_file
 from ..errors import InputError
+from ..structured import regular_file
 from .kz_regions import (
     LAYOUTS,
     check_layout,
@@ -28,6 +29,8 @@ from .kz_regions import (
 )
 
 POPULATION_FILE = "kz_region_population_2000-2023_statgovkz.csv"
+MAX_BYTES = 64 << 20  # a table of region populations is a few kilobytes
+MAX_POPULATION = 1e10  # no region holds more people than the world
 REGION_COLUMN, YEAR_COLUMN, VALUE_COLUMN = "Область", "Год", "Население"
 TOTAL_NAME = "Республика Казахстан"
 # The regions must sum to the national total within 0.1 %. The published series sums exactly
@@ -196,6 +199,8 @@ def load_population_csv(path: Path, key_column: str, value_column: str) -> dict[
     non-numeric value are :class:`InputError` naming the file, row and column.
     """
     file = Path(path).name
+    # A device or a FIFO given as the file would never end: refused before it is opened.
+    regular_file(Path(path), max_bytes=MAX_BYTES, file=file)
     header, rows = read_csv_file(Path(path))
     pos = column_positions(header, [key_column, value_column], file=file)
     result: dict[str, float] = {}
@@ -226,6 +231,13 @@ def load_population_csv(path: Path, key_column: str, value_column: str) -> dict[
         if value < 0:
             raise InputError(
                 f"negative population {value:g}", file=file, row=line, column=value_column
+            )
+        if value > MAX_POPULATION:
+            raise InputError(
+                f"population {value:g} is more than the world's ({MAX_POPULATION:.0e})",
+                file=file,
+                row=line,
+                column=value_column,
             )
         result[key] = value
     return result

@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from ..errors import InputError
 from ..i18n import LANGS, Lang
+from ..structured import JSON_MAX_BYTES, load_json, read_bytes
 from .kz_regions import (
     LAYOUTS,
     check_layout,
@@ -51,6 +52,8 @@ _WGS84 = re.compile(r"(crs84|(^|:)4326)$")
 _WKT_CRS84 = re.compile(r'(AUTHORITY|ID)\["OGC",\s*"CRS84"\]\]$')
 # Coordinates a hair outside ±180/±90 happen in real files (rounding); projected ones are far out.
 _SLACK = 1e-6
+#: The largest boundary file read (with its sidecars): the bytes are read whole to be hashed.
+MAX_BYTES = JSON_MAX_BYTES
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,28 +88,23 @@ class Regions:
 
 
 def _file_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-        if path.suffix.lower() == ".shp":
-            for suffix in _SHAPEFILE_SIDECARS:
-                sidecar = path.with_suffix(suffix)
-                if sidecar.exists():
-                    data += b"\x00" + sidecar.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", file=path.name) from exc
+    """The file's bytes (a shapefile's with its sidecars), each a regular file of at most
+    :data:`MAX_BYTES`: a device or a FIFO is refused before it is opened."""
+    data = read_bytes(path, max_bytes=MAX_BYTES, file=path.name)
+    if path.suffix.lower() == ".shp":
+        for suffix in _SHAPEFILE_SIDECARS:
+            sidecar = path.with_suffix(suffix)
+            if sidecar.exists():
+                data += b"\x00" + read_bytes(sidecar, max_bytes=MAX_BYTES, file=sidecar.name)
     return data
 
 
 def geojson_document(data: bytes, file: str) -> Any:
-    """The decoded JSON of a GeoJSON file, or an InputError: empty, not UTF-8, not JSON."""
+    """The decoded JSON of a GeoJSON file, or an InputError: empty, not UTF-8, not JSON, or
+    beyond the limits of :func:`infosoc.structured.load_json`."""
     if not data.strip():
         raise InputError("the file is empty", file=file)
-    try:
-        return json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError("is not a UTF-8 GeoJSON file", file=file) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"is not valid JSON ({exc.msg}, line {exc.lineno})", file=file) from None
+    return load_json(data, file=file)
 
 
 def _geojson_features(data: bytes, file: str) -> list[tuple[dict[str, Any], Any]]:
@@ -149,20 +147,25 @@ def _geometry(geometry: dict[str, Any]) -> Any:
     from shapely.errors import ShapelyError
 
     kind = geometry.get("type")
-    if kind in ("Polygon", "MultiPolygon"):
-        try:
-            parts = geometry["coordinates"] if kind == "MultiPolygon" else [geometry["coordinates"]]
-            polygons = []
-            for rings in parts:
-                arrays = [np.asarray(ring, dtype=float) for ring in rings]
-                if not all(np.isfinite(a).all() for a in arrays):  # a null became NaN
-                    raise ValueError("a coordinate is not a number")
-                shells = [shapely.linearrings(a) for a in arrays]
-                polygons.append(shapely.polygons(shells[0], holes=shells[1:] or None))
-            return shapely.multipolygons(polygons) if kind == "MultiPolygon" else polygons[0]
-        except (ShapelyError, ValueError, TypeError, KeyError, IndexError):
-            pass
-    return shapely.geometry.shape(geometry)
+    # shape() refuses a null; a NaN it keeps, to be named with its feature by
+    # check_coordinates: numpy's warning about it would only reach the user's terminal.
+    with np.errstate(invalid="ignore"):
+        if kind in ("Polygon", "MultiPolygon"):
+            try:
+                parts = (
+                    geometry["coordinates"] if kind == "MultiPolygon" else [geometry["coordinates"]]
+                )
+                polygons = []
+                for rings in parts:
+                    arrays = [np.asarray(ring, dtype=float) for ring in rings]
+                    if not all(np.isfinite(a).all() for a in arrays):  # a null became NaN
+                        raise ValueError("a coordinate is not a number")
+                    shells = [shapely.linearrings(a) for a in arrays]
+                    polygons.append(shapely.polygons(shells[0], holes=shells[1:] or None))
+                return shapely.multipolygons(polygons) if kind == "MultiPolygon" else polygons[0]
+            except (ShapelyError, ValueError, TypeError, KeyError, IndexError):
+                pass
+        return shapely.geometry.shape(geometry)
 
 
 def check_geojson_crs(crs: Any, file: str) -> None:
@@ -295,27 +298,48 @@ def _polygonal(geom: Any, *, file: str, row: int) -> tuple[Any, bool]:
     return (polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)), True
 
 
-def _check_lonlat(geometries: npt.NDArray[np.object_], file: str) -> None:
-    """Projected coordinates (metres) in a file that claims, or lacks, a CRS are an error."""
+def check_coordinates(geometries: npt.NDArray[np.object_], file: str) -> None:
+    """Every coordinate must be a longitude within ±180 and a latitude within ±90 (degrees,
+    a hair of rounding allowed); the first that is not is an InputError naming the feature
+    (as the row, from 1): NaN or infinite, swapped (latitude first), or projected (metres).
+    Vectorised over every coordinate at once. A None geometry has no coordinates."""
     import shapely
 
-    bounds = shapely.bounds(geometries)
-    outside = np.flatnonzero(
-        (bounds[:, 0] < -180 - _SLACK)
-        | (bounds[:, 2] > 180 + _SLACK)
-        | (bounds[:, 1] < -90 - _SLACK)
-        | (bounds[:, 3] > 90 + _SLACK)
-    )
-    if outside.size:
-        i = int(outside[0])
-        x, y = bounds[i, 0], bounds[i, 1]
+    coords, index = shapely.get_coordinates(geometries, return_index=True)
+    if not len(coords):
+        return
+    x, y = coords[:, 0], coords[:, 1]
+    finite = np.isfinite(x) & np.isfinite(y)
+    if not finite.all():
+        i = int(np.argmax(~finite))
         raise InputError(
-            f"coordinates such as ({x:.6g}, {y:.6g}) are not longitude/latitude degrees: "
-            "reproject the file to EPSG:4326",
+            f"the coordinate ({x[i]}, {y[i]}) is not a number",
             file=file,
-            row=i + 1,
+            row=int(index[i]) + 1,
             column="geometry",
         )
+    lon_ok = np.abs(x) <= 180 + _SLACK
+    lat_ok = np.abs(y) <= 90 + _SLACK
+    if (lon_ok & lat_ok).all():
+        return
+    i = int(np.argmax(~(lon_ok & lat_ok)))
+    row = int(index[i]) + 1
+    # Latitude first: every x is a latitude and every y a longitude, some beyond ±90.
+    if (np.abs(x) <= 90 + _SLACK).all() and (np.abs(y) <= 180 + _SLACK).all():
+        raise InputError(
+            f"coordinates such as ({x[i]:.6g}, {y[i]:.6g}) look swapped: GeoJSON and "
+            "boundary files give longitude first, then latitude",
+            file=file,
+            row=row,
+            column="geometry",
+        )
+    raise InputError(
+        f"coordinates such as ({x[i]:.6g}, {y[i]:.6g}) are not longitude/latitude degrees: "
+        "reproject the file to EPSG:4326",
+        file=file,
+        row=row,
+        column="geometry",
+    )
 
 
 def load_regions(path: Path, key: str | None = None, *, layer: str | None = None) -> Regions:
@@ -337,6 +361,7 @@ def load_regions(path: Path, key: str | None = None, *, layer: str | None = None
         features = _ogr_features(path, file, layer)
     if not features:
         raise InputError("holds no features", file=file)
+    check_coordinates(np.array([g for _, g in features], dtype=object), file)
     key = key or _choose_key(features, file)
     keys: list[str] = []
     first_row: dict[str, int] = {}
@@ -366,7 +391,6 @@ def load_regions(path: Path, key: str | None = None, *, layer: str | None = None
         if mended:
             repaired.append(value)
     geometries = shapely.force_2d(np.array(geoms, dtype=object))
-    _check_lonlat(geometries, file)
     names: dict[str, dict[str, str]] = {lang: {k: k for k in keys} for lang in LANGS}
     return Regions(
         keys=tuple(keys),

@@ -23,6 +23,7 @@ import numpy as np
 from ..csvfiles import parse_number
 from ..errors import InputError
 from ..i18n import LANGS, Lang
+from ..structured import JSON_MAX_BYTES, read_bytes
 from .kz_boundaries import KzBoundaries
 from .kz_regions import kz_region_names
 from .points import OUTSIDE, assign_points
@@ -136,10 +137,7 @@ def load_settlements(path: Path, districts: KzBoundaries) -> Settlements:
     repeated ``osm_id`` are errors naming the file, the feature (row, from 1) and the field.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", file=path.name) from None
+    data = read_bytes(path, max_bytes=JSON_MAX_BYTES, file=path.name)
     points = _read_points(data, path.name)
     kept = [p for p in points if p["place"] in PLACE_TYPES]
     other: dict[str, int] = {}

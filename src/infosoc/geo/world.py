@@ -9,12 +9,12 @@ in the topology and are drawn as "no data".
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from typing import Any
 
 from ..errors import InputError
 from ..snapshot import snapshot_dir
+from ..structured import load_json
 from .countries import all_countries
 
 #: The TopoJSON file, relative to the data snapshot.
@@ -41,7 +41,7 @@ def world_topology() -> dict[str, Any]:
     ``properties["name"]`` is Natural Earth's short English name. Antarctica is included:
     a map leaves it out itself.
     """
-    topology: dict[str, Any] = json.loads(_world_text())
+    topology: dict[str, Any] = load_json(_world_text(), file=WORLD_FILE)
     if topology.get("type") != "Topology" or COUNTRIES_OBJECT not in topology.get("objects", {}):
         raise InputError(f"{WORLD_FILE}: not a TopoJSON topology with a 'countries' object")
     return topology

@@ -88,12 +88,10 @@ def find_files(mirror: Path) -> list[Path]:
 @cache
 def _read_yaml(path: Path, stamp: tuple[int, int]) -> dict[str, str]:
     """A code list (``CODE: name``); ``stamp`` (mtime, size) makes a changed file read anew."""
-    import yaml  # only an ingest needs it; the CLI starts faster without
+    from ..structured import YAML_MAX_BYTES, load_yaml, read_bytes
 
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"is not a readable YAML code list ({exc})", file=str(path)) from None
+    # Size, depth and aliases bounded (decision 0027): the file comes from a data folder.
+    document = load_yaml(read_bytes(path, max_bytes=YAML_MAX_BYTES), file=str(path))
     if document is None:
         return {}
     if not isinstance(document, dict):

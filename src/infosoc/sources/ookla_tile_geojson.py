@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import InputError
+from ..structured import JSON_MAX_BYTES, load_json, read_bytes
 from .ookla_tile_formats import (
     COUNTS,
     LATENCIES,
@@ -43,20 +44,10 @@ _QUADKEY = re.compile(r"[0-3]{1,32}")
 def _load(path: Path) -> list[Any]:
     """The features of a GeoJSON FeatureCollection in lon/lat, or an InputError."""
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror or exc})", file=name) from None
+    data = read_bytes(path, max_bytes=JSON_MAX_BYTES)
     if not data.strip():
         raise InputError("the file is empty", file=name)
-    try:
-        document = json.loads(data)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"is not UTF-8 text ({exc.reason})", file=name) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})", file=name
-        ) from None
+    document = load_json(data, file=name)
     kind = document.get("type") if isinstance(document, dict) else type(document).__name__
     if kind != "FeatureCollection":
         raise InputError(f"is not a GeoJSON FeatureCollection (its type is {kind!r})", file=name)

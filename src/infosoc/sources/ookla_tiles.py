@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError
 from ..files import file_sha256
+from ..structured import regular_file
 
 Kind = Literal["fixed", "mobile"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
@@ -52,6 +53,7 @@ _NAME = re.compile(r"(\d{4})-(\d{2})-01_performance_([a-z]+)_tiles\.parquet$")
 _RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 _UNSATISFIED = re.compile(r"bytes \*/(\d+)")
 _MAGIC = b"PAR1"  # a Parquet file starts and ends with it
+_HEAD = 4096  # the bytes in which a JSON file's opening brace must come
 
 
 @dataclass(frozen=True)
@@ -178,11 +180,7 @@ def _is_text(kind: pa.DataType) -> bool:
 def _footer(path: Path) -> Any:
     """The Parquet metadata of ``path``, or an InputError saying why it is not a Parquet file."""
     name = str(path)
-    if not path.exists():
-        raise InputError("no such file", file=name)
-    if not path.is_file():
-        raise InputError("is a folder, not a Parquet file", file=name)
-    size = path.stat().st_size
+    size = regular_file(path)
     if size == 0:
         raise InputError("the file is empty", file=name)
     with path.open("rb") as handle:
@@ -209,6 +207,10 @@ def check_tiles_file(path: Path) -> TileFileInfo:
     as numbers (Ookla's integer widths vary by year, so any integer or float will do); or
     Parquet with ``tile_x`` and ``tile_y`` in place of the quadkey; or a GeoJSON
     FeatureCollection of tiles, which is read and checked whole (it has no footer).
+
+    Before anything is read, the path must be a regular file (not a folder, a device such as
+    /dev/zero or a FIFO), and its first bytes must be Parquet's or a JSON object's: a wrong
+    file is refused at once, whatever its size.
     """
     path = Path(path)
     if _geojson(path):
@@ -290,7 +292,7 @@ def tile_table(path: Path) -> Any:
     are cut small enough for a database engine to scan them on every core.
     """
     path = Path(path)
-    info = check_tiles_file(path) if not _geojson(path) else None
+    info = None if _geojson(path) else check_tiles_file(path)
     if info is None or info.layout != "parquet":
         table = _other_layout(path, info)
     else:
@@ -307,17 +309,29 @@ def tile_table(path: Path) -> Any:
 
 
 def _geojson(path: Path) -> bool:
-    """True for an existing file named ``*.geojson``/``*.json`` or whose text starts with
-    ``{``, unless it is Parquet; here, not beside the reader, to keep numpy out of a check."""
+    """True for a regular file whose text starts with ``{`` (a byte-order mark and blanks
+    before it allowed); False for anything else, which the Parquet checks then judge. A file
+    named ``*.geojson``/``*.json`` that does not start so is refused here. Here, not beside the
+    reader, to keep numpy out of a check."""
+    regular_file(path)  # a FIFO would block the opening below; /dev/zero never ends
     try:
         with path.open("rb") as handle:
-            head = handle.read(64)
-    except OSError:  # missing, or a folder: the Parquet checks say which
-        return False
+            head = handle.read(_HEAD)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})", file=str(path)) from None
     if head.startswith(_MAGIC):
         return False
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    return path.suffix.lower() in (".geojson", ".json") or text.startswith(b"{")
+    if text.startswith(b"{"):
+        return True
+    if path.suffix.lower() in (".geojson", ".json"):
+        if not text and len(head) < _HEAD:  # blank: the reader says the file is empty
+            return True
+        looks = " (it looks like an HTML page)" if head.lstrip()[:1] == b"<" else ""
+        raise InputError(
+            f"is not a GeoJSON file: it does not start with '{{'{looks}", file=str(path)
+        )
+    return False
 
 
 def _other_layout(path: Path, info: TileFileInfo | None) -> Any:

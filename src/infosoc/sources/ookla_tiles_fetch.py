@@ -16,6 +16,7 @@ import httpx
 from ..errors import InputError, SourceError
 from ..files import write_atomically
 from ..settings import HttpSettings, http_settings
+from ..structured import load_json, read_bytes
 from . import http
 from .fetch import _sidecar
 from .http import Retry
@@ -26,6 +27,8 @@ from .ookla_tiles import (
     TileQuarter,
     check_tiles_file,
 )
+
+_RECORD_BYTES = 1 << 16  # a download's record: its address, ETag and size
 
 
 def _complete(path: Path) -> bool:
@@ -77,8 +80,8 @@ class _Partial:
 
     def load(self) -> None:
         try:
-            saved = json.loads(self.record.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            saved = load_json(read_bytes(self.record, max_bytes=_RECORD_BYTES), file=None)
+        except InputError:  # no record, or a damaged one: the download starts afresh
             return
         if isinstance(saved, dict) and saved.get("url") == self.url:
             self.etag, self.size = saved.get("etag"), saved.get("size")

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SourceError
+from ..errors import InputError, SourceError
+from ..structured import load_json
 from .base import RawFile
 from .worldbank_files import api_message, header_count, is_error_answer
 
@@ -26,9 +27,9 @@ if TYPE_CHECKING:
 def _json_problem(body: bytes) -> str | None:
     # A body cut short without a Content-Length shows up as bad JSON: retry it.
     try:
-        json.loads(body)
-    except ValueError as exc:
-        return f"malformed JSON ({' '.join(str(exc).split())})"
+        load_json(body, file=None)
+    except InputError as exc:
+        return f"malformed JSON ({' '.join(exc.reason.split())})"
     return None
 
 
@@ -51,7 +52,7 @@ def _get_json(
         progress=progress,
         label=label,
     )
-    return json.loads(body)
+    return load_json(body, file=url)
 
 
 class Api:

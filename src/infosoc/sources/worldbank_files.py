@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..geo.countries import lookup
+from ..structured import load_json
 from .base import (
     EntityRecord,
     IndicatorMeta,
@@ -294,17 +295,7 @@ def read_json(raw: RawFile, out: Collector) -> str | None:
     Any fault is an InputError naming file, row (the record's position from 1) and column.
     """
     file = raw.path.name
-    try:
-        doc = json.loads(raw.data)
-    except UnicodeDecodeError as exc:
-        line = raw.data[: exc.start].count(b"\n") + 1
-        raise InputError("is not a UTF-8 JSON file", file=file, row=line) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
-            file=file,
-            row=exc.lineno,
-        ) from exc
+    doc = load_json(raw.data, file=file)  # size and depth bounded (decision 0027)
     if is_error_answer(doc):
         raise InputError(f"is a World Bank API error answer: {api_message(doc[0])}", file=file)
     if not (isinstance(doc, list) and len(doc) == 2 and isinstance(doc[0], dict)):

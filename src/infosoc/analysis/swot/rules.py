@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from ...errors import InputError
+from ...structured import YAML_MAX_BYTES, load_yaml, read_bytes
 from ..growth import period_in_years
 
 Kind = Literal["strength", "weakness", "opportunity", "threat"]
@@ -339,12 +340,8 @@ class ArticleFile(_Strict):
         return self
 
 
-def _yaml_lines(text: str, section: str) -> list[int]:
+def _yaml_lines(root: Any, section: str) -> list[int]:
     """The line (1-based) where each entry of the top-level list ``section`` starts."""
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return []
     if not isinstance(root, yaml.MappingNode):
         return []
     for key, value in root.value:
@@ -363,15 +360,10 @@ def _entry_name(raw: Any, section: str, index: int) -> str:
     return f"{section[:-1]} {index + 1}"
 
 
-def _load(text: str, name: str, model: type[Any], section: str) -> Any:
+def _load(text: str | bytes, name: str, model: type[Any], section: str) -> Any:
     """Parse YAML text and validate it; an error names the file, the entry, its line, the field."""
-    try:
-        raw = yaml.load(text, Loader=_SAFE_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"is not valid YAML ({reason})", file=name, row=row) from exc
+    # Size, depth and aliases bounded (decision 0027); the nodes give each entry's line.
+    raw, root = load_yaml(text, file=name, loader=_SAFE_LOADER, with_nodes=True)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -385,7 +377,7 @@ def _load(text: str, name: str, model: type[Any], section: str) -> Any:
                 # pydantic names the union member (test.peer_median.margin_pct): not a field
                 at = path.index("test") + 1
                 path = path[:at] + path[at + 1 :] if path[at] in PLACEHOLDERS else path
-            lines = _yaml_lines(text, section)
+            lines = _yaml_lines(root, section)
             row = lines[index] if index < len(lines) else None
             where = _entry_name(raw, section, index)
             column = ".".join(path) or None
@@ -400,13 +392,7 @@ def load_rules(path: Path | str | None = None) -> RulesFile:
         text = resources.files("infosoc.analysis.swot").joinpath(RULES_FILE).read_text("utf-8")
         return _load(text, RULES_FILE, RulesFile, "rules")  # type: ignore[no-any-return]
     file = Path(path)
-    try:
-        text = file.read_text("utf-8")
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(file)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot be read ({exc})", file=str(file)) from exc
-    return _load(text, str(file), RulesFile, "rules")  # type: ignore[no-any-return]
+    return _load(read_bytes(file, max_bytes=YAML_MAX_BYTES), str(file), RulesFile, "rules")  # type: ignore[no-any-return]
 
 
 def load_article(text: str | None = None) -> ArticleFile:
