@@ -6,10 +6,13 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
-from .steps import AGGREGATORS, IMPUTERS, NORMALISERS, TREATMENTS
+from .params import PARAMS, check, check_spec, describe
+
+#: A weight: a finite number of 0 or more (a string, true, inf or NaN is refused).
+Weight = Field(1.0, ge=0, allow_inf_nan=False, strict=True)
 
 
 class Indicator(BaseModel):
@@ -21,11 +24,18 @@ class Indicator(BaseModel):
     name: str
     parent: str
     direction: Literal[1, -1] = 1
-    weight: float = Field(1.0, ge=0)
+    weight: float = Weight
     unit: str = ""
     source: str = ""
     treat: dict[str, Any] | None = None
     normalise: dict[str, Any] | None = None
+
+    @field_validator("treat", "normalise")
+    @classmethod
+    def _override(cls, spec: dict[str, Any] | None, info: Any) -> dict[str, Any] | None:
+        if spec is not None:
+            check_spec(info.field_name, spec)
+        return spec
 
 
 class Aggregate(BaseModel):
@@ -36,9 +46,16 @@ class Aggregate(BaseModel):
     code: str
     name: str
     parent: str | None = None
-    weight: float = Field(1.0, ge=0)
+    weight: float = Weight
     aggregate: dict[str, Any] | None = None
     rescale: Literal["none", "minmax"] = "none"
+
+    @field_validator("aggregate")
+    @classmethod
+    def _override(cls, spec: dict[str, Any] | None) -> dict[str, Any] | None:
+        if spec is not None:
+            check_spec("aggregate", spec)
+        return spec
 
 
 class Step(BaseModel):
@@ -63,18 +80,21 @@ class Steps(BaseModel):
     normalise: Step = Field(default_factory=Step)
     aggregate: Step = Field(default_factory=lambda: Step(method="arithmetic"))
 
-    @model_validator(mode="after")
-    def _known_methods(self) -> Steps:
-        for step, registry in (
-            ("impute", IMPUTERS),
-            ("treat", TREATMENTS),
-            ("normalise", NORMALISERS),
-            ("aggregate", AGGREGATORS),
-        ):
-            method = getattr(self, step).method
-            if method not in registry:
-                raise ValueError(f"{step}: unknown method '{method}'; known: {', '.join(registry)}")
-        return self
+    @field_validator("screen")
+    @classmethod
+    def _screen(cls, screen: dict[str, float]) -> dict[str, float]:
+        for name, value in screen.items():
+            if name != "min_coverage":
+                raise ValueError(f"screen takes no parameter '{name}'; it takes min_coverage")
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"min_coverage must be between 0 and 1, not {value:g}")
+        return screen
+
+    @field_validator(*PARAMS)
+    @classmethod
+    def _known_method(cls, chosen: Step, info: Any) -> Step:
+        check(info.field_name, chosen.method, chosen.params())
+        return chosen
 
 
 class Data(BaseModel):
@@ -127,8 +147,14 @@ class IndexDefinition(BaseModel):
             if item.parent is not None and item.parent not in nodes:
                 raise ValueError(f"'{item.code}' has an unknown parent '{item.parent}'")
         for node in nodes:
-            if not self.children(node):
+            children = self.children(node)
+            if not children:
                 raise ValueError(f"aggregate '{node}' has no children")
+            if all(child.weight == 0 for child in children):
+                raise ValueError(
+                    f"every child of '{node}' has weight 0, so it has no score: give one a "
+                    "weight above 0"
+                )
         return self
 
     def items(self) -> list[Indicator | Aggregate]:
@@ -154,19 +180,25 @@ def load_definition(path: Path | str | None = None, text: str | None = None) -> 
         except OSError as exc:
             raise InputError(f"cannot be read ({exc.strerror})", file=name) from exc
     try:
-        definition = IndexDefinition.model_validate(tomllib.loads(text))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"is not valid TOML ({exc})", file=name) from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "definition"
-        raise InputError(f"{where}: {first['msg']}", file=name) from exc
+    definition = validated(data, name)
     if definition.data.file is not None and path is not None:
         resolved = (Path(path).parent / definition.data.file).resolve()
         definition = definition.model_copy(
             update={"data": definition.data.model_copy(update={"file": str(resolved)})}
         )
     return definition
+
+
+def validated(data: Any, name: str = "<definition>") -> IndexDefinition:
+    """``data`` (a parsed definition) as an :class:`IndexDefinition`; any fault is an
+    InputError naming ``name`` and the field."""
+    try:
+        return IndexDefinition.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(describe(exc, data), file=name) from exc
 
 
 def recipe(name: str, period: str | None = None) -> IndexDefinition:
