@@ -12,6 +12,7 @@ import typer
 
 from ..errors import InputError
 from ..i18n import Lang, parse_lang, translations
+from ..indices.documents import MAX_SAMPLES
 from .common import FormatOpt, HomeOpt, LangOpt, app, emit, label, observatory, run
 from .options import OldYearOpt, renamed
 from .output import MISSING, Format
@@ -204,6 +205,8 @@ def audit(
         t = translations(language)
         if samples < 10:
             raise InputError("--samples must be at least 10")
+        if samples > MAX_SAMPLES:
+            raise InputError(f"--samples must be at most {MAX_SAMPLES}, not {samples}")
         chosen: dict[str, Any] = {}
         if normaliser:
             chosen["normalisers"] = normaliser
