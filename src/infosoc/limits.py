@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 from .errors import InputError
@@ -41,9 +42,7 @@ def check_output(path: Path | str, name: str, *, folder: bool) -> Path:
             raise InputError(f"{name} {str(target)!r} is a file, not a folder; name a folder")
         if not folder and target.is_dir():
             raise InputError(f"{name} {str(target)!r} is a folder; name a file to write")
-        writable = target if folder else target.parent
-        if not os.access(writable, os.W_OK | os.X_OK):
-            raise InputError(f"{name} {str(target)!r}: no permission to write in {str(writable)!r}")
+        _writable(target if folder else target.absolute().parent, target, name)
         return target
     parent = target.absolute().parent
     while not parent.exists():
@@ -52,9 +51,20 @@ def check_output(path: Path | str, name: str, *, folder: bool) -> Path:
         raise InputError(
             f"{name} {str(target)!r} is under {str(parent)!r}, which is a file, not a folder"
         )
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"{name} {str(target)!r}: no permission to write in {str(parent)!r}")
+    _writable(parent, target, name)
     return target
+
+
+def _writable(folder: Path, target: Path, name: str) -> None:
+    """Refuse ``target`` unless a file can be made in ``folder``: tried, not guessed from the
+    permission bits, which say nothing of a read-only disk, /proc, or a user who is root."""
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".infosoc-probe-", dir=folder)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"{name} {str(target)!r}: cannot write in {str(folder)!r} ({reason})") from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 def available_memory() -> int | None:

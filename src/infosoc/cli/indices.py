@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..i18n import Lang, parse_lang, translations
 from ..indices.documents import MAX_SAMPLES
 from .common import FormatOpt, HomeOpt, LangOpt, app, emit, label, observatory, run
-from .options import OldYearOpt, renamed
+from .options import OldYearOpt, periods, renamed
 from .output import MISSING, Format
 
 index_app = typer.Typer(help="Composite indices declared in TOML files.", no_args_is_help=True)
@@ -32,7 +32,9 @@ IndexPeriodOpt = Annotated[
 
 
 def _period(period: str | None, year: str | None) -> str | None:
-    return renamed(year, "--year", "--period", period)
+    chosen = renamed(year, "--year", "--period", period)
+    periods(period=chosen)
+    return chosen
 
 
 @index_app.command("build")

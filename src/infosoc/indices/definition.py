@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
+from ..limits import check_period
 from .params import PARAMS, check, check_spec, describe
 
 #: A weight: a finite number of 0 or more (a string, true, inf or NaN is refused).
@@ -216,7 +217,9 @@ def recipe(name: str, period: str | None = None) -> IndexDefinition:
 
 
 def with_period(definition: IndexDefinition, period: str) -> IndexDefinition:
-    """The same index for another data period (and the matching published edition)."""
+    """The same index for another data period (and the matching published edition); a
+    period that is not one such as 2022, 2020-Q1 or 2020-04 is an InputError."""
+    check_period(period, "period")
     update: dict[str, Any] = {"data": definition.data.model_copy(update={"period": str(period)})}
     if definition.published is not None:
         edition = str(int(period) + definition.published.lag) if period.isdigit() else period
