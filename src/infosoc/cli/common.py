@@ -150,13 +150,50 @@ def run(action: Callable[[], T]) -> T:
         if isinstance(exc, OSError):  # the machine's fault (disk full, permissions), not ours
             typer.echo("error: " + one_line(str(exc)), err=True)
             raise typer.Exit(1) from None
-        typer.echo(
-            "internal error: "
-            + one_line(f"{type(exc).__name__}: {exc}")
-            + " (set INFOSOC_DEBUG=1 for details and please report it)",
-            err=True,
-        )
+        typer.echo(bug_line(exc, crash_log(exc)), err=True)
         raise typer.Exit(1) from None
+
+
+def crash_log(exc: BaseException) -> Path | None:
+    """Write ``exc``'s traceback to a new file under the home's ``logs/`` folder (else the
+    temporary folder, when the home cannot be written), named by time and process id; its
+    path, or None if no file could be written."""
+    import tempfile
+    import traceback
+    from datetime import UTC, datetime
+
+    from ..settings import home_dir
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = f"infosoc-bug-{stamp}-{os.getpid()}.log"
+    text = (
+        f"infosoc bug report, {stamp}\ncommand: {' '.join(sys.argv)}\n"
+        f"python {sys.version.split()[0]} on {sys.platform}\n\n"
+        + "".join(traceback.format_exception(exc))
+    )
+    for folder in (home_dir() / "logs", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / name
+            with path.open("x", encoding="utf-8") as log:
+                log.write(text)
+        except Exception:  # noqa: BLE001 - a log that cannot be written must not hide the bug
+            continue
+        return path
+    return None
+
+
+def bug_line(exc: BaseException, log: Path | None) -> str:
+    """The one line a genuine bug prints: that it is a bug, its exception, and where the
+    traceback is, for the report."""
+    what = one_line(f"{type(exc).__name__}: {exc}", 300)
+    where = (
+        f"the traceback is in {log}" if log is not None else "its traceback could not be written"
+    )
+    return (
+        f"infosoc hit a bug ({what}); {where}; please report it with that file "
+        "(INFOSOC_DEBUG=1 shows the traceback here instead)"
+    )
 
 
 def progress_bar(*columns: Any) -> Any:
