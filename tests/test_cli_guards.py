@@ -70,9 +70,7 @@ def _outputs(tmp_path: Path) -> list[tuple[list[str], str]]:
     ]
 
 
-def test_a_bad_output_path_is_one_line_and_nothing_is_written(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_a_bad_output_path_is_one_line_and_nothing_is_written(cli: Cli, tmp_path: Path) -> None:
     home = tmp_path / "home"
     for args, words in _outputs(tmp_path):
         result = cli(*args, "--home", home)

@@ -153,7 +153,9 @@ def test_a_single_unit_is_refused_where_a_step_needs_two() -> None:
 
 
 def test_no_unit_left_after_screening_is_refused() -> None:
-    definition = load_definition(text=DEFINITION.replace("[steps]", "[steps]\nscreen = { min_coverage = 1 }"))
+    definition = load_definition(
+        text=DEFINITION.replace("[steps]", "[steps]\nscreen = { min_coverage = 1 }")
+    )
     with pytest.raises(InputError, match=r"no unit is left .* \(2 screened out"):
         build(definition, np.array([[1.0, np.nan], [np.nan, 2.0]]), ["A", "B"])
 
@@ -200,9 +202,7 @@ def test_steps_are_unchanged_for_valid_parameters() -> None:
 
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", '"90"', "true", "abc"])
-def test_a_target_value_that_is_not_a_finite_number_is_refused(
-    tmp_path: Path, value: str
-) -> None:
+def test_a_target_value_that_is_not_a_finite_number_is_refused(tmp_path: Path, value: str) -> None:
     from infosoc.analysis.targets.registry import load_registry
 
     shipped = Path(__file__).parents[1] / "src/infosoc/analysis/targets"

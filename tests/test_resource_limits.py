@@ -40,9 +40,7 @@ def test_available_memory_is_a_positive_number_here() -> None:
     assert available is None or available > 0
 
 
-def test_audit_with_a_billion_samples_is_one_line_before_any_work(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_audit_with_a_billion_samples_is_one_line_before_any_work(cli: Cli, tmp_path: Path) -> None:
     home = tmp_path / "home"
     result = cli("audit", "egdi", "--samples", "1000000000", "--home", home)
     assert result.exit_code == 2

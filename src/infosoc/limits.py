@@ -62,7 +62,9 @@ def _writable(folder: Path, target: Path, name: str) -> None:
         handle, probe = tempfile.mkstemp(prefix=".infosoc-probe-", dir=folder)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise InputError(f"{name} {str(target)!r}: cannot write in {str(folder)!r} ({reason})") from None
+        raise InputError(
+            f"{name} {str(target)!r}: cannot write in {str(folder)!r} ({reason})"
+        ) from None
     os.close(handle)
     os.unlink(probe)
 

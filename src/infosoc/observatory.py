@@ -173,11 +173,11 @@ class Observatory:
         else:
             names = [source_name(source)]
         parsed, read = parse_files(names, folder, self._cache, editions, refresh, progress)
+        # files no source reads, listed; one plainly meant for a source fails before any write
+        skipped = unclaimed(folder, read) if source == "all" and folder is not None else []
         with self._store(read_only=False) as store:
             results = store.ingest(parsed)
-        if source == "all" and folder is not None:
-            results += unclaimed(folder, read)
-        return results
+        return results + skipped
 
     # queries ------------------------------------------------------------------------------
     def sources(self) -> Records:

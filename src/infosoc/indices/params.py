@@ -169,7 +169,7 @@ def check(step: str, method: Any, params: dict[str, Any]) -> Params:
 def check_spec(step: str, spec: Any) -> Params:
     """A per-indicator or per-aggregate override written ``{ method = "...", ... }``."""
     if not isinstance(spec, dict):
-        raise ValueError(f"write {step} as {{ method = \"...\", ... }}, not {spec!r}")
+        raise ValueError(f'write {step} as {{ method = "...", ... }}, not {spec!r}')
     if "method" not in spec:
         raise ValueError(f"{step} needs a method; known: {', '.join(PARAMS[step])}")
     return check(step, spec["method"], {k: v for k, v in spec.items() if k != "method"})
