@@ -162,7 +162,7 @@ def test_no_unit_left_after_screening_is_refused() -> None:
 
 def test_regen_with_a_misspelt_parameter_is_an_input_error() -> None:
     coin = build(load_definition(text=DEFINITION), np.array([[1.0, 2.0], [3.0, 1.0]]), ["A", "B"])
-    with pytest.raises(InputError, match="treat: .*'uper' \\(did you mean 'upper'\\?\\)"):
+    with pytest.raises(InputError, match=r"treat: .*'uper' \(did you mean 'upper'\?\)"):
         regen(coin, "treat", method="winsorise", uper=0.9)
 
 

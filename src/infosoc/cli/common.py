@@ -177,7 +177,7 @@ def crash_log(exc: BaseException) -> Path | None:
             path = folder / name
             with path.open("x", encoding="utf-8") as log:
                 log.write(text)
-        except Exception:  # noqa: BLE001 - a log that cannot be written must not hide the bug
+        except Exception:
             continue
         return path
     return None
