@@ -170,7 +170,9 @@ def audit(
     index: IndexArg,
     period: IndexPeriodOpt = None,
     year: OldYearOpt = None,
-    samples: Annotated[int, typer.Option(help="Monte Carlo replications.")] = 1000,
+    samples: Annotated[
+        int, typer.Option(help="Monte Carlo replications: 10 to 1000000, as memory allows.")
+    ] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the random draws.")] = 0,
     normaliser: Annotated[
         list[str] | None,
