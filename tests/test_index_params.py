@@ -79,6 +79,7 @@ TREAT = 'treat = { method = "none" }'
         ('weight = 1\n[[indicators]]', 'weight = nan\n[[indicators]]', "must be a finite number"),
         ('weight = 1\n[[indicators]]', 'weight = -1\n[[indicators]]', "greater than or equal"),
         ('weight = 1\n[[indicators]]', 'weight = "1"\n[[indicators]]', "weight"),
+        ('weight = 1\n[[indicators]]', 'weight = 1e308\n[[indicators]]', "less than or equal"),
         ('parent = "ROOT"\nweight = 1\n[[indicators]]\ncode = "b"\nname = "B"\nparent = "ROOT"\n'
          'weight = 1', 'parent = "ROOT"\nweight = 0\n[[indicators]]\ncode = "b"\nname = "B"\n'
          'parent = "ROOT"\nweight = 0', "every child of 'ROOT' has weight 0"),

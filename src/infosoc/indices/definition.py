@@ -12,8 +12,9 @@ from ..errors import InputError
 from ..limits import check_period
 from .params import PARAMS, check, check_spec, describe
 
-#: A weight: a finite number of 0 or more (a string, true, inf or NaN is refused).
-Weight = Field(1.0, ge=0, allow_inf_nan=False, strict=True)
+#: A weight: a finite number from 0 to a million (a string, true, inf or NaN is refused; a
+#: larger weight would make the sum of weights overflow into no score at all).
+Weight = Field(1.0, ge=0, le=1e6, allow_inf_nan=False, strict=True)
 
 
 class Indicator(BaseModel):
