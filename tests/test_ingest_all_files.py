@@ -32,6 +32,12 @@ def _lower_case(folder: Path) -> tuple[Path, str]:
     return path, "differs only in case from the files un-egov reads"
 
 
+def _copy_name(folder: Path) -> tuple[Path, str]:
+    path = folder / "egov" / "EGOV_DATA_2031 (1).csv"
+    path.write_text(UN_HEADER + "\n", encoding="utf-8")
+    return path, "its name is close to the files un-egov reads"
+
+
 def _renamed_column(folder: Path) -> tuple[Path, str]:
     path = folder / "egov" / "survey_2031.csv"
     path.write_text(UN_HEADER.replace("Country Name", "Country") + "\n", encoding="utf-8")
@@ -58,7 +64,9 @@ def _api_error(folder: Path) -> tuple[Path, str]:
     return path, "is a saved error answer, not data"
 
 
-@pytest.mark.parametrize("plant", [_lower_case, _renamed_column, _utf16, _html, _api_error])
+@pytest.mark.parametrize(
+    "plant", [_lower_case, _copy_name, _renamed_column, _utf16, _html, _api_error]
+)
 def test_a_file_meant_for_a_source_is_an_error_naming_it(
     cli: Cli, tmp_path: Path, egov_dir: Path, plant: Callable[[Path], tuple[Path, str]]
 ) -> None:

@@ -122,11 +122,13 @@ _CLOSE_HEADER = 0.6
 
 
 def _expected_headers() -> dict[str, set[str]]:
-    """The columns each source's table is recognised by (its metadata's signature or columns)."""
+    """The columns each source's table is recognised by: its metadata's ``signature``, or the
+    ``columns`` of a source whose files have one fixed header (it names them by a pattern);
+    other sources' ``columns`` may be partly absent from a file, so they say nothing."""
     headers = {}
     for name, module in REGISTRY.items():
         meta = getattr(module, "META", {})
-        columns = meta.get("signature") or meta.get("columns")
+        columns = meta.get("signature") or (meta.get("file_pattern") and meta.get("columns"))
         if isinstance(columns, dict | list) and len(columns) >= 2:
             headers[name] = {str(c) for c in columns}
     return headers
@@ -143,6 +145,27 @@ def _header_columns(text: str) -> set[str]:
     return {c.strip().strip('"').strip() for c in first.split(sep) if c.strip()}
 
 
+def _example(pattern: str) -> str:
+    """A file name a source's pattern matches, for comparing names: groups of digits as 9s."""
+    example = re.sub(r"\\d\{(\d+)\}", lambda m: "9" * int(m.group(1)), pattern)
+    return re.sub(r"[\\()+*?]", "", example.replace("\\d", "9"))
+
+
+def _skeleton(name: str) -> str:
+    """A name without case, punctuation and the values of its digits."""
+    return re.sub(r"\d", "9", re.sub(r"[^0-9a-z]", "", name.lower()))
+
+
+def _close(name: str, pattern: str) -> bool:
+    """Whether ``name`` is a small edit away from the names ``pattern`` matches (a copy's
+    " (1)", a missing letter), judged on skeletons."""
+    import difflib
+
+    return (
+        difflib.SequenceMatcher(None, _skeleton(name), _skeleton(_example(pattern))).ratio() >= 0.9
+    )
+
+
 def near_miss(path: Path, folder: Path) -> str:
     """Why no source reads ``path``; an InputError when it is plainly meant for one: its name
     matches a source's file pattern but for case, it is a saved error answer (an HTML page or
@@ -157,10 +180,20 @@ def near_miss(path: Path, folder: Path) -> str:
     home = " and ".join(owners) or None
     for source, module in REGISTRY.items():
         pattern = getattr(module, "META", {}).get("file_pattern")
-        if pattern and re.fullmatch(pattern, path.name, flags=re.IGNORECASE):
+        if not pattern:
+            continue
+        if re.fullmatch(pattern, path.name):
+            return f"a file of {source}, which was not ingested"
+        if re.fullmatch(pattern, path.name, flags=re.IGNORECASE):
             raise InputError(
                 f"its name differs only in case from the files {source} reads "
                 f"({pattern}): rename it to be read",
+                file=name,
+            )
+        if _skeleton(path.name) == _skeleton(_example(pattern)) or _close(path.name, pattern):
+            raise InputError(
+                f"its name is close to the files {source} reads ({pattern}) but not one of "
+                "them: rename it to be read",
                 file=name,
             )
     try:

@@ -12,7 +12,6 @@ import typer
 
 from ..errors import InputError
 from ..i18n import Lang, parse_lang, translations
-from ..indices.documents import MAX_SAMPLES
 from .common import FormatOpt, HomeOpt, LangOpt, app, emit, label, observatory, run
 from .options import OldYearOpt, periods, renamed
 from .output import MISSING, Format
@@ -207,6 +206,8 @@ def audit(
 
         language = parse_lang(lang)
         t = translations(language)
+        from ..indices.documents import MAX_SAMPLES
+
         if samples < 10:
             raise InputError("--samples must be at least 10")
         if samples > MAX_SAMPLES:

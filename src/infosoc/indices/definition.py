@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -76,7 +76,9 @@ class Steps(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    screen: dict[str, float] = Field(default_factory=lambda: {"min_coverage": 0.0})
+    screen: dict[str, Annotated[float, Field(strict=True)]] = Field(
+        default_factory=lambda: {"min_coverage": 0.0}
+    )
     impute: Step = Field(default_factory=Step)
     treat: Step = Field(default_factory=Step)
     normalise: Step = Field(default_factory=Step)
