@@ -153,3 +153,28 @@ def test_with_infosoc_debug_a_bug_raises(
 def test_no_command_says_internal_error() -> None:
     found = [p for p in SRC.rglob("*.py") if "internal error" in p.read_text(encoding="utf-8")]
     assert found == []
+
+
+def test_a_bug_is_logged_in_the_home_the_command_was_given(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("INFOSOC_DEBUG", raising=False)
+    monkeypatch.setenv("INFOSOC_HOME", str(tmp_path / "default"))
+    monkeypatch.setattr(Observatory, "index_build", lambda *a, **k: 1 / 0)
+    result = cli("index", "build", "egdi", "--home", tmp_path / "given")
+    found = re.search(r"the traceback is in (\S+\.log);", result.stderr)
+    assert found is not None and Path(found.group(1)).parent == tmp_path / "given" / "logs"
+
+
+def test_running_out_of_memory_is_one_line_not_a_bug(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def exhausted(*_: object, **__: object) -> None:
+        raise MemoryError
+
+    monkeypatch.delenv("INFOSOC_DEBUG", raising=False)
+    monkeypatch.setattr(Observatory, "index_build", exhausted)
+    result = cli("index", "build", "egdi", "--home", tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == "error: not enough memory for this command; ask for less\n"
+    assert not (tmp_path / "logs").exists()

@@ -54,7 +54,12 @@ def observatory(home: Path | None, mirror: Path | None = None) -> Any:
     bar while the store is built from the shipped snapshot."""
     from ..observatory import Observatory
 
+    _opened["home"] = home  # where a bug's log goes (crash_log)
     return Observatory(home=home, mirror=mirror, progress=FirstBuild())
+
+
+#: The home the command opened its Observatory on, if it named one.
+_opened: dict[str, Path | None] = {}
 
 
 class FirstBuild:
@@ -134,7 +139,9 @@ def emit(
 
 
 def run(action: Callable[[], T]) -> T:
-    """Run a command; an InfosocError becomes one line on stderr and exit code 2."""
+    """Run a command; an InfosocError becomes one line on stderr and exit code 2, and any
+    other exception, a bug, one line naming the log of its traceback (:func:`crash_log`)."""
+    _opened.clear()
     try:
         return action()
     except InfosocError as exc:
@@ -150,6 +157,9 @@ def run(action: Callable[[], T]) -> T:
         if isinstance(exc, OSError):  # the machine's fault (disk full, permissions), not ours
             typer.echo("error: " + one_line(str(exc)), err=True)
             raise typer.Exit(1) from None
+        if isinstance(exc, MemoryError):  # the machine's limit, past what the checks foresaw
+            typer.echo("error: not enough memory for this command; ask for less", err=True)
+            raise typer.Exit(1) from None
         typer.echo(bug_line(exc, crash_log(exc)), err=True)
         raise typer.Exit(1) from None
 
@@ -162,8 +172,6 @@ def crash_log(exc: BaseException) -> Path | None:
     import traceback
     from datetime import UTC, datetime
 
-    from ..settings import home_dir
-
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = f"infosoc-bug-{stamp}-{os.getpid()}.log"
     text = (
@@ -171,7 +179,7 @@ def crash_log(exc: BaseException) -> Path | None:
         f"python {sys.version.split()[0]} on {sys.platform}\n\n"
         + "".join(traceback.format_exception(exc))
     )
-    for folder in (home_dir() / "logs", Path(tempfile.gettempdir())):
+    for folder in (_home() / "logs", Path(tempfile.gettempdir())):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / name
@@ -181,6 +189,13 @@ def crash_log(exc: BaseException) -> Path | None:
             continue
         return path
     return None
+
+
+def _home() -> Path:
+    """The home of the command's Observatory (``--home``), else the default one."""
+    from ..settings import home_dir
+
+    return home_dir(_opened.get("home"))
 
 
 def bug_line(exc: BaseException, log: Path | None) -> str:
