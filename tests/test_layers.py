@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "snapshot": 1,
     "records": 1,
     "ranks": 1,
+    "limits": 1,
     "charts": 1,
     "worldmap": 1,
     "i18n": 1,

@@ -115,16 +115,135 @@ def _parse(name: str, raw: RawFile, cache: Path | None) -> ParsedFile:
 
 
 def unclaimed(folder: Path, claimed: set[Path]) -> list[IngestResult]:
-    """Data files in a local folder that no source reads: listed, so none is passed over unseen."""
+    """Data files in a local folder that no source reads, each listed with why, so none is
+    passed over unseen. A file plainly meant for a source is an InputError naming it and the
+    source instead (:func:`near_miss`): checked before anything is written."""
     found = sorted(
         p
         for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and p.resolve() not in claimed
     )
-    return [
-        IngestResult("", "", str(p.relative_to(folder)), "skipped: no source reads it", 0, 0)
-        for p in found
+    results = []
+    for path in found:
+        reason = near_miss(path, folder)
+        results.append(
+            IngestResult("", "", str(path.relative_to(folder)), f"skipped: {reason}", 0, 0)
+        )
+    return results
+
+
+#: A header sharing at least this share of a source's expected columns (but not all of them)
+#: is that source's table with a column renamed.
+_CLOSE_HEADER = 0.6
+
+
+def _expected_headers() -> dict[str, set[str]]:
+    """The columns each source's table is recognised by: its metadata's ``signature``, or the
+    ``columns`` of a source whose files have one fixed header (it names them by a pattern);
+    other sources' ``columns`` may be partly absent from a file, so they say nothing."""
+    headers = {}
+    for name, module in REGISTRY.items():
+        meta = getattr(module, "META", {})
+        columns = meta.get("signature") or (meta.get("file_pattern") and meta.get("columns"))
+        if isinstance(columns, dict | list) and len(columns) >= 2:
+            headers[name] = {str(c) for c in columns}
+    return headers
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(4096)
+
+
+def _header_columns(text: str) -> set[str]:
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    sep = "\t" if first.count("\t") > first.count(",") else ","
+    return {c.strip().strip('"').strip() for c in first.split(sep) if c.strip()}
+
+
+def _example(pattern: str) -> str:
+    """A file name a source's pattern matches, for comparing names: groups of digits as 9s."""
+    example = re.sub(r"\\d\{(\d+)\}", lambda m: "9" * int(m.group(1)), pattern)
+    return re.sub(r"[\\()+*?]", "", example.replace("\\d", "9"))
+
+
+def _skeleton(name: str) -> str:
+    """A name without case, punctuation and the values of its digits."""
+    return re.sub(r"\d", "9", re.sub(r"[^0-9a-z]", "", name.lower()))
+
+
+def _close(name: str, pattern: str) -> bool:
+    """Whether ``name`` is a small edit away from the names ``pattern`` matches (a copy's
+    " (1)", a missing letter), judged on skeletons."""
+    import difflib
+
+    return (
+        difflib.SequenceMatcher(None, _skeleton(name), _skeleton(_example(pattern))).ratio() >= 0.9
+    )
+
+
+def near_miss(path: Path, folder: Path) -> str:
+    """Why no source reads ``path``; an InputError when it is plainly meant for one: its name
+    matches a source's file pattern but for case, it is a saved error answer (an HTML page or
+    a JSON error) in a source's folder, or its header is a source's with columns renamed or
+    in UTF-16."""
+    name = str(path.relative_to(folder))
+    owners = [
+        n
+        for n, m in REGISTRY.items()
+        if (f := getattr(m, "META", {}).get("mirror_folder")) and path.parent == folder / f
     ]
+    home = " and ".join(owners) or None
+    for source, module in REGISTRY.items():
+        pattern = getattr(module, "META", {}).get("file_pattern")
+        if not pattern:
+            continue
+        if re.fullmatch(pattern, path.name):
+            return f"a file of {source}, which was not ingested"
+        if re.fullmatch(pattern, path.name, flags=re.IGNORECASE):
+            raise InputError(
+                f"its name differs only in case from the files {source} reads "
+                f"({pattern}): rename it to be read",
+                file=name,
+            )
+        if _skeleton(path.name) == _skeleton(_example(pattern)) or _close(path.name, pattern):
+            raise InputError(
+                f"its name is close to the files {source} reads ({pattern}) but not one of "
+                "them: rename it to be read",
+                file=name,
+            )
+    try:
+        head = _head(path)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if path.suffix.lower() in (".parquet", ".xlsx", ".gpkg"):
+        return "no source reads files of this kind here"
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    text = head.decode("utf-16" if utf16 else "utf-8", errors="replace")
+    lowered = text.lstrip("\ufeff \t\r\n").lower()
+    if home is not None and lowered.startswith(("<!doctype html", "<html", "<?xml")):
+        raise InputError(f"is an HTML page, not data, in the folder {home} reads", file=name)
+    if home is not None and lowered.startswith("{") and '"error' in lowered[:500]:
+        raise InputError(
+            f"is a saved error answer, not data, in the folder {home} reads", file=name
+        )
+    columns = _header_columns(text) if path.suffix.lower() in (".csv", ".tsv") else set()
+    for source, expected in _expected_headers().items():
+        shared = len(columns & expected) / len(expected)
+        if utf16 and shared >= _CLOSE_HEADER:
+            raise InputError(f"is {source}'s table saved as UTF-16: save it as UTF-8", file=name)
+        if _CLOSE_HEADER <= shared < 1:
+            missing = ", ".join(sorted(expected - columns))
+            raise InputError(
+                f"has most of {source}'s columns but not {missing} (renamed?)", file=name
+            )
+        if shared == 1:
+            return f"it has {source}'s columns, but not the name of a file {source} reads"
+    if utf16:
+        return "it is UTF-16 text, and every source reads UTF-8"
+    if home is not None:
+        return f"in the folder of {home}, but not a file it reads"
+    return "no source reads it"
 
 
 def build_from_snapshot(target: Path, cache: Path, progress: Progress | None) -> list[IngestResult]:

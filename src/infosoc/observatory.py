@@ -23,6 +23,7 @@ from .ingestion import (
     parse_files,
     unclaimed,
 )
+from .limits import check_output, check_period
 from .records import Document, Progress, Records
 from .sources import DOWNLOADABLE, REGISTRY, source_name
 from .store import IngestResult, Store, writing
@@ -172,11 +173,11 @@ class Observatory:
         else:
             names = [source_name(source)]
         parsed, read = parse_files(names, folder, self._cache, editions, refresh, progress)
+        # files no source reads, listed; one plainly meant for a source fails before any write
+        skipped = unclaimed(folder, read) if source == "all" and folder is not None else []
         with writing(self.store_path) as store:
             results = store.ingest(parsed)
-        if source == "all" and folder is not None:
-            results += unclaimed(folder, read)
-        return results
+        return results + skipped
 
     # queries ------------------------------------------------------------------------------
     def sources(self) -> Records:
@@ -191,6 +192,7 @@ class Observatory:
         store holds, period by period, with the release that answers a plain query marked
         (``answers``) and the change from the release before (docs/data-snapshot.md);
         ``start`` and ``end`` bound the periods."""
+        _periods(start=start, end=end)
         from .analysis.revisions import revisions
 
         with self._store() as store:
@@ -292,6 +294,7 @@ class Observatory:
         column per value of the key; conflicting cells are None and listed in
         ``metadata["conflicts"]`` (:func:`infosoc.analysis.breakdowns.indicator_by`). The old
         order ``indicator(code, countries)`` still works, with a DeprecationWarning."""
+        _periods(start=start, end=end)
         if old and indicator is None and isinstance(countries, str):
             note = (
                 "indicator(code, countries) is deprecated; use indicator(countries, indicator=code)"
@@ -322,6 +325,7 @@ class Observatory:
         (:func:`infosoc.analysis.connectivity.speed_table`). ``source`` is a registry name
         ("ookla-sgi", "cableco", ...), ``network`` "fixed" or "mobile", ``measure`` "download",
         "latency", ... or None for all; a None source or network keeps them all."""
+        _periods(start=start, end=end)
         if network not in (None, "fixed", "mobile"):
             raise InputError(f"network must be fixed or mobile, not '{network}'")
         chosen = source_name(source) if source is not None else None
@@ -350,6 +354,7 @@ class Observatory:
         """A country's peers on one indicator, ranked, with each peer's value over the
         country's (``ratio_to_reference``; the country is the ``reference``)
         (:func:`infosoc.analysis.connectivity.peer_ranking`)."""
+        _periods(period=period)
         with self._store() as store:
             return Records(connectivity.peer_ranking(
                 store, country, indicator, by=by, members=list(members), period=period,
@@ -361,6 +366,7 @@ class Observatory:
     ) -> Records:
         """``first`` / ``second`` on one indicator, in ``period`` (default: the latest period
         both have a value in): one row, ``indicator, period, a, b, value_a, value_b, ratio``."""
+        _periods(period=period)
         with self._store() as store:
             return Records([connectivity.ratio(store, indicator, first, second, period)])
 
@@ -370,6 +376,7 @@ class Observatory:
         """Absolute, per cent and compound annual growth of one indicator for one country
         between the periods ``start`` and ``end``: one row, ``indicator, iso3, country,
         start, end, start_value, end_value, change, change_pct, years, cagr_pct``."""
+        _periods(start=start, end=end)
         with self._store() as store:
             return Records([connectivity.growth_row(store, indicator, country, start, end, lang)])
 
@@ -503,6 +510,7 @@ class Observatory:
         Every format comes from one gathering of the data; nothing is written unless every
         format could be. ``progress`` is told each step as it starts.
         """
+        out = check_output(out if out is not None else ".", "out", folder=True)
         from .report.render import write_reports
 
         return write_reports(self, country, lang=lang, formats=to, out_dir=out, progress=progress)
@@ -519,6 +527,7 @@ class Observatory:
         language of ``lang``, a page for each of ``countries`` (the 193 member states by
         default), charts, downloads under ``data/`` and the search index. A rebuild redraws
         and rewrites only what changed."""
+        check_output(out, "out", folder=True)
         from .site import build_site
 
         return build_site(self, out, langs=lang, countries=countries, progress=progress)
@@ -550,6 +559,12 @@ class Observatory:
         return Records(
             rows, {"samples": str(samples), "seed": str(seed), "notes": "; ".join(notes)}
         )
+
+
+def _periods(**given: str | None) -> None:
+    """Refuse a period argument that is not a period such as 2022, 2020-Q1 or 2020-04."""
+    for name, value in given.items():
+        check_period(value, name)
 
 
 def _as_date(value: date | str | None) -> date | None:

@@ -54,7 +54,12 @@ def observatory(home: Path | None, mirror: Path | None = None) -> Any:
     bar while the store is built from the shipped snapshot."""
     from ..observatory import Observatory
 
+    _opened["home"] = home  # where a bug's log goes (crash_log)
     return Observatory(home=home, mirror=mirror, progress=FirstBuild())
+
+
+#: The home the command opened its Observatory on, if it named one.
+_opened: dict[str, Path | None] = {}
 
 
 class FirstBuild:
@@ -134,7 +139,9 @@ def emit(
 
 
 def run(action: Callable[[], T]) -> T:
-    """Run a command; an InfosocError becomes one line on stderr and exit code 2."""
+    """Run a command; an InfosocError becomes one line on stderr and exit code 2, and any
+    other exception, a bug, one line naming the log of its traceback (:func:`crash_log`)."""
+    _opened.clear()
     try:
         return action()
     except InfosocError as exc:
@@ -150,13 +157,58 @@ def run(action: Callable[[], T]) -> T:
         if isinstance(exc, OSError):  # the machine's fault (disk full, permissions), not ours
             typer.echo("error: " + one_line(str(exc)), err=True)
             raise typer.Exit(1) from None
-        typer.echo(
-            "internal error: "
-            + one_line(f"{type(exc).__name__}: {exc}")
-            + " (set INFOSOC_DEBUG=1 for details and please report it)",
-            err=True,
-        )
+        if isinstance(exc, MemoryError):  # the machine's limit, past what the checks foresaw
+            typer.echo("error: not enough memory for this command; ask for less", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(bug_line(exc, crash_log(exc)), err=True)
         raise typer.Exit(1) from None
+
+
+def crash_log(exc: BaseException) -> Path | None:
+    """Write ``exc``'s traceback to a new file under the home's ``logs/`` folder (else the
+    temporary folder, when the home cannot be written), named by time and process id; its
+    path, or None if no file could be written."""
+    import tempfile
+    import traceback
+    from datetime import UTC, datetime
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = f"infosoc-bug-{stamp}-{os.getpid()}.log"
+    text = (
+        f"infosoc bug report, {stamp}\ncommand: {' '.join(sys.argv)}\n"
+        f"python {sys.version.split()[0]} on {sys.platform}\n\n"
+        + "".join(traceback.format_exception(exc))
+    )
+    for folder in (_home() / "logs", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / name
+            with path.open("x", encoding="utf-8") as log:
+                log.write(text)
+        except Exception:
+            continue
+        return path
+    return None
+
+
+def _home() -> Path:
+    """The home of the command's Observatory (``--home``), else the default one."""
+    from ..settings import home_dir
+
+    return home_dir(_opened.get("home"))
+
+
+def bug_line(exc: BaseException, log: Path | None) -> str:
+    """The one line a genuine bug prints: that it is a bug, its exception, and where the
+    traceback is, for the report."""
+    what = one_line(f"{type(exc).__name__}: {exc}", 300)
+    where = (
+        f"the traceback is in {log}" if log is not None else "its traceback could not be written"
+    )
+    return (
+        f"infosoc hit a bug ({what}); {where}; please report it with that file "
+        "(INFOSOC_DEBUG=1 shows the traceback here instead)"
+    )
 
 
 def progress_bar(*columns: Any) -> Any:

@@ -22,6 +22,7 @@ from .options import (
     PeriodOpt,
     StartOpt,
     indicator_last,
+    periods,
     source_option,
 )
 from .output import Format, Style
@@ -66,6 +67,7 @@ def indicator(
     """An indicator's values by period for one or more countries, with its unit and sources."""
 
     def action() -> None:
+        periods(start=start, end=end)
         language = parse_lang(lang)
         table = observatory(home).indicator(
             countries, indicator=indicator, start=start, end=end, by=by, lang=language
@@ -109,6 +111,7 @@ def speed(
     """Internet speeds for a country, each labelled with its statistic, method and unit."""
 
     def action() -> None:
+        periods(start=start, end=end)
         language = parse_lang(lang)
         rows = observatory(home).speed(
             country,
@@ -183,6 +186,7 @@ def peers(
     """A country's peers on one indicator: rank within the group and ratio to the country."""
 
     def action() -> None:
+        periods(period=period)
         language = parse_lang(lang)
         if by not in PEER_GROUPS:
             raise InputError(f"--by must be {', '.join(PEER_GROUPS[:-1])} or list, not '{by}'")
@@ -222,6 +226,7 @@ def ratio(
     """The ratio between two countries on one indicator (one row)."""
 
     def action() -> None:
+        periods(period=period)
         language = parse_lang(lang)
         rows = observatory(home).ratio(first, second, indicator=indicator, period=period)
         emit(rows, fmt, None, language, title=translations(language).gettext("Ratio"))
@@ -242,6 +247,7 @@ def growth(
     """Absolute, per cent and compound annual growth between two periods (one row)."""
 
     def action() -> None:
+        periods(start=start, end=end)
         language = parse_lang(lang)
         if start is None or end is None:
             raise InputError("growth needs --start P and --end P")

@@ -14,7 +14,7 @@ import typer
 from ..i18n import parse_lang
 from .common import FormatOpt, FromOpt, HomeOpt, LangOpt, Steps, app, emit, observatory, run
 from .common import progress_bar as _progress_bar
-from .options import Network, OldTypeOpt, OldYearOpt, renamed
+from .options import Network, OldTypeOpt, OldYearOpt, output, renamed
 from .output import Format
 
 divide_app = typer.Typer(
@@ -297,6 +297,7 @@ def map_(
 
     def action() -> None:
         language = parse_lang(lang)
+        output(out, folder=False)
         with _progress_bar() as bar:
             written = observatory(home, from_).divide.map(
                 measure,

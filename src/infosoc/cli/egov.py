@@ -17,7 +17,7 @@ from .common import (
     observatory,
     run,
 )
-from .options import OldYearOpt, renamed
+from .options import OldYearOpt, periods, renamed
 from .output import Format, Style
 
 EGDI_COLUMNS = (
@@ -85,6 +85,7 @@ def rank(
     def action() -> None:
         language = parse_lang(lang)
         edition = renamed(year, "--year", "--period", period)
+        periods(period=edition)
         rows = (
             observatory(home)
             .rank(edition, region=region, top=top, around=around, window=window, lang=language)
@@ -141,6 +142,7 @@ def egdi_check(
 
         language = parse_lang(lang)
         edition = renamed(year, "--year", "--period", period)
+        periods(period=edition)
         rows = observatory(home).egdi_check(edition).to_pylist()
         notes = [d for r in rows for d in [f"{r['year']} {x}" for x in r["rank_mismatch_details"]]]
         emit(

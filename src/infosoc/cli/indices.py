@@ -13,7 +13,7 @@ import typer
 from ..errors import InputError
 from ..i18n import Lang, parse_lang, translations
 from .common import FormatOpt, HomeOpt, LangOpt, app, emit, label, observatory, run
-from .options import OldYearOpt, renamed
+from .options import OldYearOpt, periods, renamed
 from .output import MISSING, Format
 
 index_app = typer.Typer(help="Composite indices declared in TOML files.", no_args_is_help=True)
@@ -31,7 +31,9 @@ IndexPeriodOpt = Annotated[
 
 
 def _period(period: str | None, year: str | None) -> str | None:
-    return renamed(year, "--year", "--period", period)
+    chosen = renamed(year, "--year", "--period", period)
+    periods(period=chosen)
+    return chosen
 
 
 @index_app.command("build")
@@ -167,7 +169,9 @@ def audit(
     index: IndexArg,
     period: IndexPeriodOpt = None,
     year: OldYearOpt = None,
-    samples: Annotated[int, typer.Option(help="Monte Carlo replications.")] = 1000,
+    samples: Annotated[
+        int, typer.Option(help="Monte Carlo replications: 10 to 1000000, as memory allows.")
+    ] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the random draws.")] = 0,
     normaliser: Annotated[
         list[str] | None,
@@ -202,8 +206,12 @@ def audit(
 
         language = parse_lang(lang)
         t = translations(language)
+        from ..indices.documents import MAX_SAMPLES
+
         if samples < 10:
             raise InputError("--samples must be at least 10")
+        if samples > MAX_SAMPLES:
+            raise InputError(f"--samples must be at most {MAX_SAMPLES}, not {samples}")
         chosen: dict[str, Any] = {}
         if normaliser:
             chosen["normalisers"] = normaliser

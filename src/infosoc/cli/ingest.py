@@ -15,6 +15,7 @@ from .options import (
     IndicatorOpt,
     StartOpt,
     indicator_last,
+    periods,
     source_option,
 )
 from .output import Format
@@ -138,6 +139,7 @@ def revisions(
     """How a series was revised: its value in every release held, and which one answers."""
 
     def action() -> None:
+        periods(start=start, end=end)
         language = parse_lang(lang)
         rows = observatory(home).revisions(country, indicator=indicator, start=start, end=end)
         title = translations(language).gettext("%(indicator)s, %(country)s: every release held")

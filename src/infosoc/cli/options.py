@@ -9,10 +9,13 @@ A command takes the country as its positional argument and the rest from here:
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperOption
+
+from ..limits import check_output, check_period
 
 T = TypeVar("T")
 
@@ -55,6 +58,20 @@ EndOpt = Annotated[str | None, typer.Option("--end", help="Last period.", show_d
 #: The hidden old spellings, kept for command lines people already have.
 OldYearOpt = Annotated[str | None, typer.Option("--year", hidden=True)]
 OldTypeOpt = Annotated[Network | None, typer.Option("--type", hidden=True)]
+
+
+def periods(**given: str | None) -> None:
+    """Refuse, before any work, a period option (``start=``, ``end=``, ``period=``) that is not
+    a period such as 2022, 2020-Q1 or 2020-04, naming the option (``--start``)."""
+    for name, value in given.items():
+        check_period(value, f"--{name}")
+
+
+def output(path: Path | None, *, folder: bool, name: str = "--out") -> Path:
+    """The output path of a command (the current folder for a folder not given), checked
+    before any work: a file where a folder is wanted (or the reverse), a path under a file or
+    without permission to write is one line naming the option (docs/conventions.md)."""
+    return check_output(path if path is not None else Path("."), name, folder=folder)
 
 
 def deprecated(old: str, new: str) -> None:

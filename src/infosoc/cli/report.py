@@ -10,6 +10,7 @@ import typer
 
 from ..errors import InputError
 from .common import FromOpt, HomeOpt, app, emit, observatory, progress_bar, run
+from .options import output as checked_output
 from .options import renamed
 from .output import Format
 
@@ -56,6 +57,7 @@ def report(
         from ..i18n import parse_lang
 
         output, files = _output_and_files(fmt, to)
+        folder = checked_output(out, folder=True)
         language = parse_lang(lang)  # checked before any data is read, as --to is
         with progress_bar() as bar:
             task = bar.add_task("starting", total=None)
@@ -64,7 +66,7 @@ def report(
                 bar.update(task, completed=done, total=total, description=what)
 
             paths = observatory(home, mirror).report(
-                country, lang=language, to=files, out=out, progress=told
+                country, lang=language, to=files, out=folder, progress=told
             )
         rows = [{"format": path.suffix.lstrip("."), "path": str(path)} for path in paths]
         emit(rows, output, COLUMNS, language)

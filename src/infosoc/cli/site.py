@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .common import FormatOpt, FromOpt, HomeOpt, app, emit, observatory, progress_bar, run
+from .options import output
 from .output import Format
 
 site_app = typer.Typer(help="The static web observatory in en, ru and kk.", no_args_is_help=True)
@@ -39,6 +40,7 @@ def build(
         from ..site import parse_countries, parse_langs
 
         languages = parse_langs(lang)  # checked before any data is read
+        output(out, folder=True)
         from ..geo.countries import member_states
 
         parse_countries(countries, sorted(c.iso3 for c in member_states()))

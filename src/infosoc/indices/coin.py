@@ -12,10 +12,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import ValidationError
 
 from ..errors import InputError
 from ..ranks import competition_ranks
 from .definition import IndexDefinition, Step
+from .params import PARAMS, MinMax, Params, describe
 from .steps import AGGREGATORS, IMPUTERS, NORMALISERS, TREATMENTS, Array, n_minmax
 
 
@@ -64,6 +66,37 @@ class Coin:
 
 def _weights(items: list[Any]) -> Array:
     return np.array([float(i.weight) for i in items], dtype=float)
+
+
+def _methods(definition: IndexDefinition) -> list[tuple[str, str, type[Params]]]:
+    """Every method the definition uses: its step, its name and its parameter model."""
+    steps = definition.steps
+    used = [(step, getattr(steps, step).method) for step in PARAMS]
+    for ind in definition.indicators:
+        for step in ("treat", "normalise"):
+            spec = getattr(ind, step)
+            if spec is not None:
+                used.append((step, spec["method"]))
+    for node in definition.aggregates:
+        if node.aggregate is not None:
+            used.append(("aggregate", node.aggregate["method"]))
+    models = [(step, method, PARAMS[step][method]) for step, method in used]
+    if any(node.rescale == "minmax" for node in definition.aggregates):
+        models.append(("rescale", "minmax", MinMax))
+    return models
+
+
+def _check_units(definition: IndexDefinition, count: int, screened: int) -> None:
+    """Refuse data with fewer units than a chosen method needs, before any step runs."""
+    after = f" ({screened} screened out below min_coverage)" if screened else ""
+    if count == 0:
+        raise InputError(f"no unit is left to build '{definition.name}' from{after}")
+    for step, method, model in _methods(definition):
+        if count < model.min_units:
+            raise InputError(
+                f"{step} '{method}' needs at least {model.min_units} units ({model.why}), and "
+                f"'{definition.name}' has {count}{after}"
+            )
 
 
 def _per_indicator(x: Array, definition: IndexDefinition, step: str, default: Step) -> Array:
@@ -117,6 +150,7 @@ def build(
         )
     )
     coin.datasets["screened"] = x
+    _check_units(definition, len(coin.units), len(coin.screened_out))
 
     impute = IMPUTERS[steps.impute.method]
     kept_groups = [g for g, k in zip(groups, keep, strict=True) if k] if groups else None
@@ -187,9 +221,11 @@ def regen(coin: Coin, step: str, **params: Any) -> Coin:
         raise InputError(
             f"unknown step '{step}'; steps: screen, impute, treat, normalise, aggregate"
         )
-    definition = coin.definition.model_copy(
-        update={"steps": type(steps).model_validate(steps.model_dump())}
-    )
+    try:
+        checked = type(steps).model_validate(steps.model_dump())
+    except ValidationError as exc:
+        raise InputError(f"{step}: {describe(exc)}") from None
+    definition = coin.definition.model_copy(update={"steps": checked})
     return build(definition, coin.raw, coin.input_units, groups=coin.groups, previous=coin.previous)
 
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
-from .steps import AGGREGATORS, IMPUTERS, NORMALISERS, TREATMENTS
+from ..limits import check_period
+from .params import PARAMS, check, check_spec, describe
+
+#: A weight: a finite number from 0 to a million (a string, true, inf or NaN is refused; a
+#: larger weight would make the sum of weights overflow into no score at all).
+Weight = Field(1.0, ge=0, le=1e6, allow_inf_nan=False, strict=True)
 
 
 class Indicator(BaseModel):
@@ -21,11 +26,18 @@ class Indicator(BaseModel):
     name: str
     parent: str
     direction: Literal[1, -1] = 1
-    weight: float = Field(1.0, ge=0)
+    weight: float = Weight
     unit: str = ""
     source: str = ""
     treat: dict[str, Any] | None = None
     normalise: dict[str, Any] | None = None
+
+    @field_validator("treat", "normalise")
+    @classmethod
+    def _override(cls, spec: dict[str, Any] | None, info: Any) -> dict[str, Any] | None:
+        if spec is not None:
+            check_spec(info.field_name, spec)
+        return spec
 
 
 class Aggregate(BaseModel):
@@ -36,9 +48,16 @@ class Aggregate(BaseModel):
     code: str
     name: str
     parent: str | None = None
-    weight: float = Field(1.0, ge=0)
+    weight: float = Weight
     aggregate: dict[str, Any] | None = None
     rescale: Literal["none", "minmax"] = "none"
+
+    @field_validator("aggregate")
+    @classmethod
+    def _override(cls, spec: dict[str, Any] | None) -> dict[str, Any] | None:
+        if spec is not None:
+            check_spec("aggregate", spec)
+        return spec
 
 
 class Step(BaseModel):
@@ -57,24 +76,29 @@ class Steps(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    screen: dict[str, float] = Field(default_factory=lambda: {"min_coverage": 0.0})
+    screen: dict[str, Annotated[float, Field(strict=True)]] = Field(
+        default_factory=lambda: {"min_coverage": 0.0}
+    )
     impute: Step = Field(default_factory=Step)
     treat: Step = Field(default_factory=Step)
     normalise: Step = Field(default_factory=Step)
     aggregate: Step = Field(default_factory=lambda: Step(method="arithmetic"))
 
-    @model_validator(mode="after")
-    def _known_methods(self) -> Steps:
-        for step, registry in (
-            ("impute", IMPUTERS),
-            ("treat", TREATMENTS),
-            ("normalise", NORMALISERS),
-            ("aggregate", AGGREGATORS),
-        ):
-            method = getattr(self, step).method
-            if method not in registry:
-                raise ValueError(f"{step}: unknown method '{method}'; known: {', '.join(registry)}")
-        return self
+    @field_validator("screen")
+    @classmethod
+    def _screen(cls, screen: dict[str, float]) -> dict[str, float]:
+        for name, value in screen.items():
+            if name != "min_coverage":
+                raise ValueError(f"screen takes no parameter '{name}'; it takes min_coverage")
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"min_coverage must be between 0 and 1, not {value:g}")
+        return screen
+
+    @field_validator(*PARAMS)
+    @classmethod
+    def _known_method(cls, chosen: Step, info: Any) -> Step:
+        check(info.field_name, chosen.method, chosen.params())
+        return chosen
 
 
 class Data(BaseModel):
@@ -127,8 +151,14 @@ class IndexDefinition(BaseModel):
             if item.parent is not None and item.parent not in nodes:
                 raise ValueError(f"'{item.code}' has an unknown parent '{item.parent}'")
         for node in nodes:
-            if not self.children(node):
+            children = self.children(node)
+            if not children:
                 raise ValueError(f"aggregate '{node}' has no children")
+            if all(child.weight == 0 for child in children):
+                raise ValueError(
+                    f"every child of '{node}' has weight 0, so it has no score: give one a "
+                    "weight above 0"
+                )
         return self
 
     def items(self) -> list[Indicator | Aggregate]:
@@ -154,19 +184,25 @@ def load_definition(path: Path | str | None = None, text: str | None = None) -> 
         except OSError as exc:
             raise InputError(f"cannot be read ({exc.strerror})", file=name) from exc
     try:
-        definition = IndexDefinition.model_validate(tomllib.loads(text))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"is not valid TOML ({exc})", file=name) from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "definition"
-        raise InputError(f"{where}: {first['msg']}", file=name) from exc
+    definition = validated(data, name)
     if definition.data.file is not None and path is not None:
         resolved = (Path(path).parent / definition.data.file).resolve()
         definition = definition.model_copy(
             update={"data": definition.data.model_copy(update={"file": str(resolved)})}
         )
     return definition
+
+
+def validated(data: Any, name: str = "<definition>") -> IndexDefinition:
+    """``data`` (a parsed definition) as an :class:`IndexDefinition`; any fault is an
+    InputError naming ``name`` and the field."""
+    try:
+        return IndexDefinition.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(describe(exc, data), file=name) from exc
 
 
 def recipe(name: str, period: str | None = None) -> IndexDefinition:
@@ -184,7 +220,9 @@ def recipe(name: str, period: str | None = None) -> IndexDefinition:
 
 
 def with_period(definition: IndexDefinition, period: str) -> IndexDefinition:
-    """The same index for another data period (and the matching published edition)."""
+    """The same index for another data period (and the matching published edition); a
+    period that is not one such as 2022, 2020-Q1 or 2020-04 is an InputError."""
+    check_period(period, "period")
     update: dict[str, Any] = {"data": definition.data.model_copy(update={"period": str(period)})}
     if definition.published is not None:
         edition = str(int(period) + definition.published.lag) if period.isdigit() else period

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..geo.countries import country as find_country
+from ..limits import check_count
 from ..records import Document
 from .definition import find_definition
 from .rebuild import Rebuild, rebuild, whatif
@@ -27,6 +28,32 @@ if TYPE_CHECKING:
 
 StoreOpener = Callable[[], AbstractContextManager["Store"]]
 """Opens the store for reading, as a context manager."""
+
+#: The most Monte Carlo replications and Sobol' base samples any machine is asked for: far
+#: beyond where rank intervals stop changing, and a bound whatever the memory says.
+MAX_SAMPLES = 1_000_000
+MAX_SOBOL_SAMPLES = 1 << 20
+#: Bytes a replication holds at its peak, per unit (scores, their sort and ranks, and the
+#: statistics' histogram cells) and per weight; an estimate erring high.
+_BYTES_PER_UNIT = 80
+_BYTES_PER_WEIGHT = 24
+
+
+def check_samples(coin: Coin, samples: int, sobol_samples: int | None = None) -> None:
+    """Refuse, before anything runs, a number of replications (or of Sobol' base samples)
+    out of range or needing more memory than is available, saying the largest that fits."""
+    units = max(1, len(coin.units))
+    weights = len(coin.definition.items())
+    each = units * _BYTES_PER_UNIT + weights * _BYTES_PER_WEIGHT
+    sobol_each = 0
+    if sobol_samples is not None:
+        # the Saltelli design has n·(D + 2) runs, D at most one factor per weight and 3 steps
+        sobol_each = (weights + 5) * each
+        check_count(
+            sobol_samples, "sobol_samples", least=2, most=MAX_SOBOL_SAMPLES, bytes_each=sobol_each
+        )
+    fixed = sobol_samples * sobol_each if sobol_samples is not None else 0
+    check_count(samples, "samples", least=1, most=MAX_SAMPLES, bytes_each=each, fixed=fixed)
 
 
 def rebuild_index(index: str, period: str | None, stores: StoreOpener) -> Rebuild:
@@ -106,6 +133,7 @@ def audit_document(
     from . import audit, sensitivity
 
     coin = rebuild_index(index, period, stores).coin
+    check_samples(coin, samples, sobol_samples)
     chosen, result, notes = _uncertainty(coin, samples, seed, assumptions or {})
     sobol = sensitivity.sobol(coin, chosen, n=sobol_samples)
     content = {
@@ -160,6 +188,7 @@ def _uncertainty(
 
     from . import uncertainty
 
+    check_samples(coin, samples)
     chosen = dict(assumptions)
     notes = []
     normalised = coin.datasets["normalised"]

@@ -124,6 +124,8 @@ Period = Annotated[str, BeforeValidator(_period)]
 Day = Annotated[str, BeforeValidator(_day)]
 Url = Annotated[str, BeforeValidator(_url)]
 Breakdown = Annotated[str | None, BeforeValidator(_breakdown)]
+#: A value: a finite number as written (``.nan``, ``.inf``, "12" or true are refused).
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
@@ -152,14 +154,14 @@ class Baseline(_Model):
     """Where the programme started from, as it declared it."""
 
     period: Period
-    value: float
+    value: Number
     source: str | None = None
 
 
 class Goal(_Model):
     """The value to reach, and whether it is a floor (at_least) or a ceiling (at_most)."""
 
-    value: float
+    value: Number
     direction: Literal["at_least", "at_most"]
 
 
@@ -194,7 +196,7 @@ class Observed(_Model):
     default), or ``reported`` in an official statement, with the statement as provenance."""
 
     period: Period
-    value: float
+    value: Number
     source: str = Field(min_length=1)
     retrieved: date | None = None
     note: str | None = None

@@ -11,7 +11,6 @@ every aggregator once with the nominal weights, so that an alternative that cann
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ import numpy.typing as npt
 from ...errors import InputError
 from ..coin import Coin, build
 from ..definition import Aggregate, IndexDefinition, Indicator, Step
+from ..params import check
 from ..steps import AGGREGATORS, IMPUTERS, NORMALISERS, Array
 from .model import aggregate_scores
 
@@ -84,25 +84,15 @@ def parse_choice(spec: str, what: str, registry: dict[str, Any], nominal: Step) 
                 f"{what} '{spec}': write parameters as method:name=value, not '{pair}'"
             )
         params[key.strip()] = _value(text.strip())
-    accepted = _parameters(registry[method])
-    unknown = sorted(set(params) - accepted)
-    if unknown:
-        known = ", ".join(sorted(accepted)) or "none"
-        raise InputError(
-            f"{what} '{spec}': {method} takes no parameter {', '.join(unknown)} (it takes {known})"
-        )
+    try:
+        check(_STEPS[what], method, params)
+    except ValueError as exc:
+        raise InputError(f"{what} '{spec}': {exc}") from None
     return Choice(method, tuple(sorted(params.items())))
 
 
-def _parameters(function: Any) -> set[str]:
-    """The named parameters a step function takes, beyond its data and weights."""
-    taken = inspect.signature(function).parameters.values()
-    return {
-        p.name
-        for p in taken
-        if p.kind is p.KEYWORD_ONLY
-        or (p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in {"x", "w"})
-    }
+#: The step of the definition each kind of alternative replaces.
+_STEPS = {"imputation": "impute", "normaliser": "normalise", "aggregator": "aggregate"}
 
 
 @dataclass
