@@ -10,7 +10,6 @@ from tests.site_build import LANGS
 __all__ = ["LANGS", "PAGE_TYPES", "page_path"]
 
 
-
 def first_embed(site: Path, lang: str) -> str:
     """The id of the first chart with an embed page in ``lang`` (by name)."""
     charts = sorted(p.parent.name for p in (site / lang / "embed").glob("*/index.html"))
