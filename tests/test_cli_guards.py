@@ -48,12 +48,33 @@ def test_a_bad_period_option_is_one_line_naming_it(
     assert not home.exists()
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("indicator", "KAZ", "-i", "IT.NET.USER.ZS", "--start", "3000", "--end", "1000"),
+        ("speed", "KAZ", "--start", "2024-Q1", "--end", "2019"),
+        ("indicator", "KAZ", "-i", "IT.NET.USER.ZS", "--start", "\u0662\u0660\u0662\u0660"),
+    ],
+)
+def test_a_start_after_the_end_or_in_other_digits_is_refused(
+    cli: Cli, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    home = tmp_path / "home"
+    result = cli(*args, "--home", home)
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: --start ") and result.stderr.count("\n") == 1
+    assert not home.exists()
+
+
 def test_the_api_refuses_a_bad_period_too(ingested_home: Path) -> None:
     observatory = Observatory(home=ingested_home)
     with pytest.raises(InputError, match="start must be a period"):
         observatory.indicator("KAZ", indicator="IT.NET.USER.ZS", start="abc")
     with pytest.raises(InputError, match="period must be a period"):
         observatory.index_build("egdi", period="20x2")
+    with pytest.raises(InputError, match="start 2024 is after end 2010"):
+        observatory.indicator("KAZ", indicator="IT.NET.USER.ZS", start="2024", end="2010")
 
 
 def _outputs(tmp_path: Path) -> list[tuple[list[str], str]]:

@@ -185,6 +185,10 @@ def test_whatif_is_a_labelled_counterfactual(ingested_home: Path, cli: Cli) -> N
     )
     bad = cli("whatif", "tii", "KAZ", "--set", "IT.NOPE=3", "--home", ingested_home)
     assert bad.exit_code == 2 and "unknown indicator IT.NOPE" in bad.stderr
+    # a value outside the indicator's plausible range is refused, as it would be in a file
+    for impossible in ("IT.NET.BBND.P2=-3", "IT.NET.BBND.P2=900"):
+        bad = cli("whatif", "tii", "KAZ", "--set", impossible, "--home", ingested_home)
+        assert bad.exit_code == 2 and "is not plausible" in bad.stderr, bad.stderr
 
 
 def test_index_build_cli_and_a_bad_file(ingested_home: Path, cli: Cli, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-PERIOD = re.compile(r"\d{4}(?:-(?:Q[1-4]|0[1-9]|1[0-2]))?")
+PERIOD = re.compile(r"[0-9]{4}(?:-(?:Q[1-4]|0[1-9]|1[0-2]))?")
 """A data period: a year (2022), a quarter (2020-Q1) or a month (2020-04)."""
 
 #: The share of the available memory one command may plan to use: the rest is for Python,
@@ -30,6 +30,19 @@ def check_period(value: str | None, name: str) -> str | None:
     if not isinstance(value, str) or not PERIOD.fullmatch(value):
         raise InputError(f"{name} must be a period such as 2022, 2020-Q1 or 2020-04, not {value!r}")
     return value
+
+
+def check_periods(given: dict[str, str | None], prefix: str = "") -> None:
+    """Every period in ``given`` (``{"start": "2020", "end": None}``) checked by
+    :func:`check_period`, named ``prefix + key`` (``--start``); and a ``start`` after the
+    ``end`` (a later year) refused, since it could only give an empty answer."""
+    for key, value in given.items():
+        check_period(value, prefix + key)
+    start, end = given.get("start"), given.get("end")
+    if start is not None and end is not None and start[:4] > end[:4]:
+        raise InputError(
+            f"{prefix}start {start} is after {prefix}end {end}: give the earlier period first"
+        )
 
 
 def check_output(path: Path | str, name: str, *, folder: bool) -> Path:

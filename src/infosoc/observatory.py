@@ -23,7 +23,7 @@ from .ingestion import (
     parse_files,
     unclaimed,
 )
-from .limits import check_output, check_period
+from .limits import check_output, check_periods
 from .records import Document, Progress, Records
 from .sources import DOWNLOADABLE, REGISTRY, source_name
 from .store import IngestResult, Store, writing
@@ -563,8 +563,7 @@ class Observatory:
 
 def _periods(**given: str | None) -> None:
     """Refuse a period argument that is not a period such as 2022, 2020-Q1 or 2020-04."""
-    for name, value in given.items():
-        check_period(value, name)
+    check_periods(given)
 
 
 def _as_date(value: date | str | None) -> date | None:

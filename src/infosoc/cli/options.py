@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from typer.core import TyperCommand, TyperOption
 
-from ..limits import check_output, check_period
+from ..limits import check_output, check_periods
 
 T = TypeVar("T")
 
@@ -63,8 +63,7 @@ OldTypeOpt = Annotated[Network | None, typer.Option("--type", hidden=True)]
 def periods(**given: str | None) -> None:
     """Refuse, before any work, a period option (``start=``, ``end=``, ``period=``) that is not
     a period such as 2022, 2020-Q1 or 2020-04, naming the option (``--start``)."""
-    for name, value in given.items():
-        check_period(value, f"--{name}")
+    check_periods(given, "--")
 
 
 def output(path: Path | None, *, folder: bool, name: str = "--out") -> Path:

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..errors import InputError, NotFoundError
 from ..i18n import N_
+from ..sources.plausible import bound_of
 from ..store import Store
 from .coin import Coin, build
 from .data import load, load_csv
@@ -110,6 +111,11 @@ def whatif(coin: Coin, unit: str, changes: dict[str, float]) -> dict[str, Any]:
     for code, value in changes.items():
         if not math.isfinite(value):
             raise InputError(f"{code}: the new value must be a finite number")
+        bound = bound_of(code)
+        if bound is not None and not bound.admits(value):
+            raise InputError(
+                f"{code}: the new value {value:g} is not plausible: {bound.describe()}"
+            )
     raw = coin.raw.copy()
     row = coin.input_units.index(unit)
     before = {

@@ -230,6 +230,24 @@ def _of(source: str) -> Plausibility:
     return Plausibility.from_meta(REGISTRY[source].META)
 
 
+def bound_of(indicator: str) -> Bound | None:
+    """The plausible values of a stored indicator, whichever source declares it: a rule naming
+    it exactly first, else the first pattern (other than the catch-all ``*``) that matches;
+    None when no source bounds it. For values given by hand, such as a what-if's."""
+    from . import REGISTRY
+
+    every = [_of(name) for name in REGISTRY]
+    for plausibility in every:
+        for pattern, bound in plausibility.rules:
+            if pattern == indicator:
+                return bound
+    for plausibility in every:
+        for pattern, bound in plausibility.rules:
+            if pattern != "*" and fnmatchcase(indicator, pattern):
+                return bound
+    return None
+
+
 def checked(source: str, parsed: ParsedFile) -> ParsedFile:
     """``parsed`` with every observation checked against ``source``'s rules (exceptions'
     notes added); the first implausible period or value is an InputError naming the file."""
