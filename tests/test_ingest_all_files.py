@@ -97,3 +97,31 @@ def test_a_file_no_source_reads_is_listed_with_why(
     assert status["egov/EGOV_WITH_REGIONS_DATA_2031.csv"] == (
         "skipped: it has un-egov's columns, but not the name of a file un-egov reads"
     )
+
+
+def _any_utf16(folder: Path) -> tuple[Path, str]:
+    path = folder / "speed" / "notes.csv"
+    path.parent.mkdir()
+    path.write_bytes("Region,Value\nAstana,1\n".encode("utf-16"))
+    return path, "is UTF-16 text, and every source reads UTF-8"
+
+
+def _world_bank_error(folder: Path) -> tuple[Path, str]:
+    path = folder / "wdi" / "API_IT.NET.USER.ZS.json"
+    path.parent.mkdir()
+    path.write_text('[{"message": [{"id": "120", "key": "Invalid value"}]}]')
+    return path, "is a saved error answer, not data"
+
+
+@pytest.mark.parametrize("plant", [_lower_case, _any_utf16, _world_bank_error])
+def test_a_folder_holding_only_such_a_file_names_it(
+    cli: Cli, tmp_path: Path, plant: Callable[[Path], tuple[Path, str]]
+) -> None:
+    # no file any source reads: the file meant for one is named, not "no files found"
+    folder = tmp_path / "mirror"
+    (folder / "egov").mkdir(parents=True)
+    path, words = plant(folder)
+    result = cli("ingest", "all", "--from", folder, "--home", tmp_path / "home")
+    assert result.exit_code == 2, result.stdout
+    assert result.stderr.count("\n") == 1
+    assert str(path.relative_to(folder)) in result.stderr and words in result.stderr

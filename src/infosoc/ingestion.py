@@ -91,6 +91,8 @@ def parse_files(
         for raw in raw_files(name, folder, cache, editions, refresh, progress)
     ]
     if not raws:
+        if folder is not None:
+            unclaimed(folder, set())  # a file plainly meant for a source is named, not lost
         where = folder if folder is not None else "the download"
         raise InputError(f"no files of {', '.join(names)} found in {where}")
     parsed: list[ParsedFile] = []
@@ -223,7 +225,10 @@ def near_miss(path: Path, folder: Path) -> str:
     lowered = text.lstrip("\ufeff \t\r\n").lower()
     if home is not None and lowered.startswith(("<!doctype html", "<html", "<?xml")):
         raise InputError(f"is an HTML page, not data, in the folder {home} reads", file=name)
-    if home is not None and lowered.startswith("{") and '"error' in lowered[:500]:
+    answer = lowered.startswith(("{", "[")) and (
+        '"error' in lowered[:500] or '"message"' in lowered[:500]
+    )
+    if (home is not None or path.suffix.lower() == ".json") and answer:
         raise InputError(
             f"is a saved error answer, not data, in the folder {home} reads", file=name
         )
@@ -240,7 +245,9 @@ def near_miss(path: Path, folder: Path) -> str:
         if shared == 1:
             return f"it has {source}'s columns, but not the name of a file {source} reads"
     if utf16:
-        return "it is UTF-16 text, and every source reads UTF-8"
+        raise InputError(
+            "is UTF-16 text, and every source reads UTF-8: save it as UTF-8", file=name
+        )
     if home is not None:
         return f"in the folder of {home}, but not a file it reads"
     return "no source reads it"
