@@ -374,3 +374,42 @@ def test_no_warning_on_stderr_of_a_real_process(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Warning" not in done.stderr
+
+
+# --- other files a user names: index definitions, their data, mirror folders -------------------
+
+
+def _special_run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "INFOSOC_HOME": str(tmp_path / "h")}
+    return subprocess.run(
+        [sys.executable, "-m", "infosoc", *args],
+        capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("what", ["definition", "data", "mirror"])
+def test_a_fifo_or_device_named_as_any_input_is_refused_unopened(tmp_path: Path, what: str) -> None:
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    if what == "definition":
+        (tmp_path / "zero.toml").symlink_to("/dev/zero")
+        done, named = _special_run(tmp_path, "index", "build", "zero.toml"), "zero.toml"
+    elif what == "data":
+        definition = tmp_path / "index.toml"
+        definition.write_text(
+            'name = "x"\n[data]\nfile = "pipe.csv"\nperiod = "2022"\n'
+            '[[indicators]]\ncode = "a"\nname = "A"\nparent = "ROOT"\n'
+            '[[indicators]]\ncode = "b"\nname = "B"\nparent = "ROOT"\n'
+            '[[aggregates]]\ncode = "ROOT"\nname = "Root"\n'
+        )
+        done, named = _special_run(tmp_path, "index", "build", "index.toml"), "pipe.csv"
+    else:
+        (tmp_path / "m" / "egov").mkdir(parents=True)
+        (tmp_path / "m" / "egov" / "EGOV_DATA_2022.csv").symlink_to(pipe)
+        done, named = _special_run(tmp_path, "ingest", "un-egov", "--from", "m"), "EGOV_DATA_2022"
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr
+    if what == "mirror":  # a mirror's files are found by their status: a FIFO is no file
+        assert "no files of un-egov found" in lines[0]
+    else:
+        assert named in lines[0] and ("FIFO" in lines[0] or "a device" in lines[0]), lines[0]

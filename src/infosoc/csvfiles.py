@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .errors import InputError
+from .structured import regular_file
 
 __all__ = [
     "FileBytes",
@@ -54,6 +55,7 @@ def read_csv_file(path: Path, delimiter: str = ",") -> tuple[list[str], Rows]:
     A file that cannot be read is an InputError naming the path.
     """
     path = Path(path)
+    regular_file(path)  # a device or a FIFO is refused by its status, never read
     try:
         data = path.read_bytes()
     except OSError as exc:

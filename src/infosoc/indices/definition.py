@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import InputError
 from ..limits import check_period
+from ..structured import read_bytes
 from .params import PARAMS, check, check_spec, describe
 
 #: A weight: a finite number from 0 to a million (a string, true, inf or NaN is refused; a
@@ -174,15 +175,21 @@ class IndexDefinition(BaseModel):
         return next(a.code for a in self.aggregates if a.parent is None)
 
 
+#: The largest index definition read: a definition is a page of TOML.
+DEFINITION_MAX_BYTES = 16 << 20
+
+
 def load_definition(path: Path | str | None = None, text: str | None = None) -> IndexDefinition:
     """Read and validate an index definition; any fault is an InputError naming the field."""
     name = str(path) if path is not None else "<definition>"
     if text is None:
         assert path is not None
+        # a device or FIFO named like a definition is refused by its status, never read
+        data_bytes = read_bytes(Path(path), max_bytes=DEFINITION_MAX_BYTES, file=name)
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot be read ({exc.strerror})", file=name) from exc
+            text = data_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError("is not UTF-8 text", file=name) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

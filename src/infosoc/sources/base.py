@@ -17,6 +17,7 @@ from ..csvfiles import column_positions as column_positions
 from ..csvfiles import csv_rows as csv_rows
 from ..csvfiles import parse_number as parse_number
 from ..errors import InputError
+from ..structured import regular_file
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,9 @@ def load_meta(module_file: str) -> dict[str, Any]:
 
 
 def read_local(path: Path, retrieved_at: datetime | None = None) -> RawFile:
-    """Read a local file; its retrieval time is taken from the file's modification time."""
+    """Read a local file; its retrieval time is taken from the file's modification time.
+    Anything but a regular file (a device, a FIFO, a folder) is an InputError, never read."""
+    regular_file(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
