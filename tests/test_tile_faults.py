@@ -413,3 +413,19 @@ def test_a_fifo_or_device_named_as_any_input_is_refused_unopened(tmp_path: Path,
         assert "no files of un-egov found" in lines[0]
     else:
         assert named in lines[0] and ("FIFO" in lines[0] or "a device" in lines[0]), lines[0]
+
+
+def test_a_tile_file_too_large_for_the_memory_is_refused_from_its_footer(
+    cli: Any, tmp_path: Path, snapshot: Path, tiles: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from infosoc import limits
+
+    path = tmp_path / Q1
+    write_tiles(tiles, path)
+    monkeypatch.setattr(limits, "available_memory", lambda: 64 * tiles.num_rows)
+    result = cli("divide", "aggregate", "--tiles", path, "--from", snapshot, "--home", tmp_path)
+    line = _one_error_line(result)
+    assert f"{Q1}: tiles {tiles.num_rows} needs about" in line and "is available" in line
+    monkeypatch.setattr(limits, "available_memory", lambda: 1 << 34)
+    result = cli("divide", "aggregate", "--tiles", path, "--from", snapshot, "--home", tmp_path)
+    assert result.exit_code == 0, result.stderr

@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 from ..errors import InputError
 from ..files import file_sha256
+from ..limits import check_count
 from ..structured import regular_file
 
 Kind = Literal["fixed", "mobile"]
@@ -37,6 +38,10 @@ LICENCE = "CC BY-NC-SA 4.0"
 
 REQUIRED_COLUMNS = ("quadkey", "avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices")
 OPTIONAL_COLUMNS = ("avg_lat_down_ms", "avg_lat_up_ms", "tile_x", "tile_y")
+#: The most tiles one file may hold (a quarter of the world has a few million), and the memory
+#: the divide needs per tile, an estimate on the high side (the columns, the lookup, the scans).
+MAX_TILES = 100_000_000
+BYTES_PER_TILE = 200
 # The columns the divide reads, in this order, whatever the year and the engine.
 TILE_SCHEMA: dict[str, str] = {
     "quadkey": "string",
@@ -49,9 +54,9 @@ TILE_SCHEMA: dict[str, str] = {
     "devices": "int64",
 }
 
-_NAME = re.compile(r"(\d{4})-(\d{2})-01_performance_([a-z]+)_tiles\.parquet$")
-_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
-_UNSATISFIED = re.compile(r"bytes \*/(\d+)")
+_NAME = re.compile(r"([0-9]{4})-([0-9]{2})-01_performance_([a-z]+)_tiles\.parquet$")
+_RANGE = re.compile(r"bytes ([0-9]+)-([0-9]+)/([0-9]+|\*)")
+_UNSATISFIED = re.compile(r"bytes \*/([0-9]+)")
 _MAGIC = b"PAR1"  # a Parquet file starts and ends with it
 _HEAD = 4096  # the bytes in which a JSON file's opening brace must come
 
@@ -216,6 +221,12 @@ def check_tiles_file(path: Path) -> TileFileInfo:
     if _geojson(path):
         return _geojson_info(path)
     metadata = _footer(path)
+    # The divide holds a quarter's tiles in memory (decision 0007): a file too large for this
+    # machine is refused from its footer's row count, before a row is read.
+    check_count(
+        int(metadata.num_rows), f"{path.name}: tiles", least=0, most=MAX_TILES,
+        bytes_each=BYTES_PER_TILE,
+    )  # fmt: skip
     schema = metadata.schema.to_arrow_schema()
     names = tuple(schema.names)
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
