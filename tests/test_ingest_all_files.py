@@ -99,13 +99,6 @@ def test_a_file_no_source_reads_is_listed_with_why(
     )
 
 
-def _any_utf16(folder: Path) -> tuple[Path, str]:
-    path = folder / "speed" / "notes.csv"
-    path.parent.mkdir()
-    path.write_bytes("Region,Value\nAstana,1\n".encode("utf-16"))
-    return path, "is UTF-16 text, and every source reads UTF-8"
-
-
 def _world_bank_error(folder: Path) -> tuple[Path, str]:
     path = folder / "wdi" / "API_IT.NET.USER.ZS.json"
     path.parent.mkdir()
@@ -113,7 +106,7 @@ def _world_bank_error(folder: Path) -> tuple[Path, str]:
     return path, "is a saved error answer, not data"
 
 
-@pytest.mark.parametrize("plant", [_lower_case, _any_utf16, _world_bank_error])
+@pytest.mark.parametrize("plant", [_lower_case, _utf16, _world_bank_error])
 def test_a_folder_holding_only_such_a_file_names_it(
     cli: Cli, tmp_path: Path, plant: Callable[[Path], tuple[Path, str]]
 ) -> None:

@@ -245,9 +245,7 @@ def near_miss(path: Path, folder: Path) -> str:
         if shared == 1:
             return f"it has {source}'s columns, but not the name of a file {source} reads"
     if utf16:
-        raise InputError(
-            "is UTF-16 text, and every source reads UTF-8: save it as UTF-8", file=name
-        )
+        return "it is UTF-16 text, and every source reads UTF-8"
     if home is not None:
         return f"in the folder of {home}, but not a file it reads"
     return "no source reads it"
